@@ -1,0 +1,83 @@
+using AskProAI.Caching.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AskProAI.Caching;
+
+/// <summary>Registers the widget cache.</summary>
+public static class AskProCachingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IWidgetCache"/>, the <c>cache</c> queue (<see cref="ICacheWorkQueue"/>, drained on
+    /// shutdown), the cache meter and validated <see cref="WidgetCacheOptions"/>.
+    /// </summary>
+    public static AskProCachingBuilder AddAskProCaching(this IServiceCollection services, Action<WidgetCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<WidgetCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WidgetCacheOptions>, WidgetCacheOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWidgetCacheSerializer, JsonWidgetCacheSerializer>();
+        services.TryAddSingleton<CacheMetrics>();
+        services.TryAddSingleton<CacheWorkQueue>();
+        services.TryAddSingleton<ICacheWorkQueue>(sp => sp.GetRequiredService<CacheWorkQueue>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWorkQueue>(sp => sp.GetRequiredService<CacheWorkQueue>()));
+        services.TryAddSingleton<WidgetCache>();
+        services.TryAddSingleton<IWidgetCache>(sp => sp.GetRequiredService<WidgetCache>());
+        return new AskProCachingBuilder(services);
+    }
+}
+
+/// <summary>Configures the widget cache: widgets and the L2 store.</summary>
+public sealed class AskProCachingBuilder(IServiceCollection services)
+{
+    /// <summary>Gets the service collection.</summary>
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Registers a widget with its tier and optional per-widget settings.</summary>
+    public AskProCachingBuilder AddWidget(string name, WidgetTier tier, Action<WidgetOptions>? configure = null)
+    {
+        WidgetName.ThrowIfInvalid(name);
+        Services.Configure<WidgetCacheOptions>(o =>
+        {
+            var widget = o.Widgets.TryGetValue(name, out var existing) ? existing : o.Widgets[name] = new WidgetOptions();
+            widget.Tier = tier;
+            configure?.Invoke(widget);
+        });
+        return this;
+    }
+
+    /// <summary>Uses a shared L2 store.</summary>
+    public AskProCachingBuilder UseStore<TStore>()
+        where TStore : class, IWidgetCacheStore
+    {
+        Services.TryAddSingleton<TStore>();
+        Services.AddSingleton<IWidgetCacheStore>(sp => sp.GetRequiredService<TStore>());
+        return this;
+    }
+
+    /// <summary>Uses a given L2 store instance.</summary>
+    public AskProCachingBuilder UseStore(IWidgetCacheStore store)
+    {
+        Services.AddSingleton(store);
+        return this;
+    }
+}
+
+internal sealed class WidgetCacheOptionsValidator : IValidateOptions<WidgetCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WidgetCacheOptions options)
+    {
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

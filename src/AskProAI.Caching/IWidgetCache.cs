@@ -1,0 +1,101 @@
+namespace AskProAI.Caching;
+
+/// <summary>
+/// The widget cache: get-or-compute of <c>widget:{name}:{company_id}:{bucket}</c> values with single-flight,
+/// tag invalidation, background refresh and fail-safe.
+/// </summary>
+public interface IWidgetCache
+{
+    /// <summary>Gets the registered widgets.</summary>
+    IReadOnlyCollection<WidgetHandle> Widgets { get; }
+
+    /// <summary>Registers a widget (or returns the registration made before with the same tier).</summary>
+    /// <exception cref="ArgumentException">The name is invalid, or registered before with another tier.</exception>
+    WidgetHandle Register(string name, WidgetTier tier);
+
+    /// <summary>Finds a registered widget by name.</summary>
+    bool TryGetWidget(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WidgetHandle? widget);
+
+    /// <summary>
+    /// Returns the cached value of a widget for a company, or computes it once however many callers ask at
+    /// the same time. The computation may also run later on the <c>cache</c> queue (background refresh), so it
+    /// must not capture request-scoped services: pass what it needs as <paramref name="state"/> and open its
+    /// own scope or connection.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The company id is not positive.</exception>
+    ValueTask<CacheResult<T>> GetOrComputeAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Invalidates every entry carrying the tag; O(1) in the number of entries.</summary>
+    ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default);
+
+    /// <summary>Recomputes one widget of one company on the <c>cache</c> queue unless a computation is already in flight.</summary>
+    /// <returns>Whether work was queued.</returns>
+    bool TryScheduleRefresh<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute);
+
+    /// <summary>Computes and stores a widget value now, replacing what is cached (used by warm jobs).</summary>
+    ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a fresh value is cached for the widget and company in the current bucket.</summary>
+    bool IsCached(WidgetHandle widget, int companyId);
+
+    /// <summary>Returns counters and sizes for tools and pages.</summary>
+    CacheStatistics GetStatistics();
+}
+
+/// <summary>A registered widget: its name, tier and effective settings. Obtained from <see cref="IWidgetCache.Register"/>.</summary>
+public sealed class WidgetHandle
+{
+    internal WidgetHandle(object owner, int index, string name, WidgetTier tier, TimeSpan ttl, bool backgroundRefresh, bool staleOnRollover)
+    {
+        Owner = owner;
+        Index = index;
+        Name = name;
+        Tier = tier;
+        Ttl = ttl;
+        BackgroundRefresh = backgroundRefresh;
+        ServeStaleOnRollover = staleOnRollover;
+        TtlTicks = ttl.Ticks;
+    }
+
+    /// <summary>Gets the widget name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the widget tier.</summary>
+    public WidgetTier Tier { get; }
+
+    /// <summary>Gets the TTL of the widget's entries.</summary>
+    public TimeSpan Ttl { get; }
+
+    /// <summary>Gets whether entries are refreshed in the background past the refresh threshold.</summary>
+    public bool BackgroundRefresh { get; }
+
+    /// <summary>Gets whether a new bucket is answered from the previous one while it is computed.</summary>
+    public bool ServeStaleOnRollover { get; }
+
+    internal int Index { get; }
+
+    internal long TtlTicks { get; }
+
+    internal Internal.WidgetCounters Counters { get; } = new();
+
+    internal Internal.StampCell Stamp { get; } = new();
+
+    internal object Owner { get; }
+
+    /// <summary>Returns the widget name.</summary>
+    public override string ToString() => Name;
+}

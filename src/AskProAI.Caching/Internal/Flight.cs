@@ -1,0 +1,76 @@
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// One computation in flight for a key, shared by every caller that asks while it runs (single-flight).
+/// The shared work is cancelled only when every waiting caller has cancelled; background work never is.
+/// </summary>
+internal sealed class Flight(EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background)
+{
+    private const int Abandoned = -1;
+
+    private readonly TaskCompletionSource<FlightResult?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _cancellation = new();
+    private int _waiters = background ? 0 : 1;
+
+    public EntryKey Key { get; } = key;
+
+    public long StartVersion { get; } = startVersion;
+
+    public long StartTicks { get; } = startTicks;
+
+    public CompanyState Company { get; } = company;
+
+    public StampCell CompanyWidget { get; } = companyWidget;
+
+    public bool Background { get; } = background;
+
+    public Task<FlightResult?> Task => _completion.Task;
+
+    public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>Adds a waiter unless every earlier waiter has already given up (then the work is being cancelled).</summary>
+    public bool TryJoin()
+    {
+        while (true)
+        {
+            var waiters = Volatile.Read(ref _waiters);
+            if (waiters == Abandoned)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _waiters, waiters + 1, waiters) == waiters)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Removes a waiter that cancelled; the last one out cancels foreground work.</summary>
+    public void Leave()
+    {
+        if (Interlocked.Decrement(ref _waiters) == 0 && !Background
+            && Interlocked.CompareExchange(ref _waiters, Abandoned, 0) == 0)
+        {
+            _cancellation.Cancel();
+        }
+    }
+
+    public void Complete(FlightResult? result)
+    {
+        _completion.TrySetResult(result);
+    }
+
+    public void Fail(Exception exception)
+    {
+        if (exception is OperationCanceledException oce)
+        {
+            _completion.TrySetCanceled(oce.CancellationToken);
+        }
+        else
+        {
+            _completion.TrySetException(exception);
+        }
+
+    }
+}

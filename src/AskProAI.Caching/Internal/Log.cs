@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>Every log message of the engine, with fixed event ids. Only widget names and company ids, never values.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Slow widget computation: {Widget} for company {CompanyId} took {ElapsedMs:F0} ms")]
+    public static partial void SlowComputation(ILogger logger, string widget, int companyId, double elapsedMs);
+
+    [LoggerMessage(1002, LogLevel.Error, "Widget computation failed: {Widget} for company {CompanyId}")]
+    public static partial void ComputationFailed(ILogger logger, Exception exception, string widget, int companyId);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Served stale {Widget} for company {CompanyId} after a failed computation ({Error})")]
+    public static partial void FailSafeServed(ILogger logger, string widget, int companyId, string error);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Cache layer failed during {Operation}; computing directly")]
+    public static partial void CacheLayerFailed(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Not storing {Widget} for company {CompanyId}: invalidated while it was computed")]
+    public static partial void StaleWriteBackSkipped(ILogger logger, string widget, int companyId);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Background refresh of {Widget} for company {CompanyId} not queued: the cache queue is full")]
+    public static partial void RefreshNotQueued(ILogger logger, string widget, int companyId);
+
+    [LoggerMessage(1007, LogLevel.Error, "Cache queue work {Work} failed")]
+    public static partial void QueueWorkFailed(ILogger logger, Exception exception, string work);
+
+    [LoggerMessage(1008, LogLevel.Information, "Cache queue stopping with {Depth} items left")]
+    public static partial void QueueStopping(ILogger logger, int depth);
+}

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>The L1 dictionary key: a value type, so that looking it up allocates nothing.</summary>
+internal readonly struct EntryKey(int widget, int companyId, int bucket) : IEquatable<EntryKey>
+{
+    public int Widget { get; } = widget;
+
+    public int CompanyId { get; } = companyId;
+
+    public int Bucket { get; } = bucket;
+
+    public EntryKey Previous => new(Widget, CompanyId, Bucket - 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Equals(EntryKey other) => Bucket == other.Bucket && CompanyId == other.CompanyId && Widget == other.Widget;
+
+    public override bool Equals(object? obj) => obj is EntryKey k && Equals(k);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override int GetHashCode() => unchecked((((CompanyId * 397) ^ Bucket) * 31) ^ (Widget << 24));
+}
+
+/// <summary>One invalidation timestamp (a value of the cache's logical clock), only ever moved forward.</summary>
+internal sealed class StampCell
+{
+    private long _value;
+
+    public long Value
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _value);
+    }
+
+    public void MoveTo(long stamp)
+    {
+        var current = Volatile.Read(ref _value);
+        while (stamp > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _value, stamp, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
+
+/// <summary>The stamps of one company: the company tag, its data types, and each of its widgets.</summary>
+internal sealed class CompanyState
+{
+    public StampCell Company { get; } = new();
+
+    public StampCell[] Tiers { get; } = [new(), new(), new()];
+
+    public System.Collections.Concurrent.ConcurrentDictionary<int, StampCell> Widgets { get; } = new();
+}
+
+/// <summary>Per-widget counters, updated with interlocked increments on the request path.</summary>
+internal sealed class WidgetCounters
+{
+    private long _hits;
+    private long _misses;
+    private long _staleHits;
+    private long _refreshes;
+    private long _errors;
+    private long _computations;
+    private long _computeTicks;
+
+    public long Hits => Volatile.Read(ref _hits);
+
+    public long Misses => Volatile.Read(ref _misses);
+
+    public long StaleHits => Volatile.Read(ref _staleHits);
+
+    public long Refreshes => Volatile.Read(ref _refreshes);
+
+    public long Errors => Volatile.Read(ref _errors);
+
+    public long Computations => Volatile.Read(ref _computations);
+
+    public TimeSpan ComputeTime => TimeSpan.FromTicks(Volatile.Read(ref _computeTicks));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Hit() => Interlocked.Increment(ref _hits);
+
+    public void Miss() => Interlocked.Increment(ref _misses);
+
+    public void StaleHit() => Interlocked.Increment(ref _staleHits);
+
+    public void Refreshed() => Interlocked.Increment(ref _refreshes);
+
+    public void Error() => Interlocked.Increment(ref _errors);
+
+    public void Computed(TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _computations);
+        Interlocked.Add(ref _computeTicks, elapsed.Ticks);
+    }
+}
+
+/// <summary>A cached value with the facts that decide whether it may be served.</summary>
+internal sealed class CacheEntry(
+    object value,
+    long version,
+    long createdTicks,
+    long expiresTicks,
+    long refreshTicks,
+    WidgetHandle widget,
+    CompanyState company,
+    StampCell companyWidget,
+    long size)
+{
+    private int _refreshScheduled;
+
+    public object Value { get; } = value;
+
+    /// <summary>The logical clock when its computation started: invalid once any of its tags moved past it.</summary>
+    public long Version { get; } = version;
+
+    public long CreatedTicks { get; } = createdTicks;
+
+    public long ExpiresTicks { get; } = expiresTicks;
+
+    public long RefreshTicks { get; } = refreshTicks;
+
+    public WidgetHandle Widget { get; } = widget;
+
+    public CompanyState Company { get; } = company;
+
+    public StampCell CompanyWidget { get; } = companyWidget;
+
+    public long Size { get; } = size;
+
+    /// <summary>Claims the one background refresh this entry may trigger.</summary>
+    public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshScheduled, 1) == 0;
+
+    public void ReleaseRefresh() => Volatile.Write(ref _refreshScheduled, 0);
+}
+
+/// <summary>What a computation in flight produces for everyone waiting on it.</summary>
+internal sealed class FlightResult(object value, long createdTicks, bool fromStore)
+{
+    public object Value { get; } = value;
+
+    public long CreatedTicks { get; } = createdTicks;
+
+    public bool FromStore { get; } = fromStore;
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// Work that no request waits for, on the <c>cache</c> queue: refreshing an entry past its refresh threshold,
+/// filling a new time bucket while the previous bucket's value is served as stale, and explicit refreshes.
+/// </summary>
+internal sealed partial class WidgetCache
+{
+    private readonly ConcurrentDictionary<EntryKey, byte> _scheduled = new();
+    private readonly double _refreshThreshold;
+
+    public bool TryScheduleRefresh<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        var now = _time.GetUtcNow().UtcTicks;
+        return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), state, compute);
+    }
+
+    public async ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        var now = _time.GetUtcNow().UtcTicks;
+        var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
+        var flight = JoinOrStart(widget, companyId, key, background: false, out var started);
+        if (started)
+        {
+            widget.Counters.Refreshed();
+            _ = RunFlightAsync(flight, widget, companyId, state, compute);
+        }
+
+        try
+        {
+            var result = await flight.Task.WaitAsync(cancellationToken);
+            return new CacheResult<T>(result is null ? default! : (T)result.Value, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            flight.Leave();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Answers a request for a bucket that has no entry yet from the previous bucket, marked stale, while one
+    /// background computation fills the new bucket: no synchronized miss storm at the top of the hour.
+    /// </summary>
+    private bool TryServeRollover<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        EntryKey key,
+        long now,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        out CacheResult<T> result)
+    {
+        result = default;
+        var bucketStart = WidgetKey.BucketStartOf(widget.Tier, key.Bucket).UtcTicks;
+        if (now - bucketStart >= widget.TtlTicks || _entries.ContainsKey(key)
+            || !_entries.TryGetValue(key.Previous, out var previous)
+            || !IsValid(previous) || now - previous.ExpiresTicks > widget.TtlTicks || previous.Value is not T value)
+        {
+            return false;
+        }
+
+        ScheduleBackground(widget, companyId, key, state, compute);
+        widget.Counters.StaleHit();
+        result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(previous.CreatedTicks, TimeSpan.Zero));
+        return true;
+    }
+
+    /// <summary>Queues one background computation of a key; deduplicated while it is queued or running.</summary>
+    private bool ScheduleBackground<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        EntryKey key,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
+    {
+        if (_flights.ContainsKey(key) || !_scheduled.TryAdd(key, 0))
+        {
+            return false;
+        }
+
+        var scheduledAt = _time.GetUtcNow().UtcTicks;
+        var queued = _queue.TryEnqueue(
+            string.Create(CultureInfo.InvariantCulture, $"refresh:{widget.Name}:{companyId}:{key.Bucket}"),
+            async ct =>
+            {
+                try
+                {
+                    // A foreground miss may have filled the key while this waited in the queue.
+                    if (_entries.TryGetValue(key, out var entry) && entry.CreatedTicks > scheduledAt && IsValid(entry))
+                    {
+                        return;
+                    }
+
+                    var flight = JoinOrStart(widget, companyId, key, background: true, out var started);
+                    if (started)
+                    {
+                        await RunFlightAsync(flight, widget, companyId, state, compute);
+                    }
+                }
+                finally
+                {
+                    _scheduled.TryRemove(key, out _);
+                }
+            });
+        if (!queued)
+        {
+            _scheduled.TryRemove(key, out _);
+            if (_entries.TryGetValue(key, out var entry))
+            {
+                entry.ReleaseRefresh();
+            }
+
+            Log.RefreshNotQueued(_logger, widget.Name, companyId);
+        }
+
+        return queued;
+    }
+}

@@ -1,0 +1,189 @@
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// The miss path: at most one computation per key runs at a time, and every caller that misses while it runs
+/// waits for it. A caller that cancels stops waiting; the computation is cancelled only when all have.
+/// A computation that started before an invalidation of one of its tags is never joined by later callers.
+/// </summary>
+internal sealed partial class WidgetCache
+{
+    private async ValueTask<CacheResult<T>> GetSlowAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        EntryKey key,
+        long now,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken)
+    {
+        Flight flight;
+        try
+        {
+            if (widget.ServeStaleOnRollover && TryServeRollover(widget, companyId, key, now, state, compute, out var stale))
+            {
+                return stale;
+            }
+
+            flight = JoinOrStart(widget, companyId, key, background: false, out var started);
+            if (started)
+            {
+                _ = RunFlightAsync(flight, widget, companyId, state, compute);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Fallback(ex, "lookup");
+            return await ComputeDirectAsync(widget, companyId, state, compute, cancellationToken);
+        }
+
+        widget.Counters.Miss();
+        FlightResult? result;
+        try
+        {
+            result = await flight.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            flight.Leave();
+            throw;
+        }
+        catch (Exception ex) when (TryFailSafe(widget, key, ex, out CacheResult<T> fallback))
+        {
+            return fallback;
+        }
+
+        return result is null
+            ? new CacheResult<T>(default!, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
+            : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero));
+    }
+
+    /// <summary>Joins the computation in flight for the key, or starts one (then <paramref name="started"/> is true).</summary>
+    private Flight JoinOrStart(WidgetHandle widget, int companyId, EntryKey key, bool background, out bool started)
+    {
+        while (true)
+        {
+            if (_flights.TryGetValue(key, out var current))
+            {
+                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget);
+                if (!stale && (background || current.TryJoin()))
+                {
+                    started = false;
+                    return current;
+                }
+
+                var replacement = NewFlight(widget, companyId, key, background);
+                if (_flights.TryUpdate(key, replacement, current))
+                {
+                    started = true;
+                    return replacement;
+                }
+
+                continue;
+            }
+
+            var flight = NewFlight(widget, companyId, key, background);
+            if (_flights.TryAdd(key, flight))
+            {
+                started = true;
+                return flight;
+            }
+        }
+    }
+
+    private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background)
+    {
+        // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
+        var company = CompanyOf(companyId);
+        var cell = CellOf(company, widget);
+        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background);
+    }
+
+    private async Task RunFlightAsync<TState, T>(
+        Flight flight,
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
+    {
+        var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background);
+        try
+        {
+            var result = _store is null ? null : await ReadStoreAsync<T>(flight, widget, companyId);
+            if (result is null)
+            {
+                var startedAt = _time.GetTimestamp();
+                var value = await compute(state, context, flight.Token);
+                var elapsed = _time.GetElapsedTime(startedAt);
+                RecordComputation(widget, companyId, elapsed);
+                result = value is null ? null : new FlightResult(value, flight.StartTicks, fromStore: false);
+                if (result is not null && await StoreAsync(flight, widget, companyId, result, value) && _store is not null)
+                {
+                    await WriteStoreAsync(flight, widget, companyId, value);
+                }
+            }
+            else
+            {
+                await StoreAsync(flight, widget, companyId, result, result.Value);
+            }
+
+            if (flight.Background)
+            {
+                widget.Counters.Refreshed();
+            }
+
+            _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(flight.Key, flight));
+            flight.Complete(result);
+        }
+        catch (Exception ex)
+        {
+            if (ex is not OperationCanceledException)
+            {
+                widget.Counters.Error();
+                Log.ComputationFailed(_logger, ex, widget.Name, companyId);
+            }
+
+            _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(flight.Key, flight));
+            flight.Fail(ex);
+        }
+    }
+
+    /// <summary>Serves the last good value, marked stale, when a computation failed (fail-safe).</summary>
+    private bool TryFailSafe<T>(WidgetHandle widget, EntryKey key, Exception exception, out CacheResult<T> result)
+    {
+        result = default;
+        if (exception is OperationCanceledException)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        var limit = _options.FailSafeMaxDuration.Ticks;
+        foreach (var candidate in (ReadOnlySpan<EntryKey>)[key, key.Previous])
+        {
+            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && entry.Value is T value)
+            {
+                widget.Counters.StaleHit();
+                Log.FailSafeServed(_logger, widget.Name, key.CompanyId, exception.GetType().Name);
+                result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Computes without the cache, after the cache layer itself failed.</summary>
+    private async ValueTask<CacheResult<T>> ComputeDirectAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetTimestamp();
+        var at = _time.GetUtcNow();
+        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false), cancellationToken);
+        RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
+        return new CacheResult<T>(value, CacheOutcome.Bypass, at);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// Storing values: L1 with its size limits and sweeping, and the optional shared L2. Every L2 failure is a
+/// miss, logged and counted, never an error for the caller.
+/// </summary>
+internal sealed partial class WidgetCache
+{
+    private long _count;
+    private long _bytes;
+    private long _evictions;
+    private long _fallbacks;
+    private int _compacting;
+
+    /// <summary>Stores a computed value in L1 unless an invalidation overlapped its computation.</summary>
+    /// <returns>Whether the value was stored as fresh.</returns>
+    private ValueTask<bool> StoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, FlightResult result, T value)
+    {
+        try
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var ttl = widget.TtlTicks;
+            var entry = new CacheEntry(
+                result.Value,
+                flight.StartVersion,
+                result.CreatedTicks,
+                now + ttl,
+                now + (long)(ttl * _refreshThreshold),
+                widget,
+                flight.Company,
+                flight.CompanyWidget,
+                EstimateSize(value));
+            if (!IsValid(entry))
+            {
+                Log.StaleWriteBackSkipped(_logger, widget.Name, companyId);
+                return new ValueTask<bool>(false);
+            }
+
+            while (true)
+            {
+                if (_entries.TryGetValue(flight.Key, out var existing))
+                {
+                    if (existing.Version > entry.Version && IsValid(existing))
+                    {
+                        return new ValueTask<bool>(false);
+                    }
+
+                    if (_entries.TryUpdate(flight.Key, entry, existing))
+                    {
+                        Interlocked.Add(ref _bytes, entry.Size - existing.Size);
+                        break;
+                    }
+                }
+                else if (_entries.TryAdd(flight.Key, entry))
+                {
+                    Interlocked.Add(ref _bytes, entry.Size);
+                    if (Interlocked.Increment(ref _count) > _options.MaxEntries || Volatile.Read(ref _bytes) > _options.SizeLimitBytes)
+                    {
+                        RequestCompaction();
+                    }
+
+                    break;
+                }
+            }
+
+            return new ValueTask<bool>(true);
+        }
+        catch (Exception ex)
+        {
+            Fallback(ex, "store");
+            return new ValueTask<bool>(false);
+        }
+    }
+
+    private long EstimateSize<T>(T value)
+    {
+        try
+        {
+            return _serializer.Serialize(value).Length + 64;
+        }
+        catch (Exception)
+        {
+            return 1024;
+        }
+    }
+
+    private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId)
+    {
+        try
+        {
+            var key = ToWidgetKey(widget, flight.Key).ToString();
+            var stored = await _store!.GetAsync(key, companyId, flight.Token);
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (stored is null || stored.ExpiresUnixMs <= nowMs)
+            {
+                return null;
+            }
+
+            var stamps = await _store.GetTagStampsAsync(TagStringsOf(widget, companyId), flight.Token);
+            foreach (var stamp in stamps)
+            {
+                // Ties count as invalidated: a value whose computation started in the same millisecond is not trusted.
+                if (stamp >= stored.CreatedUnixMs)
+                {
+                    return null;
+                }
+            }
+
+            var value = _serializer.Deserialize<T>(stored.Payload.Span);
+            return value is null ? null : new FlightResult(value, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks, fromStore: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
+        {
+            Fallback(ex, "l2-read");
+            return null;
+        }
+    }
+
+    private async ValueTask WriteStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, T value)
+    {
+        try
+        {
+            var created = new DateTimeOffset(flight.StartTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
+            var expires = _time.GetUtcNow().Add(widget.Ttl).ToUnixTimeMilliseconds();
+            var payload = _serializer.Serialize(value);
+            await _store!.SetAsync(ToWidgetKey(widget, flight.Key).ToString(), companyId, new StoredEntry(payload, created, expires), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Fallback(ex, "l2-write");
+        }
+    }
+
+    private void Fallback(Exception exception, string operation)
+    {
+        Interlocked.Increment(ref _fallbacks);
+        Log.CacheLayerFailed(_logger, exception, operation);
+    }
+
+    private void RequestCompaction()
+    {
+        if (Interlocked.CompareExchange(ref _compacting, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static cache =>
+                {
+                    try
+                    {
+                        cache.Sweep();
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref cache._compacting, 0);
+                    }
+                },
+                this,
+                preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Drops entries that can no longer be served (invalidated, or expired beyond the fail-safe window), then,
+    /// while over a limit, the oldest entries down to 90 % of it. Runs on a timer and when a limit is passed,
+    /// never on the request path.
+    /// </summary>
+    internal void Sweep()
+    {
+        try
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var keep = Math.Max(_options.FailSafeMaxDuration.Ticks, TimeSpan.TicksPerHour);
+            foreach (var (key, entry) in _entries)
+            {
+                if (!IsValid(entry) || now - entry.ExpiresTicks > keep)
+                {
+                    Remove(key, entry);
+                }
+            }
+
+            var maxCount = _options.MaxEntries;
+            var maxBytes = _options.SizeLimitBytes;
+            if (Volatile.Read(ref _count) <= maxCount && Volatile.Read(ref _bytes) <= maxBytes)
+            {
+                return;
+            }
+
+            var all = _entries.ToArray();
+            Array.Sort(all, static (a, b) => a.Value.CreatedTicks.CompareTo(b.Value.CreatedTicks));
+            var targetCount = maxCount * 9L / 10;
+            var targetBytes = maxBytes / 10 * 9;
+            foreach (var (key, entry) in all)
+            {
+                if (Volatile.Read(ref _count) <= targetCount && Volatile.Read(ref _bytes) <= targetBytes)
+                {
+                    break;
+                }
+
+                if (Remove(key, entry))
+                {
+                    Interlocked.Increment(ref _evictions);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Fallback(ex, "sweep");
+        }
+    }
+
+    private bool Remove(EntryKey key, CacheEntry entry)
+    {
+        if (!_entries.TryRemove(new KeyValuePair<EntryKey, CacheEntry>(key, entry)))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        Interlocked.Add(ref _bytes, -entry.Size);
+        return true;
+    }
+
+    internal string FormatKey(WidgetHandle widget, int companyId, DateTimeOffset at) =>
+        string.Create(CultureInfo.InvariantCulture, $"{new WidgetKey(widget.Name, widget.Tier, companyId, BucketOf(widget.Tier, at.UtcTicks))}");
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// The widget cache. The hit path is one clock read, one struct-keyed dictionary lookup and six stamp
+/// comparisons: no allocation, no lock, no string. Everything else lives in the partial files by concern.
+/// </summary>
+internal sealed partial class WidgetCache : IWidgetCache, IDisposable
+{
+    private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
+
+    private readonly ConcurrentDictionary<EntryKey, CacheEntry> _entries = new();
+    private readonly ConcurrentDictionary<EntryKey, Flight> _flights = new();
+    private readonly TimeProvider _time;
+    private readonly WidgetCacheOptions _options;
+    private readonly ILogger _logger;
+    private readonly CacheWorkQueue _queue;
+    private readonly IWidgetCacheStore? _store;
+    private readonly IWidgetCacheSerializer _serializer;
+    private readonly CacheMetrics? _metrics;
+    private readonly Lock _registryGate = new();
+    private readonly ITimer _sweepTimer;
+    private WidgetHandle[] _widgets = [];
+    private FrozenDictionary<string, WidgetHandle> _byName = FrozenDictionary<string, WidgetHandle>.Empty;
+
+    public WidgetCache(
+        IOptions<WidgetCacheOptions> options,
+        CacheWorkQueue queue,
+        IWidgetCacheSerializer serializer,
+        TimeProvider time,
+        ILogger<WidgetCache> logger,
+        IEnumerable<IWidgetCacheStore> stores,
+        CacheMetrics? metrics = null)
+    {
+        _options = options.Value;
+        _queue = queue;
+        _serializer = serializer;
+        _time = time;
+        _logger = logger;
+        _store = stores.LastOrDefault();
+        _metrics = metrics;
+        _refreshThreshold = _options.RefreshThreshold;
+        foreach (var (name, widget) in _options.Widgets)
+        {
+            Register(name, widget.Tier);
+        }
+
+        _metrics?.Attach(this);
+        _sweepTimer = time.CreateTimer(static s => ((WidgetCache)s!).Sweep(), this, _options.SweepInterval, _options.SweepInterval);
+    }
+
+    public IReadOnlyCollection<WidgetHandle> Widgets => Volatile.Read(ref _widgets);
+
+    internal ICacheWorkQueue Queue => _queue;
+
+    public WidgetHandle Register(string name, WidgetTier tier)
+    {
+        WidgetName.ThrowIfInvalid(name);
+        if (!Enum.IsDefined(tier))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tier), tier, "Unknown widget tier.");
+        }
+
+        lock (_registryGate)
+        {
+            if (_byName.TryGetValue(name, out var existing))
+            {
+                return existing.Tier == tier
+                    ? existing
+                    : throw new ArgumentException($"Widget '{name}' is registered with tier {existing.Tier}, not {tier}.", nameof(tier));
+            }
+
+            var tierOptions = _options.For(tier);
+            _options.Widgets.TryGetValue(name, out var overrides);
+            var handle = new WidgetHandle(
+                this,
+                _widgets.Length,
+                name,
+                tier,
+                overrides?.Ttl ?? tierOptions.Ttl,
+                overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
+                overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover);
+            var widgets = new WidgetHandle[_widgets.Length + 1];
+            _widgets.CopyTo(widgets, 0);
+            widgets[^1] = handle;
+            Volatile.Write(ref _widgets, widgets);
+            _byName = widgets.ToFrozenDictionary(w => w.Name, StringComparer.Ordinal);
+            return handle;
+        }
+    }
+
+    public bool TryGetWidget(string name, [NotNullWhen(true)] out WidgetHandle? widget) =>
+        Volatile.Read(ref _byName).TryGetValue(name, out widget);
+
+    public ValueTask<CacheResult<T>> GetOrComputeAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken = default)
+    {
+        if (companyId <= 0 || !ReferenceEquals(widget.Owner, this))
+        {
+            ThrowBadArguments(widget, companyId);
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
+        {
+            if (now >= entry.RefreshTicks && widget.BackgroundRefresh && entry.TryClaimRefresh())
+            {
+                ScheduleBackground(widget, companyId, key, state, compute);
+            }
+
+            widget.Counters.Hit();
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero)));
+        }
+
+        return GetSlowAsync(widget, companyId, key, now, state, compute, cancellationToken);
+    }
+
+    public bool IsCached(WidgetHandle widget, int companyId)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        return _entries.TryGetValue(new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), out var entry)
+            && now < entry.ExpiresTicks && IsValid(entry);
+    }
+
+    public void Dispose() => _sweepTimer.Dispose();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int BucketOf(WidgetTier tier, long utcTicks) => tier == WidgetTier.Live
+        ? (int)((utcTicks - UnixEpochTicks) / TimeSpan.TicksPerMinute)
+        : (int)((utcTicks - UnixEpochTicks) / TimeSpan.TicksPerHour);
+
+    internal WidgetKey ToWidgetKey(WidgetHandle widget, EntryKey key) => new(widget.Name, widget.Tier, key.CompanyId, key.Bucket);
+
+    [DoesNotReturn]
+    private void ThrowBadArguments(WidgetHandle widget, int companyId)
+    {
+        ArgumentNullException.ThrowIfNull(widget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        throw new ArgumentException($"Widget '{widget.Name}' was registered with another cache instance.", nameof(widget));
+    }
+}

@@ -1,0 +1,148 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AskProAI.Caching;
+
+/// <summary>Options of the widget cache, bound from the <c>Cache</c> configuration section.</summary>
+public sealed class WidgetCacheOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Cache";
+
+    /// <summary>Gets the settings of the live tier.</summary>
+    /// <value>The default value is a 60 s TTL, no background refresh, no stale rollover.</value>
+    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Gets the settings of the statistics tier.</summary>
+    /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on.</value>
+    public TierOptions Statistics { get; set; } = new() { Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true };
+
+    /// <summary>Gets the settings of the heavy tier.</summary>
+    /// <value>The default value is a 900 s TTL, background refresh and stale rollover on.</value>
+    public TierOptions Heavy { get; set; } = new()
+    {
+        Ttl = TimeSpan.FromSeconds(900), BackgroundRefresh = true, ServeStaleOnRollover = true,
+    };
+
+    /// <summary>Gets or sets the per-widget settings, by widget name; registering a widget adds an entry.</summary>
+    public Dictionary<string, WidgetOptions> Widgets { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the fraction of the TTL after which a background-refreshed entry is refreshed.</summary>
+    /// <value>The default value is 0.8 (80 % of the TTL).</value>
+    [Range(0.1, 1.0)]
+    public double RefreshThreshold { get; set; } = 0.8;
+
+    /// <summary>Gets or sets how long after expiry a value may still be served when its computation fails.</summary>
+    /// <value>The default value is 1 hour.</value>
+    public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the computation time above which a computation is logged as slow.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan SlowComputationThreshold { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the maximum number of entries held in process (L1).</summary>
+    /// <value>The default value is 100,000.</value>
+    [Range(16, int.MaxValue)]
+    public int MaxEntries { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the estimated bytes the L1 may hold before it evicts.</summary>
+    /// <value>The default value is 256 MiB.</value>
+    [Range(1024L, long.MaxValue)]
+    public long SizeLimitBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Gets or sets how often expired and invalidated entries are swept out of L1.</summary>
+    /// <value>The default value is 1 minute.</value>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets how many work items the <c>cache</c> queue holds before it refuses more.</summary>
+    /// <value>The default value is 1,024.</value>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>Gets or sets how many workers process the <c>cache</c> queue.</summary>
+    /// <value>The default value is 2.</value>
+    [Range(1, 64)]
+    public int QueueWorkers { get; set; } = 2;
+
+    /// <summary>Gets or sets how many slow computations the statistics keep.</summary>
+    /// <value>The default value is 10.</value>
+    [Range(0, 1000)]
+    public int SlowestKept { get; set; } = 10;
+
+    /// <summary>Gets the settings of a tier.</summary>
+    public TierOptions For(WidgetTier tier) => tier switch
+    {
+        WidgetTier.Live => Live,
+        WidgetTier.Statistics => Statistics,
+        WidgetTier.Heavy => Heavy,
+        _ => throw new ArgumentOutOfRangeException(nameof(tier)),
+    };
+
+    /// <summary>Returns the validation errors of these options, empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var tier in WidgetTiers.All)
+        {
+            var t = For(tier);
+            if (t.Ttl <= TimeSpan.Zero)
+            {
+                errors.Add($"Cache:{tier}:Ttl must be positive.");
+            }
+        }
+
+        foreach (var (name, w) in Widgets)
+        {
+            if (!WidgetName.IsValid(name))
+            {
+                errors.Add($"Cache:Widgets:{name} is not a valid widget name.");
+            }
+
+            if (w.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+            {
+                errors.Add($"Cache:Widgets:{name}:Ttl must be positive.");
+            }
+        }
+
+        if (RefreshThreshold is < 0.1 or > 1.0)
+        {
+            errors.Add("Cache:RefreshThreshold must be between 0.1 and 1.0.");
+        }
+
+        if (FailSafeMaxDuration < TimeSpan.Zero || SweepInterval <= TimeSpan.Zero || SlowComputationThreshold <= TimeSpan.Zero)
+        {
+            errors.Add("Cache durations must be positive.");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Settings of one tier.</summary>
+public sealed class TierOptions
+{
+    /// <summary>Gets or sets how long an entry of the tier is fresh.</summary>
+    public TimeSpan Ttl { get; set; }
+
+    /// <summary>Gets or sets whether entries past the refresh threshold are refreshed in the background.</summary>
+    public bool BackgroundRefresh { get; set; }
+
+    /// <summary>Gets or sets whether a new bucket may be answered from the previous bucket, marked stale,
+    /// while one background computation fills it.</summary>
+    public bool ServeStaleOnRollover { get; set; }
+}
+
+/// <summary>Settings of one widget; unset values come from its tier.</summary>
+public sealed class WidgetOptions
+{
+    /// <summary>Gets or sets the widget's tier.</summary>
+    public WidgetTier Tier { get; set; }
+
+    /// <summary>Gets or sets the widget's TTL, or null for the tier's.</summary>
+    public TimeSpan? Ttl { get; set; }
+
+    /// <summary>Gets or sets whether the widget refreshes in the background, or null for the tier's setting.</summary>
+    public bool? BackgroundRefresh { get; set; }
+
+    /// <summary>Gets or sets whether the widget serves the previous bucket on rollover, or null for the tier's setting.</summary>
+    public bool? ServeStaleOnRollover { get; set; }
+}

@@ -1,0 +1,142 @@
+namespace AskProAI.Caching.Tests.Internal;
+
+public class WidgetCacheExpiryTests
+{
+    [Theory]
+    [InlineData("live_calls", 60)]
+    [InlineData("recent_calls", 300)]
+    [InlineData("dashboard_stats", 900)]
+    public async Task GetOrCompute_TierTtl_ExpiresAfterTtl(string widget, int ttlSeconds)
+    {
+        // Start at the top of an hour so that no bucket boundary falls inside the TTL.
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        var counter = new Counter();
+        var w = f.Widget(widget);
+
+        Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(w, 1, counter)).Outcome);
+        f.Time.Advance(TimeSpan.FromSeconds(ttlSeconds) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(CacheOutcome.Hit, (await f.GetAsync(w, 1, counter)).Outcome);
+        Assert.Equal(1, counter.Count);
+
+        f.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = await f.GetAsync(w, 1, counter);
+        Assert.Equal(CacheOutcome.Miss, after.Outcome);
+        Assert.Equal(2, after.Value);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_PerWidgetTtl_OverridesTier()
+    {
+        await using var f = new CacheFixture(o => o.Widgets["recent_calls"] = new WidgetOptions { Tier = WidgetTier.Statistics, Ttl = TimeSpan.FromSeconds(10) },
+            time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(f.Recent, 1, counter)).Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(10), f.Recent.Ttl);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_GlobalTierTtl_IsConfigurable()
+    {
+        await using var f = new CacheFixture(o => o.Live.Ttl = TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(5), f.Live.Ttl);
+        Assert.Equal(TimeSpan.FromSeconds(300), f.Recent.Ttl);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_OtherCompany_IsSeparateEntry()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        var a = await f.GetAsync(f.Recent, 1, counter);
+        var b = await f.GetAsync(f.Recent, 2, counter);
+        Assert.Equal((1, 2), (a.Value, b.Value));
+        Assert.Equal(1, (await f.GetAsync(f.Recent, 1, counter)).Value);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task GetOrCompute_NonPositiveCompany_Throws(int companyId)
+    {
+        await using var f = new CacheFixture();
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await f.GetAsync(f.Recent, companyId, new Counter()));
+    }
+
+    [Fact]
+    public async Task GetOrCompute_HandleOfAnotherCache_Throws()
+    {
+        await using var f = new CacheFixture();
+        await using var other = new CacheFixture();
+        await Assert.ThrowsAsync<ArgumentException>(async () => await f.GetAsync(other.Recent, 1, new Counter()));
+    }
+
+    [Fact]
+    public async Task Register_SameNameOtherTier_Throws()
+    {
+        await using var f = new CacheFixture();
+        Assert.Same(f.Recent, f.Cache.Register("recent_calls", WidgetTier.Statistics));
+        Assert.Throws<ArgumentException>(() => f.Cache.Register("recent_calls", WidgetTier.Live));
+        Assert.Throws<ArgumentException>(() => f.Cache.Register("Recent:Calls", WidgetTier.Live));
+    }
+
+    [Fact]
+    public async Task LiveTier_NextMinute_IsANewBucketAndMisses()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(31)); // 18:08:01: same TTL, new minute bucket
+        var next = await f.GetAsync(f.Live, 1, counter);
+        Assert.Equal(CacheOutcome.Miss, next.Outcome);
+        Assert.Equal(2, counter.Count);
+    }
+
+    [Fact]
+    public async Task Hit_AllocatesNothing()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Heavy, 1, counter);
+        await f.GetAsync(f.Heavy, 1, counter);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            var r = f.GetAsync(f.Heavy, 1, counter);
+            Assert.True(r.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task Sweep_OverMaxEntries_EvictsOldestDownToNinetyPercent()
+    {
+        await using var f = new CacheFixture(o => o.MaxEntries = 100);
+        var counter = new Counter();
+        for (var c = 1; c <= 150; c++)
+        {
+            await f.GetAsync(f.Recent, c, counter);
+        }
+
+        f.Engine.Sweep();
+        var stats = f.Cache.GetStatistics();
+        Assert.InRange(stats.Entries, 1, 90);
+        Assert.True(stats.Evictions >= 60);
+    }
+
+    [Fact]
+    public async Task Sweep_OverSizeLimit_Evicts()
+    {
+        await using var f = new CacheFixture(o => o.SizeLimitBytes = 2048);
+        var counter = new Counter();
+        for (var c = 1; c <= 100; c++)
+        {
+            await f.GetAsync(f.Recent, c, counter);
+        }
+
+        f.Engine.Sweep();
+        Assert.True(f.Cache.GetStatistics().EstimatedBytes <= 2048);
+    }
+}

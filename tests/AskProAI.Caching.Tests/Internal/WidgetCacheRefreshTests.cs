@@ -1,0 +1,137 @@
+namespace AskProAI.Caching.Tests.Internal;
+
+public class WidgetCacheRefreshTests
+{
+    private static readonly DateTimeOffset TopOfHour = new(2025, 8, 6, 18, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Heavy_PastRefreshThreshold_ServedAtOnceAndRefreshedOnceInBackground()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour));
+        var counter = new Counter();
+        Assert.Equal(1, (await f.GetAsync(f.Heavy, 1, counter)).Value);
+        f.Time.Advance(TimeSpan.FromSeconds(900 * 0.8));
+
+        var results = new List<CacheResult<int>>();
+        for (var i = 0; i < 50; i++)
+        {
+            results.Add(await f.GetAsync(f.Heavy, 1, counter));
+        }
+
+        Assert.All(results, r => Assert.Equal((CacheOutcome.Hit, 1), (r.Outcome, r.Value)));
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+        var refreshed = await f.GetAsync(f.Heavy, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, 2), (refreshed.Outcome, refreshed.Value));
+        Assert.Equal(1, f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "dashboard_stats").Refreshes);
+    }
+
+    [Fact]
+    public async Task Heavy_BeforeRefreshThreshold_NoBackgroundWork()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour));
+        var counter = new Counter();
+        await f.GetAsync(f.Heavy, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(700));
+        await f.GetAsync(f.Heavy, 1, counter);
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(1, counter.Count);
+        Assert.Equal(0, f.Queue.GetStatistics().Enqueued);
+    }
+
+    [Fact]
+    public async Task Statistics_PastThreshold_NotRefreshedByDefault()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(290));
+        await f.GetAsync(f.Recent, 1, counter);
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(1, counter.Count);
+    }
+
+    [Fact]
+    public async Task Rollover_NewHour_ServesPreviousBucketStaleAndFillsNewBucketOnce()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(58)));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        f.Time.Advance(TimeSpan.FromMinutes(2)); // 19:00:00, a new hour bucket
+
+        var results = new List<CacheResult<int>>();
+        for (var i = 0; i < 20; i++)
+        {
+            results.Add(await f.GetAsync(f.Recent, 1, counter));
+        }
+
+        Assert.All(results, r => Assert.Equal((CacheOutcome.Stale, 1), (r.Outcome, r.Value)));
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+        Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Recent, 1, counter)).Outcome, (await f.GetAsync(f.Recent, 1, counter)).Value));
+    }
+
+    [Fact]
+    public async Task Rollover_PreviousBucketInvalidated_Misses()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(58)));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        await f.Cache.InvalidateAsync(CacheTag.Company(1));
+        f.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(f.Recent, 1, counter)).Outcome);
+    }
+
+    [Fact]
+    public async Task Rollover_LiveTier_IsOffByDefault()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(f.Live, 1, counter)).Outcome);
+    }
+
+    [Fact]
+    public async Task Rollover_LateInNewBucket_DoesNotServeOldBucket()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(58)));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        f.Time.Advance(TimeSpan.FromMinutes(8)); // 19:06, more than one TTL into the new bucket
+        Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(f.Recent, 1, counter)).Outcome);
+    }
+
+    [Fact]
+    public async Task TryScheduleRefresh_SameKeyTwice_QueuesOnce()
+    {
+        await using var f = new CacheFixture();
+        var gate = new TaskCompletionSource();
+        var computations = 0;
+        Func<TaskCompletionSource, WidgetComputeContext, CancellationToken, ValueTask<int>> compute = async (g, ctx, _) =>
+        {
+            Assert.True(ctx.Background);
+            Interlocked.Increment(ref computations);
+            await g.Task;
+            return 1;
+        };
+        Assert.True(f.Cache.TryScheduleRefresh(f.Heavy, 1, gate, compute));
+        Assert.False(f.Cache.TryScheduleRefresh(f.Heavy, 1, gate, compute));
+        Assert.True(f.Cache.TryScheduleRefresh(f.Heavy, 2, gate, compute));
+        gate.SetResult();
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, computations);
+        Assert.True(f.Cache.IsCached(f.Heavy, 1));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ReplacesCachedValue()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        var warmed = await f.Cache.RefreshAsync(f.Recent, 1, counter, static (c, _, _) => new ValueTask<int>(c.Next()));
+        Assert.Equal(2, warmed.Value);
+        Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Recent, 1, counter)).Outcome, (await f.GetAsync(f.Recent, 1, counter)).Value));
+    }
+}

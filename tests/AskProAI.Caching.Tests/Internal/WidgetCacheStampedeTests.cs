@@ -1,0 +1,164 @@
+namespace AskProAI.Caching.Tests.Internal;
+
+public class WidgetCacheStampedeTests
+{
+    [Theory]
+    [InlineData(10)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public async Task GetOrCompute_ConcurrentCallersOnColdKey_ComputesOnce(int callers)
+    {
+        await using var f = new CacheFixture();
+        var gate = new TaskCompletionSource();
+        var computations = 0;
+        var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await f.Cache.GetOrComputeAsync(f.Heavy, 1, gate, async (g, _, _) =>
+            {
+                Interlocked.Increment(ref computations);
+                await g.Task;
+                return 42;
+            });
+        })).ToArray();
+        start.Set();
+
+        // Release the computation only once every caller has asked (or been answered).
+        while (f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "dashboard_stats").Requests < callers)
+        {
+            await Task.Yield();
+        }
+
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+        Assert.Equal(1, computations);
+        Assert.All(results, r => Assert.Equal(42, r.Value));
+    }
+
+    [Fact]
+    public async Task GetOrCompute_OneCallerCancels_OthersStillGetTheValue()
+    {
+        await using var f = new CacheFixture();
+        var gate = new TaskCompletionSource();
+        var sawCancel = false;
+        using var cts = new CancellationTokenSource();
+        Func<TaskCompletionSource, WidgetComputeContext, CancellationToken, ValueTask<int>> compute = async (g, _, ct) =>
+        {
+            await g.Task;
+            sawCancel = ct.IsCancellationRequested;
+            return 7;
+        };
+        var cancelling = f.Cache.GetOrComputeAsync(f.Recent, 1, gate, compute, cts.Token).AsTask();
+        var staying = f.Cache.GetOrComputeAsync(f.Recent, 1, gate, compute).AsTask();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelling);
+        gate.SetResult();
+        Assert.Equal(7, (await staying).Value);
+        Assert.False(sawCancel);
+        Assert.True(f.Cache.IsCached(f.Recent, 1));
+    }
+
+    [Fact]
+    public async Task GetOrCompute_AllCallersCancel_ComputationIsCancelled()
+    {
+        await using var f = new CacheFixture();
+        var observed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var a = new CancellationTokenSource();
+        using var b = new CancellationTokenSource();
+        Func<int, WidgetComputeContext, CancellationToken, ValueTask<int>> compute = async (_, _, ct) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return 1;
+            }
+            finally
+            {
+                observed.TrySetResult(ct.IsCancellationRequested);
+            }
+        };
+        var first = f.Cache.GetOrComputeAsync(f.Recent, 1, 0, compute, a.Token).AsTask();
+        var second = f.Cache.GetOrComputeAsync(f.Recent, 1, 0, compute, b.Token).AsTask();
+        await a.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.False(observed.Task.IsCompleted);
+        await b.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        Assert.True(await observed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // A later caller starts a new computation rather than joining the cancelled one.
+        var later = await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(5));
+        Assert.Equal(5, later.Value);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_Failure_IsNotCachedAndIsCounted()
+    {
+        await using var f = new CacheFixture();
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new InvalidOperationException("db down")));
+        Assert.False(f.Cache.IsCached(f.Recent, 1));
+        var ok = await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(3));
+        Assert.Equal((CacheOutcome.Miss, 3), (ok.Outcome, ok.Value));
+        Assert.Equal(1, f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls").Errors);
+        Assert.Contains(f.Logs.Entries, e => e.EventId == 1002);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_FailureWithPreviousValue_ServesStale()
+    {
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromMinutes(6)); // expired
+        var result = await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new TimeoutException());
+        Assert.Equal((CacheOutcome.Stale, 11), (result.Outcome, result.Value));
+        var stats = f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls");
+        Assert.Equal((1L, 1L), (stats.Errors, stats.StaleHits));
+        Assert.Contains(f.Logs.Entries, e => e.EventId == 1003);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_FailureBeyondFailSafeWindow_Throws()
+    {
+        await using var f = new CacheFixture(o => o.FailSafeMaxDuration = TimeSpan.FromMinutes(1), time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromMinutes(10));
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+            await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new TimeoutException()));
+    }
+
+    [Fact]
+    public async Task GetOrCompute_SlowComputation_IsLoggedWithWidgetAndCompany()
+    {
+        await using var f = new CacheFixture(o => o.SlowComputationThreshold = TimeSpan.FromSeconds(1));
+        await f.Cache.GetOrComputeAsync(f.Heavy, 42, f.Time, (t, _, _) =>
+        {
+            t.Advance(TimeSpan.FromSeconds(2));
+            return new ValueTask<int>(1);
+        });
+        var log = Assert.Single(f.Logs.Entries, e => e.EventId == 1001);
+        Assert.Contains("dashboard_stats", log.Message, StringComparison.Ordinal);
+        Assert.Contains("42", log.Message, StringComparison.Ordinal);
+        var slow = Assert.Single(f.Cache.GetStatistics().Slowest);
+        Assert.Equal(("dashboard_stats", 42, TimeSpan.FromSeconds(2)), (slow.Widget, slow.CompanyId, slow.Duration));
+    }
+
+    [Fact]
+    public async Task Statistics_CountHitsMissesAndComputeTime()
+    {
+        await using var f = new CacheFixture();
+        var c = new Counter();
+        await f.GetAsync(f.Recent, 1, c);
+        await f.GetAsync(f.Recent, 1, c);
+        await f.GetAsync(f.Recent, 1, c);
+        var s = f.Cache.GetStatistics();
+        var w = s.Widgets.Single(x => x.Widget == "recent_calls");
+        Assert.Equal((2L, 1L, 1L), (w.Hits, w.Misses, w.Computations));
+        Assert.Equal(2.0 / 3, w.HitRatio, 3);
+        var tier = s.Tiers.Single(t => t.Tier == WidgetTier.Statistics);
+        Assert.Equal(2, tier.Hits);
+        Assert.Equal(1, s.Entries);
+        Assert.True(s.EstimatedBytes > 0);
+    }
+}
