@@ -68,6 +68,18 @@ public sealed class WidgetCacheOptions
     [Range(0, 1000)]
     public int SlowestKept { get; set; } = 10;
 
+    /// <summary>Gets or sets how long a distributed computation lock is held at most (its lease).</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan DistributedLockLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long an instance waits for another instance's computation before computing itself.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan DistributedLockWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how often an instance waiting on another instance's computation looks in L2.</summary>
+    /// <value>The default value is 20 milliseconds.</value>
+    public TimeSpan DistributedLockPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Gets the settings of a tier.</summary>
     public TierOptions For(WidgetTier tier) => tier switch
     {

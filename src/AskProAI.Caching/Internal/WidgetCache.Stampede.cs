@@ -109,6 +109,13 @@ internal sealed partial class WidgetCache
         try
         {
             var result = _store is null ? null : await ReadStoreAsync<T>(flight, widget, companyId);
+            IAsyncDisposable? lease = null;
+            if (result is null && _lock is not null)
+            {
+                (result, lease) = await AwaitPeerOrLockAsync<T>(flight, widget, companyId);
+            }
+
+            await using var releaseLease = lease;
             if (result is null)
             {
                 var startedAt = _time.GetTimestamp();

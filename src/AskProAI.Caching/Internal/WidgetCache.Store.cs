@@ -167,6 +167,11 @@ internal sealed partial class WidgetCache
     /// </summary>
     internal void Sweep()
     {
+        if (!_undelivered.IsEmpty)
+        {
+            _ = RedeliverAsync();
+        }
+
         try
         {
             var now = _time.GetUtcNow().UtcTicks;

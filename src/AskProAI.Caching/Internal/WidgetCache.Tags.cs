@@ -46,14 +46,6 @@ internal sealed partial class WidgetCache
     /// <summary>Reads the clock for a computation that starts now; everything invalidated later invalidates its value.</summary>
     private long ReadClock() => Interlocked.Read(ref _clock);
 
-    public ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default)
-    {
-        var scope = InvalidateLocal(tag);
-        return _store is null
-            ? new ValueTask<InvalidationResult>(new InvalidationResult([tag.ToString()], scope))
-            : InvalidateStoreAsync(tag, scope, cancellationToken);
-    }
-
     /// <summary>Moves the stamp of a tag in this process only (also used for invalidations heard from other instances).</summary>
     internal string InvalidateLocal(CacheTag tag)
     {
@@ -102,20 +94,6 @@ internal sealed partial class WidgetCache
             default:
                 throw new ArgumentOutOfRangeException(nameof(tag));
         }
-    }
-
-    private async ValueTask<InvalidationResult> InvalidateStoreAsync(CacheTag tag, string scope, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _store!.SetTagStampAsync(tag.ToString(), _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Fallback(ex, "invalidate");
-        }
-
-        return new InvalidationResult([tag.ToString()], scope);
     }
 
     /// <summary>The tag strings of an entry, as stored in L2.</summary>

@@ -11,7 +11,7 @@ namespace AskProAI.Caching.Internal;
 /// The widget cache. The hit path is one clock read, one struct-keyed dictionary lookup and six stamp
 /// comparisons: no allocation, no lock, no string. Everything else lives in the partial files by concern.
 /// </summary>
-internal sealed partial class WidgetCache : IWidgetCache, IDisposable
+internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDisposable
 {
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
 
@@ -22,6 +22,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IDisposable
     private readonly ILogger _logger;
     private readonly CacheWorkQueue _queue;
     private readonly IWidgetCacheStore? _store;
+    private readonly ICacheBackplane? _backplane;
+    private readonly IDistributedWidgetLock? _lock;
     private readonly IWidgetCacheSerializer _serializer;
     private readonly CacheMetrics? _metrics;
     private readonly Lock _registryGate = new();
@@ -36,6 +38,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IDisposable
         TimeProvider time,
         ILogger<WidgetCache> logger,
         IEnumerable<IWidgetCacheStore> stores,
+        IEnumerable<ICacheBackplane> backplanes,
+        IEnumerable<IDistributedWidgetLock> locks,
         CacheMetrics? metrics = null)
     {
         _options = options.Value;
@@ -44,6 +48,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IDisposable
         _time = time;
         _logger = logger;
         _store = stores.LastOrDefault();
+        _backplane = backplanes.LastOrDefault();
+        _lock = locks.LastOrDefault();
         _metrics = metrics;
         _refreshThreshold = _options.RefreshThreshold;
         foreach (var (name, widget) in _options.Widgets)
@@ -52,6 +58,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IDisposable
         }
 
         _metrics?.Attach(this);
+        _backplane?.Subscribe(this);
         _sweepTimer = time.CreateTimer(static s => ((WidgetCache)s!).Sweep(), this, _options.SweepInterval, _options.SweepInterval);
     }
 

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// Distributed mode: invalidations go to L2 (tag stamps) and to the other instances (backplane); what the
+/// backplane hears invalidates L1 here. Invalidations that could not reach L2 or the backplane are kept and
+/// sent again when the connection is back, so no instance serves data older than an invalidation made while
+/// the shared store was away. A distributed lock makes a cold key computed about once across instances.
+/// </summary>
+internal sealed partial class WidgetCache
+{
+    private readonly ConcurrentQueue<(CacheTag Tag, long UnixMs)> _undelivered = new();
+    private long _remoteInvalidations;
+    private long _missedMessageResets;
+
+    public ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default)
+    {
+        var scope = InvalidateLocal(tag);
+        var result = new InvalidationResult([tag.ToString()], scope);
+        return _store is null && _backplane is null
+            ? new ValueTask<InvalidationResult>(result)
+            : DistributeAsync(tag, _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
+    }
+
+    private async ValueTask<InvalidationResult> DistributeAsync(CacheTag tag, long unixMs, InvalidationResult result, CancellationToken cancellationToken)
+    {
+        if (!await TryDistributeAsync(tag, unixMs, cancellationToken))
+        {
+            _undelivered.Enqueue((tag, unixMs));
+        }
+
+        return result;
+    }
+
+    private async ValueTask<bool> TryDistributeAsync(CacheTag tag, long unixMs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_store is not null)
+            {
+                await _store.SetTagStampAsync(tag.ToString(), unixMs, cancellationToken);
+            }
+
+            if (_backplane is not null)
+            {
+                await _backplane.PublishAsync(tag, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Fallback(ex, "invalidate");
+            return false;
+        }
+    }
+
+    /// <summary>Sends again the invalidations that could not be delivered; called on reconnect and by the sweeper.</summary>
+    internal async Task RedeliverAsync()
+    {
+        var count = _undelivered.Count;
+        for (var i = 0; i < count && _undelivered.TryDequeue(out var item); i++)
+        {
+            if (!await TryDistributeAsync(item.Tag, item.UnixMs, CancellationToken.None))
+            {
+                _undelivered.Enqueue(item);
+                return;
+            }
+        }
+    }
+
+    internal int UndeliveredInvalidations => _undelivered.Count;
+
+    internal long RemoteInvalidations => Interlocked.Read(ref _remoteInvalidations);
+
+    void IBackplaneHandler.OnRemoteInvalidation(CacheTag tag)
+    {
+        Interlocked.Increment(ref _remoteInvalidations);
+        InvalidateLocal(tag);
+    }
+
+    void IBackplaneHandler.OnMessagesMayHaveBeenMissed()
+    {
+        // Pub/sub is at most once: after a disconnect, everything held here may be stale. L2 entries are
+        // checked against the tag stamps in L2 on the way back in, so this costs L2 reads, not computations.
+        Interlocked.Increment(ref _missedMessageResets);
+        InvalidateLocal(CacheTag.All);
+        _ = RedeliverAsync();
+    }
+
+    /// <summary>
+    /// Takes the distributed lock for a key before computing; when another instance holds it, waits for its
+    /// value to appear in L2 (up to <see cref="WidgetCacheOptions.DistributedLockWait"/>) and then computes anyway.
+    /// </summary>
+    private async ValueTask<(FlightResult? FromPeer, IAsyncDisposable? Lease)> AwaitPeerOrLockAsync<T>(Flight flight, WidgetHandle widget, int companyId)
+    {
+        if (_lock is null || _store is null)
+        {
+            return (null, null);
+        }
+
+        var key = ToWidgetKey(widget, flight.Key).ToString();
+        var deadline = _time.GetUtcNow() + _options.DistributedLockWait;
+        while (true)
+        {
+            IAsyncDisposable? lease;
+            try
+            {
+                lease = await _lock.TryAcquireAsync("lock:" + key, companyId, _options.DistributedLockLease, flight.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
+            {
+                Fallback(ex, "lock");
+                return (null, null);
+            }
+
+            if (lease is not null)
+            {
+                return (null, lease);
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return (null, null);
+            }
+
+            await Task.Delay(_options.DistributedLockPollInterval, _time, flight.Token);
+            var fromPeer = await ReadStoreAsync<T>(flight, widget, companyId);
+            if (fromPeer is not null)
+            {
+                return (fromPeer, null);
+            }
+        }
+    }
+}
