@@ -55,20 +55,33 @@ public class WidgetCacheRefreshTests
     public async Task Rollover_NewHour_ServesPreviousBucketStaleAndFillsNewBucketOnce()
     {
         await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(58)));
-        var counter = new Counter();
-        await f.GetAsync(f.Recent, 1, counter);
+        var gate = new TaskCompletionSource();
+        var computations = 0;
+        Func<TaskCompletionSource, WidgetComputeContext, CancellationToken, ValueTask<int>> compute = async (g, ctx, _) =>
+        {
+            var n = Interlocked.Increment(ref computations);
+            if (ctx.Background)
+            {
+                await g.Task;
+            }
+
+            return n;
+        };
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, gate, compute);
         f.Time.Advance(TimeSpan.FromMinutes(2)); // 19:00:00, a new hour bucket
 
         var results = new List<CacheResult<int>>();
         for (var i = 0; i < 20; i++)
         {
-            results.Add(await f.GetAsync(f.Recent, 1, counter));
+            results.Add(await f.Cache.GetOrComputeAsync(f.Recent, 1, gate, compute));
         }
 
         Assert.All(results, r => Assert.Equal((CacheOutcome.Stale, 1), (r.Outcome, r.Value)));
+        gate.SetResult();
         await f.Queue.WhenIdleAsync();
-        Assert.Equal(2, counter.Count);
-        Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Recent, 1, counter)).Outcome, (await f.GetAsync(f.Recent, 1, counter)).Value));
+        Assert.Equal(2, computations);
+        var after = await f.Cache.GetOrComputeAsync(f.Recent, 1, gate, compute);
+        Assert.Equal((CacheOutcome.Hit, 2), (after.Outcome, after.Value));
     }
 
     [Fact]
