@@ -15,7 +15,7 @@ public static class WidgetCacheExtensions
     {
         ArgumentNullException.ThrowIfNull(cache);
         return cache.TryGetWidget(widget, out var handle)
-            ? cache.GetOrComputeAsync(handle, companyId, state, compute, cancellationToken)
+            ? handle.GetOrComputeAsync(companyId, state, compute, cancellationToken)
             : throw new KeyNotFoundException($"No widget named '{widget}' is registered.");
     }
 

@@ -11,7 +11,7 @@ namespace AskProAI.Caching.Internal;
 /// item is queued or running. Workers start with the first item; stopping drains what is queued until the
 /// host's shutdown timeout, then cancels what is still running.
 /// </summary>
-internal sealed class CacheWorkQueue : ICacheWorkQueue, IHostedService, IAsyncDisposable
+internal sealed class CacheWorkQueue : ICacheWorkQueue, IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly Channel<WorkItem> _channel;
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
@@ -126,6 +126,18 @@ internal sealed class CacheWorkQueue : ICacheWorkQueue, IHostedService, IAsyncDi
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await StopAsync(timeout.Token);
+    }
+
+    /// <summary>Synchronous disposal (a container disposed without await): stops taking work and cancels running work.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _channel.Writer.TryComplete();
+        _stopping.Cancel();
     }
 
     private void EnsureWorkers()

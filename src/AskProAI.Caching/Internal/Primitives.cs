@@ -115,6 +115,15 @@ internal sealed class CacheEntry(
     long size)
 {
     private int _refreshScheduled;
+    private long _checkedAt = -1;
+
+    /// <summary>Gets or sets the logical clock value at which the entry was last found valid.</summary>
+    public long CheckedAt
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _checkedAt);
+        set => Volatile.Write(ref _checkedAt, value);
+    }
 
     public object Value { get; } = value;
 
@@ -122,6 +131,8 @@ internal sealed class CacheEntry(
     public long Version { get; } = version;
 
     public long CreatedTicks { get; } = createdTicks;
+
+    public DateTimeOffset CreatedAt { get; } = new(createdTicks, TimeSpan.Zero);
 
     public long ExpiresTicks { get; } = expiresTicks;
 
@@ -147,6 +158,8 @@ internal sealed class FlightResult(object value, long createdTicks, bool fromSto
     public object Value { get; } = value;
 
     public long CreatedTicks { get; } = createdTicks;
+
+    public DateTimeOffset CreatedAt { get; } = new(createdTicks, TimeSpan.Zero);
 
     public bool FromStore { get; } = fromStore;
 }

@@ -19,7 +19,7 @@ internal sealed partial class WidgetCache
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _now.UtcTicks;
         return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), state, compute);
     }
 
@@ -31,7 +31,7 @@ internal sealed partial class WidgetCache
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
         var flight = JoinOrStart(widget, companyId, key, background: false, out var started);
         if (started)
@@ -93,7 +93,7 @@ internal sealed partial class WidgetCache
             return false;
         }
 
-        var scheduledAt = _time.GetUtcNow().UtcTicks;
+        var scheduledAt = _now.UtcTicks;
         var queued = _queue.TryEnqueue(
             string.Create(CultureInfo.InvariantCulture, $"refresh:{widget.Name}:{companyId}:{key.Bucket}"),
             async ct =>

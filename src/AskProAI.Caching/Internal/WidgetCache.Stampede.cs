@@ -95,7 +95,7 @@ internal sealed partial class WidgetCache
         // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
         var company = CompanyOf(companyId);
         var cell = CellOf(company, widget);
-        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background);
+        return new Flight(key, ReadClock(), _now.UtcTicks, company, cell, background);
     }
 
     private async Task RunFlightAsync<TState, T>(
@@ -163,7 +163,7 @@ internal sealed partial class WidgetCache
             return false;
         }
 
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _now.UtcTicks;
         var limit = _options.FailSafeMaxDuration.Ticks;
         foreach (var candidate in (ReadOnlySpan<EntryKey>)[key, key.Previous])
         {

@@ -20,7 +20,7 @@ internal sealed partial class WidgetCache
     {
         try
         {
-            var now = _time.GetUtcNow().UtcTicks;
+            var now = _now.UtcTicks;
             var ttl = widget.TtlTicks;
             var entry = new CacheEntry(
                 result.Value,
@@ -174,7 +174,7 @@ internal sealed partial class WidgetCache
 
         try
         {
-            var now = _time.GetUtcNow().UtcTicks;
+            var now = _now.UtcTicks;
             var keep = Math.Max(_options.FailSafeMaxDuration.Ticks, TimeSpan.TicksPerHour);
             foreach (var (key, entry) in _entries)
             {

@@ -16,8 +16,30 @@ internal sealed partial class WidgetCache
     private long _clock;
     private long _invalidations;
 
+    /// <summary>
+    /// Whether an entry may be served. While the logical clock has not moved since the entry was last found
+    /// valid, no tag can have been invalidated, so the stamps need not be read at all.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsValid(CacheEntry entry)
+    {
+        var clock = Volatile.Read(ref _clock);
+        return entry.CheckedAt == clock || Revalidate(entry, clock);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Revalidate(CacheEntry entry, long clock)
+    {
+        if (!StampsAllow(entry))
+        {
+            return false;
+        }
+
+        entry.CheckedAt = clock;
+        return true;
+    }
+
+    private bool StampsAllow(CacheEntry entry)
     {
         var v = entry.Version;
         var tier = (int)entry.Widget.Tier;
@@ -53,6 +75,19 @@ internal sealed partial class WidgetCache
         // point read an older clock value and is therefore invalidated; one that did not started after the tick.
         var stamp = Interlocked.Increment(ref _clock);
         Interlocked.Increment(ref _invalidations);
+        try
+        {
+            return MoveStamp(tag, stamp);
+        }
+        finally
+        {
+            // A second tick after the stamp moved: entries found valid before it must be checked again.
+            Interlocked.Increment(ref _clock);
+        }
+    }
+
+    private string MoveStamp(CacheTag tag, long stamp)
+    {
         switch (tag.Kind)
         {
             case CacheTagKind.All:

@@ -18,6 +18,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     private readonly ConcurrentDictionary<EntryKey, CacheEntry> _entries = new();
     private readonly ConcurrentDictionary<EntryKey, Flight> _flights = new();
     private readonly TimeProvider _time;
+    private readonly CoarseClock _now;
     private readonly WidgetCacheOptions _options;
     private readonly ILogger _logger;
     private readonly CacheWorkQueue _queue;
@@ -46,6 +47,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         _queue = queue;
         _serializer = serializer;
         _time = time;
+        _now = new CoarseClock(time);
         _logger = logger;
         _store = stores.LastOrDefault();
         _backplane = backplanes.LastOrDefault();
@@ -117,7 +119,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             ThrowBadArguments(widget, companyId);
         }
 
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
         if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
         {
@@ -127,7 +129,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             }
 
             widget.Counters.Hit();
-            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero)));
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt));
         }
 
         return GetSlowAsync(widget, companyId, key, now, state, compute, cancellationToken);
@@ -135,7 +137,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
 
     public bool IsCached(WidgetHandle widget, int companyId)
     {
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _now.UtcTicks;
         return _entries.TryGetValue(new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), out var entry)
             && now < entry.ExpiresTicks && IsValid(entry);
     }
