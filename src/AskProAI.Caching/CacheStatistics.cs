@@ -46,7 +46,9 @@ public sealed record WidgetStatistics(
     long Refreshes,
     long Errors,
     long Computations,
-    TimeSpan TotalComputeTime)
+    TimeSpan TotalComputeTime,
+    CacheMode Mode = CacheMode.Optimized,
+    int OptimizedPercent = 100)
 {
     /// <summary>Gets the number of requests (hits, misses and stale hits).</summary>
     public long Requests => Hits + Misses + StaleHits;

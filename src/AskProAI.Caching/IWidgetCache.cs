@@ -54,6 +54,14 @@ public interface IWidgetCache
 
     /// <summary>Returns counters and sizes for tools and pages.</summary>
     CacheStatistics GetStatistics();
+
+    /// <summary>
+    /// Switches the cache mode at run time, for one widget or (with <paramref name="widget"/> null) all;
+    /// with <see cref="CacheMode.Optimized"/>, <paramref name="optimizedPercent"/> of companies get it and the
+    /// others <see cref="CacheMode.Legacy"/>.
+    /// </summary>
+    /// <returns>The widgets whose mode changed.</returns>
+    IReadOnlyList<WidgetHandle> SetMode(CacheMode mode, int optimizedPercent = 100, string? widget = null);
 }
 
 /// <summary>A registered widget: its name, tier and effective settings. Obtained from <see cref="IWidgetCache.Register"/>.</summary>
@@ -70,6 +78,42 @@ public sealed class WidgetHandle
         ServeStaleOnRollover = staleOnRollover;
         TtlTicks = ttl.Ticks;
     }
+
+    /// <summary>Gets the widget's cache mode.</summary>
+    public CacheMode Mode => _mode;
+
+    /// <summary>Gets the percentage of companies on Optimized when <see cref="Mode"/> is Optimized.</summary>
+    public int OptimizedPercent => _optimizedPercent;
+
+    /// <summary>Whether the hit path may go straight to the optimized cache (Optimized for every company).</summary>
+    internal bool AllOptimized => _allOptimized;
+
+    internal void SetMode(CacheMode mode, int optimizedPercent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(optimizedPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(optimizedPercent, 100);
+        _mode = mode;
+        _optimizedPercent = optimizedPercent;
+        _allOptimized = mode == CacheMode.Optimized && optimizedPercent == 100;
+    }
+
+    /// <summary>The mode a company gets: Optimized for a stable <see cref="OptimizedPercent"/> share of companies.</summary>
+    public CacheMode ModeFor(int companyId)
+    {
+        var mode = _mode;
+        if (mode != CacheMode.Optimized || _optimizedPercent == 100)
+        {
+            return mode;
+        }
+
+        // Knuth's multiplicative hash spreads consecutive ids; the same company always lands in the same group.
+        var slot = unchecked((uint)companyId * 2654435761u) % 100;
+        return slot < (uint)_optimizedPercent ? CacheMode.Optimized : CacheMode.Legacy;
+    }
+
+    private volatile CacheMode _mode;
+    private volatile int _optimizedPercent = 100;
+    private volatile bool _allOptimized = true;
 
     /// <summary>Gets the widget name.</summary>
     public string Name { get; }

@@ -26,6 +26,20 @@ public sealed class WidgetCacheOptions
     /// <summary>Gets or sets the per-widget settings, by widget name; registering a widget adds an entry.</summary>
     public Dictionary<string, WidgetOptions> Widgets { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets or sets how widgets are cached, unless a widget says otherwise.</summary>
+    /// <value>The default value is <see cref="CacheMode.Optimized"/>.</value>
+    public CacheMode Mode { get; set; } = CacheMode.Optimized;
+
+    /// <summary>Gets or sets the percentage of companies put on <see cref="CacheMode.Optimized"/> when the mode
+    /// is Optimized; the others get <see cref="CacheMode.Legacy"/>. Companies are chosen by a stable hash of their id.</summary>
+    /// <value>The default value is 100.</value>
+    [Range(0, 100)]
+    public int OptimizedPercent { get; set; } = 100;
+
+    /// <summary>Gets or sets the fixed TTL of <see cref="CacheMode.Legacy"/>.</summary>
+    /// <value>The default value is 900 seconds.</value>
+    public TimeSpan LegacyTtl { get; set; } = TimeSpan.FromSeconds(900);
+
     /// <summary>Gets or sets the fraction of the TTL after which a background-refreshed entry is refreshed.</summary>
     /// <value>The default value is 0.8 (80 % of the TTL).</value>
     [Range(0.1, 1.0)]
@@ -115,6 +129,16 @@ public sealed class WidgetCacheOptions
             }
         }
 
+        if (OptimizedPercent is < 0 or > 100)
+        {
+            errors.Add("Cache:OptimizedPercent must be between 0 and 100.");
+        }
+
+        if (LegacyTtl <= TimeSpan.Zero)
+        {
+            errors.Add("Cache:LegacyTtl must be positive.");
+        }
+
         if (RefreshThreshold is < 0.1 or > 1.0)
         {
             errors.Add("Cache:RefreshThreshold must be between 0.1 and 1.0.");
@@ -157,4 +181,10 @@ public sealed class WidgetOptions
 
     /// <summary>Gets or sets whether the widget serves the previous bucket on rollover, or null for the tier's setting.</summary>
     public bool? ServeStaleOnRollover { get; set; }
+
+    /// <summary>Gets or sets the widget's cache mode, or null for the global mode.</summary>
+    public CacheMode? Mode { get; set; }
+
+    /// <summary>Gets or sets the widget's percentage of companies on Optimized, or null for the global one.</summary>
+    public int? OptimizedPercent { get; set; }
 }

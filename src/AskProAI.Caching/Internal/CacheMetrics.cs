@@ -21,6 +21,8 @@ internal sealed class CacheMetrics
             "askpro.cache.compute.duration", "s", "Time to compute a widget value on a miss or refresh.");
     }
 
+    public Meter Meter => _meter;
+
     public void Attach(WidgetCache cache)
     {
         _meter.CreateObservableCounter("askpro.cache.requests", () => Requests(cache), "{request}", "Widget requests by result (hit, miss, stale).");

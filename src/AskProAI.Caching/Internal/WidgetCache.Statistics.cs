@@ -37,6 +37,8 @@ internal sealed partial class WidgetCache
         }
     }
 
+    internal System.Diagnostics.Metrics.Meter? Meter => _metrics?.Meter;
+
     internal long EntryCount => Volatile.Read(ref _count);
 
     internal long EstimatedBytes => Volatile.Read(ref _bytes);
@@ -48,7 +50,7 @@ internal sealed partial class WidgetCache
         var widgets = Volatile.Read(ref _widgets)
             .Select(w => new WidgetStatistics(
                 w.Name, w.Tier, w.Counters.Hits, w.Counters.Misses, w.Counters.StaleHits, w.Counters.Refreshes,
-                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime))
+                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime, w.Mode, w.OptimizedPercent))
             .ToArray();
         var tiers = new List<TierStatistics>();
         foreach (var tier in WidgetTiers.All)

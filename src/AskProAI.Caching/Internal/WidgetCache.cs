@@ -98,6 +98,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;
+            ApplyConfiguredMode(handle);
             Volatile.Write(ref _widgets, widgets);
             _byName = widgets.ToFrozenDictionary(w => w.Name, StringComparer.Ordinal);
             return handle;
@@ -119,6 +120,19 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             ThrowBadArguments(widget, companyId);
         }
 
+        return widget.AllOptimized
+            ? GetOptimizedAsync(widget, companyId, state, compute, cancellationToken)
+            : GetByModeAsync(widget, companyId, state, compute, cancellationToken);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValueTask<CacheResult<T>> GetOptimizedAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken)
+    {
         var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
         if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)

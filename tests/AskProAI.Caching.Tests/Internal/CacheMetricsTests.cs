@@ -17,7 +17,7 @@ public class CacheMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "AskProAI.Caching")
+            if (instrument.Meter.Name == "AskProAI.Caching" && ReferenceEquals(instrument.Meter, f.Engine.Meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -8,20 +8,32 @@ public class WidgetCacheRefreshTests
     public async Task Heavy_PastRefreshThreshold_ServedAtOnceAndRefreshedOnceInBackground()
     {
         await using var f = new CacheFixture(time: new(TopOfHour));
-        var counter = new Counter();
-        Assert.Equal(1, (await f.GetAsync(f.Heavy, 1, counter)).Value);
+        var gate = new TaskCompletionSource();
+        var computations = 0;
+        Func<TaskCompletionSource, WidgetComputeContext, CancellationToken, ValueTask<int>> compute = async (g, ctx, _) =>
+        {
+            var n = Interlocked.Increment(ref computations);
+            if (ctx.Background)
+            {
+                await g.Task;
+            }
+
+            return n;
+        };
+        Assert.Equal(1, (await f.Cache.GetOrComputeAsync(f.Heavy, 1, gate, compute)).Value);
         f.Time.Advance(TimeSpan.FromSeconds(900 * 0.8));
 
         var results = new List<CacheResult<int>>();
         for (var i = 0; i < 50; i++)
         {
-            results.Add(await f.GetAsync(f.Heavy, 1, counter));
+            results.Add(await f.Cache.GetOrComputeAsync(f.Heavy, 1, gate, compute));
         }
 
         Assert.All(results, r => Assert.Equal((CacheOutcome.Hit, 1), (r.Outcome, r.Value)));
+        gate.SetResult();
         await f.Queue.WhenIdleAsync();
-        Assert.Equal(2, counter.Count);
-        var refreshed = await f.GetAsync(f.Heavy, 1, counter);
+        Assert.Equal(2, computations);
+        var refreshed = await f.Cache.GetOrComputeAsync(f.Heavy, 1, gate, compute);
         Assert.Equal((CacheOutcome.Hit, 2), (refreshed.Outcome, refreshed.Value));
         Assert.Equal(1, f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "dashboard_stats").Refreshes);
     }
