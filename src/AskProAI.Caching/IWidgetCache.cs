@@ -41,13 +41,19 @@ public interface IWidgetCache
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute);
 
-    /// <summary>Computes and stores a widget value now, replacing what is cached (used by warm jobs).</summary>
+    /// <summary>
+    /// Computes and stores a widget value now, replacing what is cached (used by warm jobs). With
+    /// <paramref name="bucketAt"/> in a later bucket (the next hour, shortly before it starts), the value is
+    /// stored under that bucket and stays fresh for at least a minute after the bucket starts, so the top of
+    /// the hour is a hit.
+    /// </summary>
     ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
         WidgetHandle widget,
         int companyId,
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default,
+        DateTimeOffset? bucketAt = null);
 
     /// <summary>Whether a fresh value is cached for the widget and company in the current bucket.</summary>
     bool IsCached(WidgetHandle widget, int companyId);

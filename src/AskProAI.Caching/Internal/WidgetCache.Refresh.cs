@@ -28,11 +28,21 @@ internal sealed partial class WidgetCache
         int companyId,
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DateTimeOffset? bucketAt = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         var now = _now.UtcTicks;
-        var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
+        switch (widget.ModeFor(companyId))
+        {
+            case CacheMode.Legacy:
+                widget.Counters.Refreshed();
+                return await ComputeLegacyAsync(widget, companyId, now, state, compute, cancellationToken);
+            case CacheMode.Disabled:
+                return await ComputeDirectAsync(widget, companyId, state, compute, cancellationToken);
+        }
+
+        var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, Math.Max(now, bucketAt?.UtcTicks ?? now)));
         var flight = JoinOrStart(widget, companyId, key, background: false, out var started);
         if (started)
         {

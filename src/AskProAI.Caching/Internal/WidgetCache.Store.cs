@@ -22,11 +22,14 @@ internal sealed partial class WidgetCache
         {
             var now = _now.UtcTicks;
             var ttl = widget.TtlTicks;
+
+            // A value computed ahead for a bucket that has not started yet stays fresh into that bucket.
+            var bucketStart = WidgetKey.BucketStartOf(widget.Tier, flight.Key.Bucket).UtcTicks;
             var entry = new CacheEntry(
                 result.Value,
                 flight.StartVersion,
                 result.CreatedTicks,
-                now + ttl,
+                Math.Max(now + ttl, bucketStart + Math.Min(ttl, TimeSpan.TicksPerMinute)),
                 now + (long)(ttl * _refreshThreshold),
                 widget,
                 flight.Company,

@@ -159,4 +159,16 @@ public class WidgetCacheRefreshTests
         Assert.Equal(2, warmed.Value);
         Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Recent, 1, counter)).Outcome, (await f.GetAsync(f.Recent, 1, counter)).Value));
     }
+
+    [Fact]
+    public async Task RefreshAsync_NextHourBucket_IsAHitAtTopOfHour()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(56)));
+        var counter = new Counter();
+        await f.GetAsync(f.Recent, 1, counter);
+        await f.Cache.RefreshAsync(f.Recent, 1, counter, static (c, _, _) => new ValueTask<int>(c.Next()), bucketAt: TopOfHour.AddHours(1));
+        f.Time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(30)); // 19:00:30
+        var atTop = await f.GetAsync(f.Recent, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, 2), (atTop.Outcome, atTop.Value));
+    }
 }
