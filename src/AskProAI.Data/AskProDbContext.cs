@@ -1,0 +1,46 @@
+using AskProAI.Data.Internal;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Data;
+
+/// <summary>
+/// The AskProAI database: tenants, their calls and appointments, and ASP.NET Identity users.
+/// Each provider has a subclass (<see cref="SqliteAskProDbContext"/>, <see cref="PostgreSqlAskProDbContext"/>)
+/// that owns that provider's migrations; code outside this assembly works with this type only.
+/// </summary>
+public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int>
+{
+    /// <summary>Initializes a new instance of the <see cref="AskProDbContext"/> class.</summary>
+    /// <param name="options">The options; non-generic so that the provider subclasses can pass theirs.</param>
+    public AskProDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Gets the companies (tenants).</summary>
+    public DbSet<Company> Companies => Set<Company>();
+
+    /// <summary>Gets the branches.</summary>
+    public DbSet<Branch> Branches => Set<Branch>();
+
+    /// <summary>Gets the staff members.</summary>
+    public DbSet<StaffMember> Staff => Set<StaffMember>();
+
+    /// <summary>Gets the customers.</summary>
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    /// <summary>Gets the calls.</summary>
+    public DbSet<Call> Calls => Set<Call>();
+
+    /// <summary>Gets the appointments.</summary>
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        AskProModel.Configure(builder);
+    }
+}

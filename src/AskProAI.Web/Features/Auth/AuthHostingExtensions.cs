@@ -1,0 +1,68 @@
+using AskProAI.Data;
+using Microsoft.AspNetCore.Identity;
+
+namespace AskProAI.Web.Features.Auth;
+
+/// <summary>Registers Identity, the cookie and bearer schemes, and the policy scheme that picks between them.</summary>
+internal static class AuthHostingExtensions
+{
+    /// <summary>
+    /// Adds Identity (users, roles, EF stores on <see cref="AskProDbContext"/>, sign-in manager), cookie login for
+    /// pages, Identity bearer tokens for the API, and authorization.
+    /// </summary>
+    public static WebApplicationBuilder AddAskProAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = AuthConstants.Scheme;
+                o.DefaultChallengeScheme = AuthConstants.Scheme;
+            })
+            .AddPolicyScheme(AuthConstants.Scheme, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "askpro.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = AuthConstants.LoginPath;
+            o.LogoutPath = AuthConstants.LogoutPath;
+            o.SlidingExpiration = true;
+
+            // The API answers 401/403; only pages redirect to the login form.
+            o.Events.OnRedirectToLogin = context => StatusOrRedirect(context.HttpContext, context.RedirectUri, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context.HttpContext, context.RedirectUri, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole<int>>()
+            .AddEntityFrameworkStores<AskProDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AskProClaimsPrincipalFactory>();
+
+        services.AddAuthorization();
+        services.AddAntiforgery(o => o.Cookie.Name = "askpro.af");
+        return builder;
+    }
+
+    private static Task StatusOrRedirect(HttpContext context, string redirectUri, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(redirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,55 @@
+using AskProAI.Caching;
+using AskProAI.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Widgets;
+
+/// <summary>
+/// The base of every widget: runs the cache call and, on a miss, the query on a DbContext of its own. Widgets are
+/// singletons because the computation may run later on the cache queue, after the request that asked is gone.
+/// </summary>
+/// <typeparam name="TSelf">The widget class, which declares its <see cref="WidgetDefinition"/>.</typeparam>
+/// <typeparam name="TValue">The widget's immutable value type.</typeparam>
+internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger logger)
+    : IDashboardWidget
+    where TSelf : DashboardWidget<TSelf, TValue>, IWidgetDefinition
+    where TValue : class
+{
+    WidgetDefinition IDashboardWidget.Definition => TSelf.Definition;
+
+    public async ValueTask<WidgetResult> GetAsync(IWidgetCache cache, WidgetHandle handle, int companyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var timing = new ComputeTiming();
+        var started = time.GetTimestamp();
+        var result = await cache.GetOrComputeAsync(
+            handle,
+            companyId,
+            (Widget: this, Timing: timing),
+            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, state.Timing, ct)),
+            cancellationToken);
+        return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed);
+    }
+
+    public async Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken) =>
+        await ComputeTimedAsync(companyId, new ComputeTiming(), cancellationToken);
+
+    /// <summary>Runs the widget's query for one company at the instant <paramref name="now"/>.</summary>
+    protected abstract Task<TValue> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    private async Task<TValue> ComputeTimedAsync(int companyId, ComputeTiming timing, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var value = await ComputeAsync(db, companyId, time.GetUtcNow(), cancellationToken);
+        timing.Elapsed = time.GetElapsedTime(started);
+        Log.WidgetComputed(logger, TSelf.Definition.Name, TSelf.Definition.Tier.Name(), timing.Elapsed.Value.TotalMilliseconds);
+        return value;
+    }
+
+    /// <summary>Carries the computation time back to the request that ran it (a background refresh writes to a copy nobody reads).</summary>
+    private sealed class ComputeTiming
+    {
+        public TimeSpan? Elapsed { get; set; }
+    }
+}

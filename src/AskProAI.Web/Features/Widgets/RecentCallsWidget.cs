@@ -1,0 +1,95 @@
+using AskProAI.Caching;
+using AskProAI.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Widgets;
+
+/// <summary><c>recent_calls</c> (statistics): the latest 20 calls with customer, branch, duration and outcome.</summary>
+internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<RecentCallsWidget> logger)
+    : DashboardWidget<RecentCallsWidget, RecentCalls>(dbFactory, time, logger), IWidgetDefinition
+{
+    /// <summary>How many calls the widget lists.</summary>
+    public const int Count = 20;
+
+    public static WidgetDefinition Definition { get; } =
+        new("recent_calls", WidgetTier.Statistics, [typeof(Call), typeof(Customer), typeof(Branch)]);
+
+    protected override async Task<RecentCalls> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var to = now.UtcDateTime;
+        var rows = await db.Calls.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.StartedAt <= to)
+            .OrderByDescending(c => c.StartedAt)
+            .ThenByDescending(c => c.Id)
+            .Take(Count)
+            .Select(c => new
+            {
+                c.Id,
+                c.StartedAt,
+                c.Direction,
+                c.Status,
+                c.DurationSeconds,
+                c.AppointmentBooked,
+                c.Sentiment,
+                CustomerName = c.Customer != null ? c.Customer.Name : null,
+                BranchName = c.Branch != null ? c.Branch.Name : null,
+            })
+            .ToListAsync(cancellationToken);
+
+        return new RecentCalls(
+        [
+            .. rows.Select(r => new RecentCall(
+                r.Id,
+                new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc)),
+                r.Direction == CallDirection.Outbound ? "outbound" : "inbound",
+                StatusText(r.Status),
+                OutcomeText(r.Status, r.AppointmentBooked),
+                r.DurationSeconds,
+                r.CustomerName,
+                r.BranchName ?? string.Empty,
+                r.Sentiment)),
+        ]);
+    }
+
+    private static string StatusText(CallStatus status) => status switch
+    {
+        CallStatus.Ongoing => "ongoing",
+        CallStatus.Completed => "completed",
+        CallStatus.Missed => "missed",
+        _ => "failed",
+    };
+
+    private static string OutcomeText(CallStatus status, bool booked) => status switch
+    {
+        _ when booked => "appointment_booked",
+        CallStatus.Ongoing => "in_progress",
+        CallStatus.Completed => "handled",
+        CallStatus.Missed => "missed",
+        _ => "failed",
+    };
+}
+
+/// <summary>The <c>recent_calls</c> value.</summary>
+/// <param name="Calls">The latest calls, newest first.</param>
+internal sealed record RecentCalls(IReadOnlyList<RecentCall> Calls);
+
+/// <summary>One call in the list.</summary>
+/// <param name="Id">The call id.</param>
+/// <param name="StartedAt">When the call started.</param>
+/// <param name="Direction"><c>inbound</c> or <c>outbound</c>.</param>
+/// <param name="Status"><c>ongoing</c>, <c>completed</c>, <c>missed</c> or <c>failed</c>.</param>
+/// <param name="Outcome"><c>appointment_booked</c>, <c>handled</c>, <c>in_progress</c>, <c>missed</c> or <c>failed</c>.</param>
+/// <param name="DurationSeconds">The call's duration so far.</param>
+/// <param name="CustomerName">The customer, when the caller is known.</param>
+/// <param name="BranchName">The branch called.</param>
+/// <param name="Sentiment">The caller's sentiment, -1 to 1, when analysed.</param>
+internal sealed record RecentCall(
+    long Id,
+    DateTimeOffset StartedAt,
+    string Direction,
+    string Status,
+    string Outcome,
+    int DurationSeconds,
+    string? CustomerName,
+    string BranchName,
+    double? Sentiment);

@@ -1,0 +1,106 @@
+using System.Numerics;
+using AskProAI.Caching;
+using AskProAI.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Widgets;
+
+/// <summary>
+/// <c>stats_overview</c> (statistics): today so far against the whole of yesterday, days in the company's time zone.
+/// </summary>
+internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<StatsOverviewWidget> logger)
+    : DashboardWidget<StatsOverviewWidget, StatsOverview>(dbFactory, time, logger), IWidgetDefinition
+{
+    public static WidgetDefinition Definition { get; } =
+        new("stats_overview", WidgetTier.Statistics, [typeof(Call), typeof(Appointment), typeof(Company)]);
+
+    protected override async Task<StatsOverview> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var calendar = await CompanyCalendar.LoadAsync(db, companyId, now, cancellationToken);
+        var today = calendar.Today;
+        var startOfToday = calendar.StartOfDayUtc(today);
+        var startOfYesterday = calendar.StartOfDayUtc(today.AddDays(-1));
+        var to = calendar.NowUtc;
+
+        var calls = await db.Calls.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.StartedAt >= startOfYesterday && c.StartedAt <= to)
+            .GroupBy(c => c.StartedAt >= startOfToday)
+            .Select(g => new
+            {
+                IsToday = g.Key,
+                Calls = g.Count(),
+                Answered = g.Count(c => c.Status == CallStatus.Completed || c.Status == CallStatus.Ongoing),
+                Completed = g.Count(c => c.Status == CallStatus.Completed),
+                DurationSeconds = g.Sum(c => c.Status == CallStatus.Completed ? (long)c.DurationSeconds : 0L),
+            })
+            .ToListAsync(cancellationToken);
+
+        var appointments = await db.Appointments.AsNoTracking()
+            .Where(a => a.CompanyId == companyId && a.CreatedAt >= startOfYesterday && a.CreatedAt <= to)
+            .GroupBy(a => a.CreatedAt >= startOfToday)
+            .Select(g => new
+            {
+                IsToday = g.Key,
+                Count = g.Count(),
+                RevenueCents = g.Sum(a => a.Status == AppointmentStatus.Scheduled || a.Status == AppointmentStatus.Completed ? a.PriceCents : 0L),
+            })
+            .ToListAsync(cancellationToken);
+
+        var callsToday = calls.Find(c => c.IsToday);
+        var callsYesterday = calls.Find(c => !c.IsToday);
+        var appointmentsToday = appointments.Find(a => a.IsToday);
+        var appointmentsYesterday = appointments.Find(a => !a.IsToday);
+        return new StatsOverview(
+            today,
+            today.AddDays(-1),
+            calendar.TimeZone.Id,
+            Comparison.Of<long>(callsToday?.Calls ?? 0, callsYesterday?.Calls ?? 0),
+            Comparison.Of<long>(callsToday?.Answered ?? 0, callsYesterday?.Answered ?? 0),
+            Comparison.Of<long>(appointmentsToday?.Count ?? 0, appointmentsYesterday?.Count ?? 0),
+            Comparison.Of(appointmentsToday?.RevenueCents ?? 0, appointmentsYesterday?.RevenueCents ?? 0),
+            Comparison.Of(
+                Ratios.Average(callsToday?.DurationSeconds ?? 0, callsToday?.Completed ?? 0),
+                Ratios.Average(callsYesterday?.DurationSeconds ?? 0, callsYesterday?.Completed ?? 0)));
+    }
+}
+
+/// <summary>The <c>stats_overview</c> value.</summary>
+/// <param name="Today">Today's local date.</param>
+/// <param name="Yesterday">Yesterday's local date.</param>
+/// <param name="TimeZone">The time zone the days are in.</param>
+/// <param name="Calls">Calls started.</param>
+/// <param name="Answered">Calls answered (completed or ongoing).</param>
+/// <param name="Appointments">Appointments booked (created), whatever their status now.</param>
+/// <param name="RevenueCents">The price of appointments booked that day that are scheduled or completed.</param>
+/// <param name="AverageDurationSeconds">The average duration of completed calls.</param>
+internal sealed record StatsOverview(
+    DateOnly Today,
+    DateOnly Yesterday,
+    string TimeZone,
+    Comparison<long> Calls,
+    Comparison<long> Answered,
+    Comparison<long> Appointments,
+    Comparison<long> RevenueCents,
+    Comparison<double> AverageDurationSeconds);
+
+/// <summary>A figure today against yesterday.</summary>
+/// <typeparam name="T">The figure's number type.</typeparam>
+/// <param name="Today">Today's figure (so far).</param>
+/// <param name="Yesterday">Yesterday's figure.</param>
+/// <param name="Change">Today minus yesterday.</param>
+/// <param name="ChangePercent">The change in percent of yesterday, rounded to 1 decimal; null when yesterday is 0.</param>
+internal sealed record Comparison<T>(T Today, T Yesterday, T Change, double? ChangePercent)
+    where T : INumber<T>;
+
+/// <summary>Creates <see cref="Comparison{T}"/> values.</summary>
+internal static class Comparison
+{
+    /// <summary>Compares today with yesterday.</summary>
+    public static Comparison<T> Of<T>(T today, T yesterday)
+        where T : INumber<T>
+    {
+        var change = today - yesterday;
+        double? percent = T.IsZero(yesterday) ? null : Math.Round(double.CreateChecked(change) / double.CreateChecked(yesterday) * 100, 1);
+        return new Comparison<T>(today, yesterday, change, percent);
+    }
+}

@@ -1,0 +1,28 @@
+using AskProAI.Caching;
+
+namespace AskProAI.Web.Features.Widgets;
+
+/// <summary>Registers the dashboard widgets and the widget cache.</summary>
+internal static class WidgetsHostingExtensions
+{
+    /// <summary>Adds the cache (options from the <c>Cache</c> section), the four widgets and their registry.</summary>
+    public static WebApplicationBuilder AddDashboardWidgets(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WidgetCacheOptions>().BindConfiguration(WidgetCacheOptions.SectionName);
+        builder.Services.AddAskProCaching()
+            .AddDashboardWidget<DashboardStatsWidget>()
+            .AddDashboardWidget<LiveCallsWidget>()
+            .AddDashboardWidget<RecentCallsWidget>()
+            .AddDashboardWidget<StatsOverviewWidget>();
+        builder.Services.AddSingleton<WidgetRegistry>();
+        return builder;
+    }
+
+    private static AskProCachingBuilder AddDashboardWidget<TWidget>(this AskProCachingBuilder caching)
+        where TWidget : class, IDashboardWidget, IWidgetDefinition
+    {
+        caching.AddWidget(TWidget.Definition.Name, TWidget.Definition.Tier);
+        caching.Services.AddSingleton<IDashboardWidget, TWidget>();
+        return caching;
+    }
+}

@@ -1,0 +1,36 @@
+using AskProAI.Web.Features.Auth;
+using AskProAI.Web.Features.Dashboard;
+using AskProAI.Web.Features.Errors;
+using AskProAI.Web.Features.Health;
+using AskProAI.Web.Features.Setup;
+using AskProAI.Web.Features.Tenancy;
+using AskProAI.Web.Features.Widgets;
+
+var builder = WebApplication.CreateBuilder(SetupOptions.WithoutSwitches(args));
+
+builder.AddAskProDatabase(args);
+builder.AddAskProAuth();
+builder.AddTenancy();
+builder.AddDashboardWidgets();
+builder.AddErrorHandling();
+builder.AddHealth();
+
+var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+
+app.UseErrorHandling();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapAuth();
+app.MapCompanies();
+app.MapWidgets();
+app.MapDashboardPage();
+
+await app.RunAsync();
+
+/// <summary>The dashboard service's entry point; public for <c>WebApplicationFactory</c> in the tests.</summary>
+public partial class Program;

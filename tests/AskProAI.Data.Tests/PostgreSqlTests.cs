@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Data.Tests;
+
+/// <summary>
+/// The same migration and generation checks against a real PostgreSQL (<c>ASKPRO_TEST_POSTGRES</c>). Without the variable
+/// these tests fail, never skip: scripts/test.sh starts a server and sets it.
+/// </summary>
+public sealed class PostgreSqlTests
+{
+    [Fact]
+    public async Task MigrateAndGenerate_PostgreSql_MatchesSqliteRowForRow()
+    {
+        await using var database = await TestDatabase.PostgreSqlAsync();
+        await database.MigrateAsync();
+        var options = DemoDataAssertions.Small();
+
+        var result = await database.Generator.GenerateAsync(options);
+
+        await using var db = database.CreateContext();
+        Assert.IsType<PostgreSqlAskProDbContext>(db);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model has changes that no PostgreSQL migration captures");
+        await DemoDataAssertions.CountsMatchAsync(db, options, result);
+        await DemoDataAssertions.IndexesRestoredAsync(db);
+        await DemoDataAssertions.ShapedAroundNowAsync(db, options, TestDatabase.Now.UtcDateTime);
+        await DemoDataAssertions.BookingsFollowCallsAsync(db);
+        await DemoDataAssertions.CompaniesIsolatedAsync(db);
+
+        await using (var sqlite = TestDatabase.Sqlite())
+        {
+            await sqlite.MigrateAsync();
+            await sqlite.Generator.GenerateAsync(options);
+            await using var sqliteDb = sqlite.CreateContext();
+            Assert.Equal(await DemoDataChecksum.ComputeAsync(sqliteDb), await DemoDataChecksum.ComputeAsync(db));
+        }
+
+        await DemoDataAssertions.CrossCompanyReferenceRefusedAsync(db);
+    }
+}

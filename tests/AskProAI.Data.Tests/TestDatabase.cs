@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace AskProAI.Data.Tests;
+
+/// <summary>A database of its own for one test (a temporary SQLite file, or a fresh PostgreSQL database) with the data services on a fake clock.</summary>
+internal sealed class TestDatabase : IAsyncDisposable
+{
+    // Wednesday 2025-08-06 10:07:30 UTC: business hours in Berlin.
+    public static readonly DateTimeOffset Now = new(2025, 8, 6, 10, 7, 30, TimeSpan.Zero);
+
+    public const string PostgresVariable = "ASKPRO_TEST_POSTGRES";
+
+    private readonly Func<ValueTask> _drop;
+
+    private TestDatabase(string provider, string connectionString, Func<ValueTask> drop, FakeTimeProvider? time)
+    {
+        _drop = drop;
+        Time = time ?? new FakeTimeProvider(Now);
+        ConnectionString = connectionString;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = provider,
+                ["ConnectionStrings:AskPro"] = connectionString,
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddAskProData(configuration);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public string ConnectionString { get; }
+
+    public ServiceProvider Services { get; }
+
+    public DemoDataGenerator Generator => Services.GetRequiredService<DemoDataGenerator>();
+
+    public static TestDatabase Sqlite(FakeTimeProvider? time = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "askpro-data-tests", Guid.NewGuid().ToString("N"));
+        var file = Path.Combine(folder, "askpro.db");
+        return new TestDatabase("Sqlite", $"Data Source={file};Pooling=False", () =>
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            return ValueTask.CompletedTask;
+        }, time);
+    }
+
+    /// <summary>Creates a uniquely named database on the server named by <c>ASKPRO_TEST_POSTGRES</c>; fails the test when it is not set.</summary>
+    public static async Task<TestDatabase> PostgreSqlAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        Assert.False(
+            string.IsNullOrWhiteSpace(server),
+            $"{PostgresVariable} is not set. Set it to an Npgsql connection string of a PostgreSQL superuser on 127.0.0.1 " +
+            "(scripts/test.sh starts a server and sets it).");
+
+        var name = "askpro_test_" + Guid.NewGuid().ToString("N");
+        var admin = new NpgsqlConnectionStringBuilder(server) { Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var target = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase("PostgreSql", target.ConnectionString, async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }, null);
+    }
+
+    public Task MigrateAsync() => AskProDatabase.MigrateAsync(Services);
+
+    public AskProDbContext CreateContext()
+        => Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AskProDbContext>>().CreateDbContext();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await _drop();
+    }
+}

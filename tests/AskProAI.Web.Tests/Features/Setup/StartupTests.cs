@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using AskProAI.Data;
+using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AskProAI.Web.Tests.Features.Setup;
+
+/// <summary>Demo data and demo users exist only in Development; elsewhere the service refuses to run with demo users.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Development_EmptyDatabase_GeneratesDemoDataAndDemoUsers()
+    {
+        await using var app = new SmallDemoFixture();
+        await app.InitializeAsync();
+
+        using var client = app.CreateClient();
+        foreach (var (email, companyId) in new[] { ("admin@askpro.test", 2), ("manager2@askpro.test", 2), ("manager1@askpro.test", 1) })
+        {
+            using var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = "demo-password" });
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var token = (await Json.ReadAsync(login)).GetProperty("accessToken").GetString();
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/companies/{companyId}/widgets/dashboard_stats");
+            request.Headers.Authorization = new("Bearer", token);
+            using var widget = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, widget.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Production_DemoUserInDatabase_RefusesToStart()
+    {
+        string path;
+        await using (var testing = new WebAppFixture { DeleteDatabaseOnDispose = false })
+        {
+            await testing.InitializeAsync();
+            path = testing.DatabasePath;
+            await using var scope = testing.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var result = await users.CreateAsync(new AppUser { UserName = "manager1@askpro.test", Email = "manager1@askpro.test", CompanyId = 1 });
+            Assert.True(result.Succeeded);
+        }
+
+        await using var production = new ProductionFixture(path);
+        var error = Record.Exception(() => production.Services);
+
+        Assert.NotNull(error);
+        Assert.Contains("Refusing to start", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Production_NoDemoUsers_Starts()
+    {
+        await using var app = new ProductionFixture(Path.Combine(Path.GetTempPath(), $"askpro-web-tests-{Guid.NewGuid():N}.db"));
+        await app.InitializeAsync();
+
+        using var client = app.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+    }
+
+    private static string Flatten(Exception error)
+    {
+        var text = string.Empty;
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            text += e.Message + "\n";
+        }
+
+        return text;
+    }
+
+    private sealed class SmallDemoFixture : WebAppFixture
+    {
+        protected override string EnvironmentName => "Development";
+
+        public override Task InitializeAsync()
+        {
+            _ = Services;
+            return Task.CompletedTask;
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("DemoData:Companies", "2");
+            builder.UseSetting("DemoData:CallsPerCompany", "200");
+            builder.UseSetting("DemoData:BranchesPerCompany", "2");
+            builder.UseSetting("DemoData:StaffPerBranch", "1");
+            builder.UseSetting("DemoData:CustomersPerCompany", "20");
+            builder.UseSetting("DemoData:Days", "5");
+            builder.UseSetting("DemoData:OngoingCallsPerCompany", "1");
+        }
+    }
+
+    private sealed class ProductionFixture(string path) : WebAppFixture(path)
+    {
+        protected override string EnvironmentName => "Production";
+
+        public override Task InitializeAsync()
+        {
+            _ = Services;
+            return Task.CompletedTask;
+        }
+    }
+}
