@@ -1,5 +1,6 @@
 using AskProAI.Data.Internal;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,8 @@ public static class AskProDataServiceCollectionExtensions
     /// whose folder is created). Registers a singleton <see cref="IDbContextFactory{TContext}"/> of <see cref="AskProDbContext"/>
     /// for widgets and background jobs, a scoped <see cref="AskProDbContext"/> for ASP.NET Identity and request code,
     /// <see cref="DemoDataGenerator"/> and validated <see cref="DemoDataOptions"/> (section <c>DemoData</c>).
+    /// Every <see cref="IInterceptor"/> registered as a singleton service (query counting, cache invalidation
+    /// after commit) is added to every context.
     /// </summary>
     /// <exception cref="InvalidOperationException">The provider name is unknown, or PostgreSQL has no connection string.</exception>
     public static IServiceCollection AddAskProData(this IServiceCollection services, IConfiguration configuration)
@@ -26,15 +29,16 @@ public static class AskProDataServiceCollectionExtensions
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<SqliteAskProDbContext>(options =>
+                services.AddDbContextFactory<SqliteAskProDbContext>((sp, options) =>
                 {
                     DatabaseSettings.EnsureSqliteFolder(settings.ConnectionString);
-                    options.UseSqlite(settings.ConnectionString);
+                    options.UseSqlite(settings.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>());
                 });
                 services.TryAddSingleton<IDbContextFactory<AskProDbContext>, AskProDbContextFactory<SqliteAskProDbContext>>();
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextFactory<PostgreSqlAskProDbContext>(options => options.UseNpgsql(settings.ConnectionString));
+                services.AddDbContextFactory<PostgreSqlAskProDbContext>((sp, options) =>
+                    options.UseNpgsql(settings.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.TryAddSingleton<IDbContextFactory<AskProDbContext>, AskProDbContextFactory<PostgreSqlAskProDbContext>>();
                 break;
         }
