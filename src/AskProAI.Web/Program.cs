@@ -1,4 +1,5 @@
 using AskProAI.Web.Features.Auth;
+using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
@@ -8,6 +9,7 @@ using AskProAI.Web.Features.Widgets;
 
 var builder = WebApplication.CreateBuilder(SetupOptions.WithoutSwitches(args));
 
+builder.AddClock();
 builder.AddAskProDatabase(args);
 builder.AddAskProAuth();
 builder.AddTenancy();

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+
+namespace AskProAI.LoadTest;
+
+/// <summary>What to run: parsed from <c>--name value</c> arguments, every one with a default.</summary>
+internal sealed class LoadOptions
+{
+    public List<Uri> Urls { get; } = [];
+
+    public int Companies { get; private set; } = 20;
+
+    public int ViewersPerCompany { get; private set; } = 2;
+
+    public TimeSpan PollInterval { get; private set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(20);
+
+    public double WebhooksPerSecond { get; private set; } = 5;
+
+    public int Seed { get; private set; } = 42;
+
+    public List<string> Modes { get; } = [];
+
+    public string AdminToken { get; private set; } = "dev-admin-token";
+
+    public string Email { get; private set; } = "admin@askpro.test";
+
+    public string Password { get; private set; } = "demo-password";
+
+    public string WebhookSecret { get; private set; } = "dev-telephony-secret";
+
+    public string Output { get; private set; } = "artifacts/load";
+
+    public string Label { get; private set; } = "in-process";
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var o = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            switch (name)
+            {
+                case "--url": o.Urls.AddRange(Next().Split(',').Select(u => new Uri(u.Trim()))); break;
+                case "--companies": o.Companies = PositiveInt(name, Next()); break;
+                case "--viewers": o.ViewersPerCompany = PositiveInt(name, Next()); break;
+                case "--poll-ms": o.PollInterval = TimeSpan.FromMilliseconds(PositiveInt(name, Next())); break;
+                case "--duration-s": o.Duration = TimeSpan.FromSeconds(PositiveInt(name, Next())); break;
+                case "--webhooks-per-s": o.WebhooksPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seed": o.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--modes": o.Modes.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
+                case "--admin-token": o.AdminToken = Next(); break;
+                case "--email": o.Email = Next(); break;
+                case "--password": o.Password = Next(); break;
+                case "--webhook-secret": o.WebhookSecret = Next(); break;
+                case "--out": o.Output = Next(); break;
+                case "--label": o.Label = Next(); break;
+                default: throw new ArgumentException($"Unknown option {name}.");
+            }
+        }
+
+        if (o.Urls.Count == 0)
+        {
+            o.Urls.Add(new Uri("http://127.0.0.1:5080"));
+        }
+
+        if (o.Modes.Count == 0)
+        {
+            o.Modes.AddRange(["Disabled", "Legacy", "Optimized"]);
+        }
+
+        // Load is only ever sent to this machine, and bounded in time.
+        foreach (var url in o.Urls)
+        {
+            if (!IsLoopback(url))
+            {
+                throw new ArgumentException($"{url} is not a loopback address: the load simulator only targets 127.0.0.0/8, localhost or [::1].");
+            }
+        }
+
+        if (o.Duration > TimeSpan.FromMinutes(15) || o.WebhooksPerSecond is < 0 or > 500 || o.Companies * o.ViewersPerCompany > 2000)
+        {
+            throw new ArgumentException("Bounds: at most 15 minutes, 500 webhooks/s and 2000 viewers.");
+        }
+
+        return o;
+    }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.");
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AskProAI.LoadTest;
+
+/// <summary>The service's HTTP API as the simulator uses it, round-robin over instances.</summary>
+internal sealed class ServiceClient : IDisposable
+{
+    private readonly HttpClient[] _clients;
+    private readonly LoadOptions _options;
+    private int _next;
+
+    public ServiceClient(LoadOptions options)
+    {
+        _options = options;
+        _clients = options.Urls.Select(u => new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 512,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        })
+        { BaseAddress = u, Timeout = TimeSpan.FromSeconds(30) }).ToArray();
+    }
+
+    public int Instances => _clients.Length;
+
+    private HttpClient Any() => _clients[(int)((uint)Interlocked.Increment(ref _next) % _clients.Length)];
+
+    public HttpClient Instance(int i) => _clients[i % _clients.Length];
+
+    public async Task LoginAsync(CancellationToken ct)
+    {
+        using var response = await _clients[0].PostAsJsonAsync("/api/auth/login", new { email = _options.Email, password = _options.Password }, ct);
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["accessToken"]!.GetValue<string>();
+        foreach (var c in _clients)
+        {
+            c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public async Task<JsonObject> AdminAsync(HttpMethod method, string path, object? body, CancellationToken ct, int instance = 0)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await Instance(instance).SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonNode.Parse(text) as JsonObject ?? [];
+    }
+
+    /// <summary>Reads the dashboard; returns the latency and each widget's cache outcome.</summary>
+    public async Task<(double Ms, bool Ok, Dictionary<string, string> Outcomes)> DashboardAsync(int company, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await Any().GetAsync($"/api/companies/{company}/dashboard", HttpCompletionOption.ResponseContentRead, ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var outcomes = new Dictionary<string, string>();
+        if (response.IsSuccessStatusCode)
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            foreach (var w in doc.RootElement.GetProperty("widgets").EnumerateObject())
+            {
+                outcomes[w.Name] = w.Value.GetProperty("cache").GetString() ?? "?";
+            }
+        }
+
+        return (ms, response.IsSuccessStatusCode, outcomes);
+    }
+
+    /// <summary>Reads one widget; returns the latency, the X-Cache header and the body.</summary>
+    public async Task<(double Ms, bool Ok, string Cache, byte[] Body)> WidgetAsync(int company, string widget, CancellationToken ct, HttpClient? client = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await (client ?? Any()).GetAsync($"/api/companies/{company}/widgets/{widget}", HttpCompletionOption.ResponseContentRead, ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var cache = response.Headers.TryGetValues("X-Cache", out var v) ? v.First() : "?";
+        return (ms, response.IsSuccessStatusCode, cache, bytes);
+    }
+
+    /// <summary>Sends a signed <c>call_started</c> telephony webhook; returns whether it was acknowledged and the external call id.</summary>
+    public async Task<(bool Ok, int Status)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            eventId,
+            type = "call_started",
+            companyId = company,
+            call = new { externalCallId, branchId = (int?)null, direction = "inbound", customerPhone = "+4930" + eventId.GetHashCode(StringComparison.Ordinal).ToString(CultureInfo.InvariantCulture)[^6..] },
+        });
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/telephony") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-AskPro-Timestamp", timestamp);
+        request.Headers.Add("X-AskPro-Signature", "sha256=" + signature);
+        using var response = await (client ?? Any()).SendAsync(request, ct);
+        return (response.IsSuccessStatusCode, (int)response.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _clients)
+        {
+            c.Dispose();
+        }
+    }
+}
