@@ -1,6 +1,7 @@
 using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
+using AskProAI.Web.Features.Distributed;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
 using AskProAI.Web.Features.Setup;
@@ -14,6 +15,7 @@ builder.AddAskProDatabase(args);
 builder.AddAskProAuth();
 builder.AddTenancy();
 builder.AddDashboardWidgets();
+builder.AddDistributedCache();
 builder.AddErrorHandling();
 builder.AddHealth();
 

@@ -117,6 +117,14 @@ internal sealed partial class WidgetCache
 
             if (lease is not null)
             {
+                // The previous owner may have written its value between our last look and our acquiring the lock.
+                var written = await ReadStoreAsync<T>(flight, widget, companyId);
+                if (written is not null)
+                {
+                    await lease.DisposeAsync();
+                    return (written, null);
+                }
+
                 return (null, lease);
             }
 

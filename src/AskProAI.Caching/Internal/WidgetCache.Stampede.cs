@@ -95,7 +95,8 @@ internal sealed partial class WidgetCache
         // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
         var company = CompanyOf(companyId);
         var cell = CellOf(company, widget);
-        return new Flight(key, ReadClock(), _now.UtcTicks, company, cell, background);
+        // A precise read (not the coarse clock): the start time is compared with tag stamps written by other instances.
+        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background);
     }
 
     private async Task RunFlightAsync<TState, T>(

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace AskProAI.Caching.Redis.Internal;
+
+/// <summary>Every log message of the Redis layer, with fixed event ids (2001+). Never keys, values or tag text of tenants.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Warning, "Redis connection failed: {ConnectionType} {EndPoint} {FailureType}")]
+    public static partial void ConnectionFailed(ILogger logger, Exception? exception, string connectionType, string endPoint, string failureType);
+
+    [LoggerMessage(2002, LogLevel.Information, "Redis connection restored: {ConnectionType} {EndPoint}")]
+    public static partial void ConnectionRestored(ILogger logger, string connectionType, string endPoint);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Redis circuit opened after {Failures} consecutive failures; calls fail fast for {OpenMs:F0} ms")]
+    public static partial void CircuitOpened(ILogger logger, int failures, double openMs);
+
+    [LoggerMessage(2004, LogLevel.Information, "Redis circuit closed: a probe call succeeded")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Redis {Operation} failed")]
+    public static partial void OperationFailed(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Ignored an unreadable backplane message ({Length} bytes): {Reason}")]
+    public static partial void InvalidBackplaneMessage(ILogger logger, int length, string reason);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Ignored an unreadable L2 entry ({Length} bytes): {Reason}")]
+    public static partial void InvalidEntry(ILogger logger, int length, string reason);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Backplane subscription failed; retrying")]
+    public static partial void SubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Releasing a distributed lock failed; it expires with its lease")]
+    public static partial void LockReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2010, LogLevel.Information, "Redis connecting to {EndPoints}")]
+    public static partial void Connecting(ILogger logger, string endPoints);
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace AskProAI.Caching.Redis.Internal;
+
+/// <summary>
+/// Key layout. Everything of one company shares the hash tag <c>{c:ID}</c>, so it lives in one Redis Cluster
+/// slot; tags that are not company-scoped share <c>{g}</c>. No operation ever spans more than those two slots.
+/// </summary>
+internal sealed class RedisKeys(string prefix)
+{
+    /// <summary>The slot group of tags that are not company-scoped.</summary>
+    public const int GlobalGroup = 0;
+
+    /// <summary>Gets the backplane channel.</summary>
+    public RedisChannel Channel { get; } = RedisChannel.Literal(prefix + "backplane");
+
+    public string Prefix => prefix;
+
+    /// <summary><c>{prefix}{c:ID}:{key}</c> for an entry (<c>widget:...</c>) or a lock (<c>lock:widget:...</c>).</summary>
+    public RedisKey Company(int companyId, string key) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}{{c:{companyId}}}:{key}");
+
+    /// <summary>The key of a tag's stamp and its slot group: the company id, or <see cref="GlobalGroup"/>.</summary>
+    public (RedisKey Key, int Group) Tag(string tag)
+    {
+        // Company-scoped tags (company_data:5, widget:x:5) sit beside the company's entries; unknown text is global.
+        if (CacheTag.TryParse(tag, out var parsed, out _) && parsed.IsCompanyScoped)
+        {
+            return (string.Create(CultureInfo.InvariantCulture, $"{prefix}{{c:{parsed.CompanyId}}}:tag:{tag}"), parsed.CompanyId);
+        }
+
+        return (prefix + "{g}:tag:" + tag, GlobalGroup);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+
+namespace AskProAI.Caching.Redis.Internal;
+
+/// <summary>
+/// The Redis layer's instruments on one <see cref="Meter"/> made by <see cref="IMeterFactory"/>. Tags are
+/// low-cardinality (event, operation, result), never a key, a tag or a company id.
+/// </summary>
+internal sealed class RedisMetrics
+{
+    public const string MeterName = "AskProAI.Caching.Redis";
+
+    private readonly Counter<long> _connectionEvents;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _rejections;
+    private readonly Counter<long> _backplaneMessages;
+    private readonly Counter<long> _invalidEntries;
+
+    public RedisMetrics(IMeterFactory meterFactory)
+    {
+        Meter = meterFactory.Create(MeterName);
+        _connectionEvents = Meter.CreateCounter<long>("askpro.redis.connection.events", "{event}", "Connection failures and restorations, by event.");
+        _failures = Meter.CreateCounter<long>("askpro.redis.operation.failures", "{failure}", "Redis operations that failed or timed out, by operation.");
+        _rejections = Meter.CreateCounter<long>("askpro.redis.circuit.rejections", "{call}", "Calls failed fast by the open circuit breaker, by operation.");
+        _backplaneMessages = Meter.CreateCounter<long>("askpro.redis.backplane.messages", "{message}", "Backplane messages received, by result (applied, own, invalid).");
+        _invalidEntries = Meter.CreateCounter<long>("askpro.redis.l2.invalid_entries", "{entry}", "L2 values that could not be decoded and were treated as misses.");
+    }
+
+    public Meter Meter { get; }
+
+    public void ConnectionEvent(string name) => _connectionEvents.Add(1, new KeyValuePair<string, object?>("event", name));
+
+    public void Failure(string operation) => _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void Rejected(string operation) => _rejections.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void BackplaneMessage(string result) => _backplaneMessages.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void InvalidEntry() => _invalidEntries.Add(1);
+}

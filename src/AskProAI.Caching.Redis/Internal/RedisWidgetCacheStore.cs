@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AskProAI.Caching.Redis.Internal;
+
+/// <summary>
+/// The Redis L2: one string value per entry (see <see cref="PayloadCodec"/>) in its company's hash slot with a
+/// Redis TTL of its expiry plus a margin; one string per tag stamp, moved only upwards by a Lua script.
+/// </summary>
+internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider time, ILogger<RedisWidgetCacheStore> logger, RedisMetrics metrics)
+    : IWidgetCacheStore
+{
+    // Keeps the larger stamp atomically and renews the stamp's retention either way.
+    private const string MaxStampScript = """
+        local cur = tonumber(redis.call('GET', KEYS[1]))
+        local new = tonumber(ARGV[1])
+        if cur == nil or new > cur then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 0
+        """;
+
+    private readonly RedisKeys _keys = redis.Keys;
+    private readonly int _threshold = redis.Options.CompressionThresholdBytes;
+    private readonly long _marginMs = (long)redis.Options.ExpiryMargin.TotalMilliseconds;
+    private readonly long _retentionMs = (long)redis.Options.TagStampRetention.TotalMilliseconds;
+
+    public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
+    {
+        var value = await redis.ExecuteAsync("l2-get", _keys.Company(companyId, key), static (db, k) => db.StringGetAsync(k), cancellationToken);
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        var bytes = (byte[])value!;
+        if (!PayloadCodec.TryDecode(bytes, out var entry, out var error))
+        {
+            metrics.InvalidEntry();
+            Log.InvalidEntry(logger, bytes.Length, error!);
+            return null;
+        }
+
+        return entry!.ExpiresUnixMs > time.GetUtcNow().ToUnixTimeMilliseconds() ? entry : null;
+    }
+
+    public async ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken)
+    {
+        var ttlMs = entry.ExpiresUnixMs - time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (ttlMs <= 0)
+        {
+            return;
+        }
+
+        var value = PayloadCodec.Encode(entry, _threshold);
+        var ttl = TimeSpan.FromMilliseconds(ttlMs + _marginMs);
+        await redis.ExecuteAsync(
+            "l2-set",
+            (Key: _keys.Company(companyId, key), Value: value, Ttl: ttl),
+            static (db, s) => db.StringSetAsync(s.Key, s.Value, s.Ttl, When.Always),
+            cancellationToken);
+    }
+
+    public async ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        if (tags.Count == 0)
+        {
+            return [];
+        }
+
+        // One MGET per hash slot (company and global), sent together as one batch: one round trip to a single
+        // node, and never a cross-slot MGET on a cluster.
+        var groups = new Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)>();
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var (k, group) = _keys.Tag(tags[i]);
+            if (!groups.TryGetValue(group, out var g))
+            {
+                groups[group] = g = ([], []);
+            }
+
+            g.Keys.Add(k);
+            g.Indexes.Add(i);
+        }
+
+        var results = await redis.ExecuteAsync("tag-stamps", groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
+        var stamps = new long[tags.Count];
+        var n = 0;
+        foreach (var (_, g) in groups)
+        {
+            var values = results[n++];
+            for (var j = 0; j < g.Indexes.Count; j++)
+            {
+                stamps[g.Indexes[j]] = ParseStamp(values[j]);
+            }
+        }
+
+        return stamps;
+    }
+
+    public async ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken)
+    {
+        await redis.ExecuteAsync(
+            "tag-stamp-set",
+            (Key: _keys.Tag(tag).Key, Stamp: unixMilliseconds, Retention: _retentionMs),
+            static (db, s) => db.ScriptEvaluateAsync(MaxStampScript, [s.Key], [s.Stamp, s.Retention]),
+            cancellationToken);
+    }
+
+    private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)
+    {
+        if (groups.Count == 1)
+        {
+            foreach (var (_, g) in groups)
+            {
+                return [await db.StringGetAsync([.. g.Keys])];
+            }
+        }
+
+        var batch = db.CreateBatch();
+        var reads = new List<Task<RedisValue[]>>(groups.Count);
+        foreach (var (_, g) in groups)
+        {
+            reads.Add(batch.StringGetAsync([.. g.Keys]));
+        }
+
+        batch.Execute();
+        return await Task.WhenAll(reads);
+    }
+
+    private static long ParseStamp(RedisValue value)
+    {
+        if (value.IsNull)
+        {
+            return 0;
+        }
+
+        // An unreadable stamp counts as "invalidated just now": a miss, never a stale value served.
+        return value.TryParse(out long stamp) ? stamp : long.MaxValue;
+    }
+}

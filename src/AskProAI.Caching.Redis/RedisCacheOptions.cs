@@ -1,0 +1,111 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AskProAI.Caching.Redis;
+
+/// <summary>Options of the Redis L2 store, backplane and lock, bound from the <c>Cache:Redis</c> configuration section.</summary>
+public sealed class RedisCacheOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Cache:Redis";
+
+    /// <summary>Gets or sets the StackExchange.Redis connection string, such as <c>127.0.0.1:6379</c>.</summary>
+    /// <value>There is no default: it must be set.</value>
+    [Required]
+    public string Configuration { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the prefix of every key and of the backplane channel; it must not contain <c>{</c> or <c>}</c>.</summary>
+    /// <value>The default value is <c>askpro:</c>.</value>
+    [Required]
+    public string Prefix { get; set; } = "askpro:";
+
+    /// <summary>Gets or sets the payload size from which values are LZ4-compressed in Redis.</summary>
+    /// <value>The default value is 1,024 bytes.</value>
+    [Range(0, int.MaxValue)]
+    public int CompressionThresholdBytes { get; set; } = 1024;
+
+    /// <summary>Gets or sets how long one Redis operation may take before it counts as failed.</summary>
+    /// <value>The default value is 250 milliseconds.</value>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets or sets how long a connection attempt may take; requests made while the first one runs wait at most this long.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the longest wait between two reconnection attempts (the backoff grows up to it).</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan ReconnectMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how many consecutive failed operations open the circuit breaker.</summary>
+    /// <value>The default value is 5.</value>
+    [Range(1, 10_000)]
+    public int BreakerFailureThreshold { get; set; } = 5;
+
+    /// <summary>Gets or sets how long the open circuit rejects calls before one probe call is let through.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long Redis keeps an entry past its expiry, so that clocks a little apart agree.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long a tag stamp is kept after its last move. It must exceed the longest widget TTL, or an
+    /// entry could outlive the stamp that invalidates it.
+    /// </summary>
+    /// <value>The default value is 1 day.</value>
+    public TimeSpan TagStampRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Gets or sets how long a released computation lock still refuses other owners, so that an instance polling
+    /// L2 for the owner's value reads it instead of computing again; zero deletes the lock at once.
+    /// </summary>
+    /// <value>The default value is 100 milliseconds.</value>
+    public TimeSpan LockReleaseGrace { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Returns the validation errors of these options, empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Configuration))
+        {
+            errors.Add("Cache:Redis:Configuration must be set (a StackExchange.Redis connection string).");
+        }
+
+        if (string.IsNullOrEmpty(Prefix) || Prefix.AsSpan().IndexOfAny('{', '}') >= 0 || Prefix.Length > 64)
+        {
+            errors.Add("Cache:Redis:Prefix must be 1 to 64 characters without '{' or '}' (they would change the hash slot).");
+        }
+
+        if (CompressionThresholdBytes < 0)
+        {
+            errors.Add("Cache:Redis:CompressionThresholdBytes must not be negative.");
+        }
+
+        if (OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Cache:Redis:OperationTimeout must be positive and at most 1 minute.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ReconnectMaxBackoff <= TimeSpan.Zero || BreakerOpenDuration <= TimeSpan.Zero)
+        {
+            errors.Add("Cache:Redis:ConnectTimeout, ReconnectMaxBackoff and BreakerOpenDuration must be positive.");
+        }
+
+        if (BreakerFailureThreshold < 1)
+        {
+            errors.Add("Cache:Redis:BreakerFailureThreshold must be at least 1.");
+        }
+
+        if (LockReleaseGrace < TimeSpan.Zero || LockReleaseGrace > TimeSpan.FromSeconds(10))
+        {
+            errors.Add("Cache:Redis:LockReleaseGrace must be between 0 and 10 seconds.");
+        }
+
+        if (ExpiryMargin < TimeSpan.Zero || TagStampRetention <= TimeSpan.Zero)
+        {
+            errors.Add("Cache:Redis:ExpiryMargin must not be negative and TagStampRetention must be positive.");
+        }
+
+        return errors;
+    }
+}

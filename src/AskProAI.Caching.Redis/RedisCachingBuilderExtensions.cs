@@ -1,0 +1,47 @@
+using AskProAI.Caching.Redis.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AskProAI.Caching.Redis;
+
+/// <summary>Puts the widget cache on Redis: L2 store, backplane and distributed lock over one shared connection.</summary>
+public static class RedisCachingBuilderExtensions
+{
+    /// <summary>
+    /// Uses Redis as the L2 store, the invalidation backplane and the distributed computation lock, over one
+    /// <c>ConnectionMultiplexer</c> per service provider, and registers <see cref="IRedisCacheHealth"/>.
+    /// </summary>
+    /// <param name="builder">The cache builder from <c>AddAskProCaching</c>.</param>
+    /// <param name="configure">Sets at least <see cref="RedisCacheOptions.Configuration"/>.</param>
+    public static AskProCachingBuilder UseRedis(this AskProCachingBuilder builder, Action<RedisCacheOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<RedisCacheOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCacheOptions>, RedisCacheOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RedisMetrics>();
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<IRedisCacheHealth>(sp => sp.GetRequiredService<RedisConnection>());
+        builder.UseStore<RedisWidgetCacheStore>();
+
+        // The engine takes the last registration of each, so these replace anything registered before.
+        services.TryAddSingleton<RedisCacheBackplane>();
+        services.AddSingleton<ICacheBackplane>(sp => sp.GetRequiredService<RedisCacheBackplane>());
+        services.TryAddSingleton<RedisWidgetLock>();
+        services.AddSingleton<IDistributedWidgetLock>(sp => sp.GetRequiredService<RedisWidgetLock>());
+        return builder;
+    }
+}
+
+internal sealed class RedisCacheOptionsValidator : IValidateOptions<RedisCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RedisCacheOptions options)
+    {
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

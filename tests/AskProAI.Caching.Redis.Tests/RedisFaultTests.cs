@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AskProAI.Caching.Redis.Tests;
+
+/// <summary>A private redis-server killed and restarted mid-run, under two engine instances.</summary>
+public sealed class RedisFaultTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    private static void Fast(RedisCacheOptions o)
+    {
+        o.OperationTimeout = new RedisCacheOptions().OperationTimeout;
+        o.BreakerFailureThreshold = 2;
+        o.BreakerOpenDuration = TimeSpan.FromMilliseconds(500);
+        o.ReconnectMaxBackoff = TimeSpan.FromMilliseconds(500);
+    }
+
+    [Fact]
+    public async Task RedisKilledAndRestarted_ServesThroughout_FailsFast_ReconnectsAndKeepsInvalidations()
+    {
+        using var server = RedisServerProcess.Start();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var a = await new RedisEngine(server.Configuration, prefix, Fast).ReadyAsync();
+        await using var b = await new RedisEngine(server.Configuration, prefix, Fast).ReadyAsync();
+        var counter = new Counter();
+        var before = (await a.GetAsync(1, counter)).Value;
+        Assert.Equal(before, (await b.GetAsync(1, counter)).Value);
+        Assert.Equal(RedisHealthStatus.Healthy, a.Health.Status);
+
+        server.Kill();
+
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => a.Health is { Status: RedisHealthStatus.Degraded, LastError: not null }, Bound),
+            "A's health did not turn Degraded with an error");
+
+        // Reads keep succeeding, computed directly, and fast: no request waits for a Redis timeout.
+        var watch = Stopwatch.StartNew();
+        for (var company = 100; company < 120; company++)
+        {
+            var read = await a.GetAsync(company, counter);
+            Assert.Equal(CacheOutcome.Miss, read.Outcome);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"20 cold reads took {watch.Elapsed.TotalMilliseconds:F0} ms with Redis down");
+        Assert.NotEqual(RedisCircuitState.Closed, a.Health.Circuit);
+        watch.Restart();
+        await Assert.ThrowsAnyAsync<Exception>(async () => await a.Store.GetAsync("widget:dashboard_stats:1:2025-08-06-18", 1, default));
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(200), $"a store call took {watch.Elapsed.TotalMilliseconds:F0} ms with the breaker open");
+
+        // Data changes while Redis is away: A invalidates; it cannot reach L2 nor B now.
+        await a.Cache.InvalidateAsync(CacheTag.Company(1));
+        var duringOutage = await a.GetAsync(1, counter);
+        Assert.NotEqual(before, duringOutage.Value);
+
+        server.Restart();
+
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(
+                () => a.Health.Status == RedisHealthStatus.Healthy && b.Health.Status == RedisHealthStatus.Healthy, Bound),
+            $"not healthy again: A {a.Health.Status}/{a.Health.Circuit}, B {b.Health.Status}/{b.Health.Circuit}");
+
+        // The restart emptied Redis, so a stamp for company_data:1 can only be A's redelivered invalidation.
+        var stampKey = prefix + "{c:1}:tag:company_data:1";
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => StampOf(server.Port, stampKey) > 0, Bound),
+            "A's invalidation made while Redis was down was not redelivered");
+
+        var fromB = await b.GetAsync(1, counter);
+        Assert.NotEqual(before, fromB.Value);
+
+        // The backplane works again in both directions after the reconnect.
+        await b.GetAsync(3, counter);
+        Assert.True(b.Cache.IsCached(b.Heavy, 3));
+        await a.Cache.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 3));
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, 3), Bound), "B did not hear A after the reconnect");
+    }
+
+    [Fact]
+    public async Task RedisDown_AtStartup_ReadsSucceed_AndItConnectsWhenRedisComes()
+    {
+        using var server = RedisServerProcess.Start();
+        server.Kill();
+        await using var a = new RedisEngine(server.Configuration, RedisTestEnvironment.UniquePrefix(), Fast);
+        var counter = new Counter();
+
+        var read = await a.GetAsync(1, counter);
+        Assert.Equal(1, read.Value);
+        Assert.Equal(RedisHealthStatus.Degraded, a.Health.Status);
+
+        server.Restart();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Health.Status == RedisHealthStatus.Healthy, Bound), $"still {a.Health.Circuit}");
+        await a.Backplane.WhenSubscribed.WaitAsync(Bound);
+        await a.GetAsync(2, counter);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => RedisTestEnvironment.Command(server.Port, "DBSIZE") != ":0\r\n", Bound));
+    }
+
+    private static long StampOf(int port, string key)
+    {
+        var reply = RedisTestEnvironment.Command(port, "GET", key);
+        var lines = reply.Split("\r\n");
+        return lines.Length >= 2 && reply.StartsWith('$') && long.TryParse(lines[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    }
+}
