@@ -29,4 +29,31 @@ internal static partial class Log
 
     [LoggerMessage(2021, LogLevel.Information, "Tenant access denied for widget request")]
     public static partial void TenantAccessDenied(ILogger logger);
+
+    [LoggerMessage(2100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
+    public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
+
+    [LoggerMessage(2110, LogLevel.Information, "Cache job {JobId} ({Kind}) started: {Total} computations")]
+    public static partial void CacheJobStarted(ILogger logger, string jobId, string kind, int total);
+
+    [LoggerMessage(2111, LogLevel.Information, "Cache job {JobId} ({Kind}) {State}: {Completed} completed, {Failed} failed in {ElapsedMs:F0} ms")]
+    public static partial void CacheJobFinished(ILogger logger, string jobId, string kind, string state, int completed, int failed, double elapsedMs);
+
+    [LoggerMessage(2112, LogLevel.Warning, "Cache job {JobId} ({Kind}): computing widget {Widget} failed")]
+    public static partial void CacheJobItemFailed(ILogger logger, Exception exception, string jobId, string kind, string widget);
+
+    [LoggerMessage(2113, LogLevel.Warning, "Cache job ({Kind}) not queued: the cache queue is full or stopping")]
+    public static partial void CacheJobRejected(ILogger logger, string kind);
+
+    [LoggerMessage(2120, LogLevel.Information, "Next scheduled cache warm at {NextRun:o}")]
+    public static partial void WarmScheduled(ILogger logger, DateTimeOffset nextRun);
+
+    [LoggerMessage(2121, LogLevel.Information, "Pre-hour warm: {Items} computations for {Companies} active companies before {BucketStart:o}")]
+    public static partial void PreHourWarmStarting(ILogger logger, int items, int companies, DateTimeOffset bucketStart);
+
+    [LoggerMessage(2122, LogLevel.Error, "Cache warm schedule failed; retrying at the next occurrence")]
+    public static partial void WarmScheduleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2130, LogLevel.Information, "Cache admin {Action} by {Caller}: {Scope}")]
+    public static partial void CacheAdminAction(ILogger logger, string action, string caller, string scope);
 }

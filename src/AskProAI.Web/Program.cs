@@ -1,9 +1,11 @@
 using AskProAI.Web.Features.Auth;
+using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
 using AskProAI.Web.Features.Distributed;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
+using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.Setup;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Widgets;
@@ -18,6 +20,8 @@ builder.AddDashboardWidgets();
 builder.AddDistributedCache();
 builder.AddErrorHandling();
 builder.AddHealth();
+builder.AddMonitoring();
+builder.AddCacheAdmin();
 
 var app = builder.Build();
 
@@ -33,6 +37,8 @@ app.MapAuth();
 app.MapCompanies();
 app.MapWidgets();
 app.MapDashboardPage();
+app.MapMonitoring();
+app.MapCacheAdmin();
 
 await app.RunAsync();
 

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using AskProAI.Caching;
+using AskProAI.Web.Features.Monitoring;
+
+namespace AskProAI.Web.Features.CacheAdmin;
+
+/// <summary>One sample of the engine statistics, for the charts of the analytics page.</summary>
+/// <param name="At">When it was taken.</param>
+/// <param name="HitRatio">Hits (fresh and stale) over requests since the previous sample; null without requests.</param>
+/// <param name="CumulativeHitRatio">Hits over requests since start.</param>
+/// <param name="Requests">Requests since start.</param>
+/// <param name="Entries">Entries in L1.</param>
+/// <param name="EstimatedBytes">Estimated bytes of L1.</param>
+/// <param name="QueueDepth">Items waiting or running on the <c>cache</c> queue.</param>
+/// <param name="WorkingSetBytes">The process working set.</param>
+/// <param name="GcHeapBytes">The managed heap size.</param>
+/// <param name="DatabaseQueries">Database commands since start.</param>
+internal sealed record CacheSample(
+    DateTimeOffset At,
+    double? HitRatio,
+    double CumulativeHitRatio,
+    long Requests,
+    long Entries,
+    long EstimatedBytes,
+    int QueueDepth,
+    long WorkingSetBytes,
+    long GcHeapBytes,
+    long DatabaseQueries);
+
+/// <summary>Samples the engine statistics every 10 seconds into a ring buffer of the last hour.</summary>
+internal sealed class CacheStatsHistory(IWidgetCache cache, DatabaseMetrics database, TimeProvider time)
+{
+    /// <summary>The sampling interval.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    /// <summary>The number of samples kept: one hour.</summary>
+    public const int Capacity = 360;
+
+    private readonly CacheSample[] _ring = new CacheSample[Capacity];
+    private readonly Lock _gate = new();
+    private int _next;
+    private int _count;
+    private long _lastHits;
+    private long _lastRequests;
+
+    /// <summary>Takes a sample now and keeps it.</summary>
+    public CacheSample Sample()
+    {
+        lock (_gate)
+        {
+            var sample = Take(out var hits, out var requests);
+            _lastHits = hits;
+            _lastRequests = requests;
+            _ring[_next] = sample;
+            _next = (_next + 1) % Capacity;
+            _count = Math.Min(_count + 1, Capacity);
+            return sample;
+        }
+    }
+
+    /// <summary>A sample of now that is not kept (the live end of the charts).</summary>
+    public CacheSample Current()
+    {
+        lock (_gate)
+        {
+            return Take(out _, out _);
+        }
+    }
+
+    /// <summary>The samples kept, oldest first.</summary>
+    public IReadOnlyList<CacheSample> Samples()
+    {
+        lock (_gate)
+        {
+            var result = new CacheSample[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                result[i] = _ring[(_next - _count + i + Capacity) % Capacity];
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The process memory: working set and managed heap.</summary>
+    public static (long WorkingSetBytes, long GcHeapBytes) Memory()
+    {
+        using var process = Process.GetCurrentProcess();
+        return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    private CacheSample Take(out long hits, out long requests)
+    {
+        var stats = cache.GetStatistics();
+        hits = stats.Widgets.Sum(w => w.Hits + w.StaleHits);
+        requests = stats.Widgets.Sum(w => w.Requests);
+        var newRequests = requests - _lastRequests;
+        double? ratio = newRequests > 0 ? (double)(hits - _lastHits) / newRequests : null;
+        var (workingSet, heap) = Memory();
+        return new CacheSample(
+            time.GetUtcNow(), ratio, stats.HitRatio, requests, stats.Entries, stats.EstimatedBytes, stats.Queue.Depth, workingSet, heap, database.Queries);
+    }
+}
+
+/// <summary>Feeds <see cref="CacheStatsHistory"/> every <see cref="CacheStatsHistory.Interval"/>.</summary>
+internal sealed class CacheStatsSampler(CacheStatsHistory history, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        history.Sample();
+        using var timer = new PeriodicTimer(CacheStatsHistory.Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            history.Sample();
+        }
+    }
+}
