@@ -37,6 +37,9 @@ public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int
     /// <summary>Gets the appointments.</summary>
     public DbSet<Appointment> Appointments => Set<Appointment>();
 
+    /// <summary>Gets the processed webhook events (replay protection).</summary>
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {

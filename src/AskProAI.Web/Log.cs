@@ -56,4 +56,25 @@ internal static partial class Log
 
     [LoggerMessage(2130, LogLevel.Information, "Cache admin {Action} by {Caller}: {Scope}")]
     public static partial void CacheAdminAction(ILogger logger, string action, string caller, string scope);
+
+    [LoggerMessage(2200, LogLevel.Error, "Invalidating the widgets of company {CompanyId} failed after a committed write")]
+    public static partial void InvalidationFailed(ILogger logger, Exception exception, int companyId);
+
+    [LoggerMessage(2201, LogLevel.Debug, "Invalidated {Count} widgets of company {CompanyId}")]
+    public static partial void WidgetsInvalidated(ILogger logger, int companyId, int count);
+
+    [LoggerMessage(2202, LogLevel.Warning, "Live push to company {CompanyId} failed")]
+    public static partial void LivePushFailed(ILogger logger, Exception exception, int companyId);
+
+    [LoggerMessage(2203, LogLevel.Information, "Dashboard hub: watch of another company refused")]
+    public static partial void HubWatchRefused(ILogger logger);
+
+    [LoggerMessage(2210, LogLevel.Information, "Webhook {Webhook} rejected: {Reason}")]
+    public static partial void WebhookRejected(ILogger logger, string webhook, string reason);
+
+    [LoggerMessage(2211, LogLevel.Information, "Webhook {Webhook}: duplicate delivery ignored")]
+    public static partial void WebhookDuplicate(ILogger logger, string webhook);
+
+    [LoggerMessage(2212, LogLevel.Debug, "Webhook {Webhook}: {Type} processed")]
+    public static partial void WebhookProcessed(ILogger logger, string webhook, string type);
 }

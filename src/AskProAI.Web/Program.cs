@@ -1,13 +1,17 @@
 using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.CacheAdmin;
+using AskProAI.Web.Features.Calls;
 using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
 using AskProAI.Web.Features.Distributed;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
+using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.Setup;
 using AskProAI.Web.Features.Tenancy;
+using AskProAI.Web.Features.Webhooks;
 using AskProAI.Web.Features.Widgets;
 
 var builder = WebApplication.CreateBuilder(SetupOptions.WithoutSwitches(args));
@@ -22,6 +26,9 @@ builder.AddErrorHandling();
 builder.AddHealth();
 builder.AddMonitoring();
 builder.AddCacheAdmin();
+builder.AddWidgetInvalidation();
+builder.AddWebhooks();
+builder.AddLiveUpdates();
 
 var app = builder.Build();
 
@@ -31,6 +38,7 @@ app.UseErrorHandling();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseWidgetInvalidation();
 
 app.MapHealth();
 app.MapAuth();
@@ -39,6 +47,9 @@ app.MapWidgets();
 app.MapDashboardPage();
 app.MapMonitoring();
 app.MapCacheAdmin();
+app.MapCalls();
+app.MapWebhooks();
+app.MapLiveUpdates();
 
 await app.RunAsync();
 

@@ -95,5 +95,17 @@ internal static class AskProModel
             appointment.HasIndex(a => new { a.CompanyId, a.CreatedAt });
             appointment.HasIndex(a => new { a.CompanyId, a.StartsAt });
         });
+
+        builder.Entity<WebhookEvent>(webhookEvent =>
+        {
+            webhookEvent.ToTable("WebhookEvents");
+            webhookEvent.Property(e => e.EventId).HasMaxLength(WebhookEvent.EventIdLength);
+            webhookEvent.Property(e => e.Type).HasMaxLength(WebhookEvent.TypeLength);
+            webhookEvent.HasOne<Company>().WithMany().HasForeignKey(e => e.CompanyId).OnDelete(DeleteBehavior.Restrict);
+
+            // Exactly-once processing: a second insert of the same event id fails inside the delivery's transaction.
+            webhookEvent.HasIndex(e => e.EventId).IsUnique();
+            webhookEvent.HasIndex(e => new { e.CompanyId, e.ReceivedAt });
+        });
     }
 }

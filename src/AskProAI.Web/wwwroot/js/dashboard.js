@@ -10,6 +10,8 @@
   const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
   let companyId = null;
   let liveTimer = null;
+  let hub = null;
+  const fetchSeq = {};
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -189,6 +191,47 @@
     }
   }
 
+  // Live push: the server sends widgetsChanged {companyId, widgets} after an invalidation; only those widgets are fetched again.
+  async function refreshWidget(name) {
+    const renderer = renderers[name];
+    if (!renderer) return;
+    const seq = (fetchSeq[name] = (fetchSeq[name] || 0) + 1);
+    const forCompany = companyId;
+    try {
+      const { body, cache } = await getJson(`/api/companies/${forCompany}/widgets/${name}`);
+      if (seq !== fetchSeq[name] || forCompany !== companyId) return; // a newer fetch or another company won
+      render(name, cache, body, renderer);
+      if (name === "live_calls") stampLive();
+    } catch (error) {
+      showError(`${name}: ${error.message}`);
+    }
+  }
+
+  async function watchCompany() {
+    if (!hub || hub.state !== signalR.HubConnectionState.Connected || companyId === null) return;
+    try {
+      await hub.invoke("Watch", companyId);
+      document.getElementById("dashboard").dataset.live = "on";
+    } catch (error) {
+      showError(`Live updates: ${error.message}`);
+    }
+  }
+
+  function startLivePush() {
+    if (!window.signalR) return;
+    hub = new signalR.HubConnectionBuilder().withUrl("/hubs/dashboard").withAutomaticReconnect().build();
+    hub.on("widgetsChanged", message => {
+      if (message.companyId !== companyId) return;
+      for (const name of message.widgets) refreshWidget(name);
+    });
+    hub.onreconnecting(() => { document.getElementById("dashboard").dataset.live = "off"; });
+    hub.onreconnected(async () => {
+      await watchCompany();
+      loadDashboard().catch(error => showError(error.message)); // pushes sent while disconnected are lost
+    });
+    hub.start().then(watchCompany).catch(error => showError(`Live updates: ${error.message}`));
+  }
+
   async function selectCompany(id, name) {
     companyId = id;
     document.getElementById("company-name").textContent = name;
@@ -200,6 +243,7 @@
       showError(error.message);
     }
     liveTimer = setInterval(refreshLive, LIVE_REFRESH_MS);
+    await watchCompany();
   }
 
   async function start() {
@@ -227,6 +271,7 @@
       selectCompany(chosen.id, chosen.name);
     });
     await selectCompany(initial.id, initial.name);
+    startLivePush();
   }
 
   document.addEventListener("DOMContentLoaded", start);

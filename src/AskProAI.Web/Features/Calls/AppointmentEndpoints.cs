@@ -1,0 +1,114 @@
+using System.Globalization;
+using AskProAI.Data;
+using AskProAI.Web.Features.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Calls;
+
+/// <summary>Creates and changes appointments; one <c>SaveChanges</c> each, invalidated by the change tracker observers.</summary>
+internal static class AppointmentEndpoints
+{
+    public static async Task<IResult> CreateAsync(
+        string companyId, CreateAppointmentRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        if (request is null)
+        {
+            return CallEndpoints.MissingBody();
+        }
+
+        var check = new WriteValidation(db, access.CompanyId);
+        check.Required("branchId", request.BranchId);
+        check.Required("staffId", request.StaffId);
+        check.Required("customerId", request.CustomerId);
+        check.Required("startsAt", request.StartsAt);
+        check.Required("priceCents", request.PriceCents);
+        check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
+        var status = check.Enum<AppointmentStatus>("status", request.Status, AppointmentStatus.Scheduled);
+        await check.BranchAsync("branchId", request.BranchId, cancellationToken);
+        await check.StaffAsync("staffId", request.StaffId, cancellationToken);
+        await check.CustomerAsync("customerId", request.CustomerId, cancellationToken);
+        Call? call = null;
+        if (request.CallId is { } callId)
+        {
+            call = await db.Calls.FirstOrDefaultAsync(c => c.Id == callId && c.CompanyId == access.CompanyId, cancellationToken);
+            if (call is null)
+            {
+                check.Add("callId", "No call of this company has this id.");
+            }
+        }
+
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        var appointment = new Appointment
+        {
+            CompanyId = access.CompanyId,
+            BranchId = request.BranchId!.Value,
+            StaffId = request.StaffId!.Value,
+            CustomerId = request.CustomerId!.Value,
+            CallId = request.CallId,
+            StartsAt = request.StartsAt!.Value.UtcDateTime,
+            Status = status!.Value,
+            PriceCents = request.PriceCents!.Value,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Appointments.Add(appointment);
+        if (call is not null)
+        {
+            call.AppointmentBooked = true;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created(
+            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{access.CompanyId}/appointments/{appointment.Id}"),
+            AppointmentDto.From(appointment));
+    }
+
+    public static async Task<IResult> UpdateAsync(
+        string companyId, string appointmentId, UpdateAppointmentRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, CancellationToken cancellationToken)
+    {
+        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        if (!long.TryParse(appointmentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || await db.Appointments.FirstOrDefaultAsync(a => a.Id == id && a.CompanyId == access.CompanyId, cancellationToken) is not { } appointment)
+        {
+            return CallEndpoints.NotFound("appointment");
+        }
+
+        if (request is null)
+        {
+            return CallEndpoints.MissingBody();
+        }
+
+        var check = new WriteValidation(db, access.CompanyId);
+        if (request is { Status: null, StartsAt: null, PriceCents: null })
+        {
+            check.Add(string.Empty, "Send at least one of status, startsAt and priceCents.");
+        }
+
+        var status = check.Enum<AppointmentStatus>("status", request.Status, appointment.Status);
+        check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        appointment.Status = status!.Value;
+        appointment.StartsAt = request.StartsAt?.UtcDateTime ?? appointment.StartsAt;
+        appointment.PriceCents = request.PriceCents ?? appointment.PriceCents;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(AppointmentDto.From(appointment));
+    }
+}

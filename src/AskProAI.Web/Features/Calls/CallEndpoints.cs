@@ -1,0 +1,190 @@
+using System.Globalization;
+using AskProAI.Data;
+using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Calls;
+
+/// <summary>
+/// The write API staff and the telephony integration use, tenant-checked like the reads. Each request is one
+/// <c>SaveChanges</c> (one transaction); the change tracker observers invalidate the affected widgets after commit.
+/// </summary>
+internal static class CallEndpoints
+{
+    private static readonly CallStatus[] EndStatuses = [CallStatus.Completed, CallStatus.Missed, CallStatus.Failed];
+
+    /// <summary>
+    /// Maps <c>POST /calls</c>, <c>PATCH /calls/{callId}</c>, <c>POST /calls/end-ongoing</c>, <c>POST /appointments</c>,
+    /// <c>PATCH /appointments/{id}</c> and <c>POST /imports/calls</c> under <c>/api/companies/{companyId}</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
+    {
+        var company = app.MapGroup("/api/companies/{companyId}").RequireAuthorization();
+        company.MapPost("/calls", CreateCallAsync).WithName("CreateCall");
+        company.MapPatch("/calls/{callId}", EndCallAsync).WithName("EndCall");
+        company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
+        company.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
+        company.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
+        company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls").InvalidatesWidgets(typeof(Call));
+        return app;
+    }
+
+    private static async Task<IResult> CreateCallAsync(
+        string companyId, CreateCallRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        if (request is null)
+        {
+            return MissingBody();
+        }
+
+        var now = time.GetUtcNow();
+        var check = new WriteValidation(db, access.CompanyId);
+        check.Required("branchId", request.BranchId);
+        var direction = check.Enum<CallDirection>("direction", request.Direction, null);
+        var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Ongoing);
+        check.ExternalId("externalId", request.ExternalId);
+        if (request.StartedAt > now.AddMinutes(5))
+        {
+            check.Add("startedAt", "The start must not be in the future.");
+        }
+
+        await check.BranchAsync("branchId", request.BranchId, cancellationToken);
+        await check.CustomerAsync("customerId", request.CustomerId, cancellationToken);
+        await check.UniqueExternalIdAsync("externalId", request.ExternalId, cancellationToken);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        var startedAt = (request.StartedAt ?? now).UtcDateTime;
+        var call = new Call
+        {
+            CompanyId = access.CompanyId,
+            BranchId = request.BranchId!.Value,
+            CustomerId = request.CustomerId,
+            Direction = direction!.Value,
+            Status = status!.Value,
+            StartedAt = startedAt,
+            EndedAt = status == CallStatus.Ongoing ? null : startedAt,
+            ExternalId = request.ExternalId,
+        };
+        db.Calls.Add(call);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created(
+            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{access.CompanyId}/calls/{call.Id}"),
+            CallDto.From(call));
+    }
+
+    private static async Task<IResult> EndCallAsync(
+        string companyId, string callId, EndCallRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || await db.Calls.FirstOrDefaultAsync(c => c.Id == id && c.CompanyId == access.CompanyId, cancellationToken) is not { } call)
+        {
+            return NotFound("call");
+        }
+
+        if (request is null)
+        {
+            return MissingBody();
+        }
+
+        var now = time.GetUtcNow();
+        var check = new WriteValidation(db, access.CompanyId);
+        var status = check.Enum<CallStatus>("status", request.Status, null, EndStatuses);
+        var endedAt = (request.EndedAt ?? now).UtcDateTime;
+        if (endedAt < call.StartedAt)
+        {
+            check.Add("endedAt", "The end must not be before the start.");
+        }
+
+        check.Range("durationSeconds", request.DurationSeconds, 0, WriteValidation.MaxDurationSeconds);
+        check.Range("costCents", request.CostCents, 0, WriteValidation.MaxCostCents);
+        check.Sentiment("sentiment", request.Sentiment);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        call.Status = status!.Value;
+        call.EndedAt = endedAt;
+        call.DurationSeconds = request.DurationSeconds
+            ?? (call.Status == CallStatus.Completed ? (int)Math.Min(WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
+        call.CostCents = request.CostCents ?? call.CostCents;
+        call.Sentiment = request.Sentiment ?? call.Sentiment;
+        call.AppointmentBooked = request.AppointmentBooked ?? call.AppointmentBooked;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(CallDto.From(call));
+    }
+
+    /// <summary>A bulk update that bypasses the change tracker, so it invalidates explicitly after it committed.</summary>
+    private static async Task<IResult> EndOngoingCallsAsync(
+        string companyId,
+        EndOngoingCallsRequest? request,
+        HttpContext context,
+        TenantGate tenants,
+        AskProDbContext db,
+        IWidgetInvalidator invalidator,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
+        if (access.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        if (request is null)
+        {
+            return MissingBody();
+        }
+
+        var check = new WriteValidation(db, access.CompanyId);
+        var before = check.Required("startedBefore", request.StartedBefore);
+        var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Failed, EndStatuses);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+
+        var cutoff = before!.Value.UtcDateTime;
+        var endedAt = time.GetUtcNow().UtcDateTime;
+        var newStatus = status!.Value;
+        var ended = await db.Calls
+            .Where(c => c.CompanyId == access.CompanyId && c.Status == CallStatus.Ongoing && c.StartedAt < cutoff)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, newStatus).SetProperty(c => c.EndedAt, endedAt), cancellationToken);
+        if (ended > 0)
+        {
+            await invalidator.InvalidateAsync(access.CompanyId, typeof(Call));
+        }
+
+        return TypedResults.Ok(new EndOngoingCallsResult(ended));
+    }
+
+    internal static IResult NotFound(string what) => TypedResults.Problem(
+        title: $"Unknown {what}",
+        detail: $"This company has no {what} with this id.",
+        statusCode: StatusCodes.Status404NotFound);
+
+    internal static IResult MissingBody() => TypedResults.Problem(
+        title: "Missing body",
+        detail: "Send a JSON object.",
+        statusCode: StatusCodes.Status400BadRequest);
+}
+
+/// <summary>The answer of <c>POST /calls/end-ongoing</c>.</summary>
+/// <param name="Ended">The number of calls ended.</param>
+internal sealed record EndOngoingCallsResult(int Ended);

@@ -1,0 +1,130 @@
+using AskProAI.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Calls;
+
+/// <summary>Collects field errors of a write request; every id is checked to belong to the request's company.</summary>
+internal sealed class WriteValidation(AskProDbContext db, int companyId)
+{
+    /// <summary>The longest external id accepted.</summary>
+    public const int ExternalIdLength = 100;
+
+    /// <summary>The largest duration accepted: one day.</summary>
+    public const int MaxDurationSeconds = 86_400;
+
+    /// <summary>The largest call cost accepted (cents).</summary>
+    public const int MaxCostCents = 10_000_000;
+
+    /// <summary>The largest appointment price accepted (cents).</summary>
+    public const long MaxPriceCents = 100_000_000;
+
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public IResult Problem() => TypedResults.ValidationProblem(
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
+        title: "The request is not valid");
+
+    /// <summary>Parses an enum by name (case-insensitive); numbers are refused.</summary>
+    public T? Enum<T>(string field, string? text, T? fallback, IReadOnlyCollection<T>? allowed = null)
+        where T : struct, System.Enum
+    {
+        if (text is null)
+        {
+            if (fallback is null)
+            {
+                Add(field, "The field is required.");
+            }
+
+            return fallback;
+        }
+
+        if (text.Length == 0 || !char.IsLetter(text[0]) || !System.Enum.TryParse<T>(text, ignoreCase: true, out var value)
+            || !System.Enum.IsDefined(value) || (allowed is not null && !allowed.Contains(value)))
+        {
+            var names = allowed?.Select(v => v.ToString()) ?? System.Enum.GetNames<T>();
+            Add(field, $"Use one of: {string.Join(", ", names)}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    public T? Required<T>(string field, T? value)
+        where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, "The field is required.");
+        }
+
+        return value;
+    }
+
+    public void Range(string field, long? value, long min, long max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            Add(field, $"The value must be between {min} and {max}.");
+        }
+    }
+
+    public void Sentiment(string field, double? value)
+    {
+        if (value is { } v && (double.IsNaN(v) || v < -1 || v > 1))
+        {
+            Add(field, "The sentiment must be between -1 and 1.");
+        }
+    }
+
+    public void ExternalId(string field, string? value)
+    {
+        if (value is not null && (value.Length is 0 or > ExternalIdLength || value.Any(char.IsControl)))
+        {
+            Add(field, $"The external id must be 1 to {ExternalIdLength} printable characters.");
+        }
+    }
+
+    public async Task BranchAsync(string field, int? id, CancellationToken cancellationToken)
+    {
+        if (id is { } v && !await db.Branches.AsNoTracking().AnyAsync(b => b.Id == v && b.CompanyId == companyId, cancellationToken))
+        {
+            Add(field, "No branch of this company has this id.");
+        }
+    }
+
+    public async Task CustomerAsync(string field, int? id, CancellationToken cancellationToken)
+    {
+        if (id is { } v && !await db.Customers.AsNoTracking().AnyAsync(c => c.Id == v && c.CompanyId == companyId, cancellationToken))
+        {
+            Add(field, "No customer of this company has this id.");
+        }
+    }
+
+    public async Task StaffAsync(string field, int? id, CancellationToken cancellationToken)
+    {
+        if (id is { } v && !await db.Staff.AsNoTracking().AnyAsync(s => s.Id == v && s.CompanyId == companyId, cancellationToken))
+        {
+            Add(field, "No staff member of this company has this id.");
+        }
+    }
+
+    public async Task UniqueExternalIdAsync(string field, string? externalId, CancellationToken cancellationToken)
+    {
+        if (externalId is not null && await db.Calls.AsNoTracking().AnyAsync(c => c.CompanyId == companyId && c.ExternalId == externalId, cancellationToken))
+        {
+            Add(field, "A call of this company already has this external id.");
+        }
+    }
+}

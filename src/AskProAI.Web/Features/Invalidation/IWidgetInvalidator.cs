@@ -1,0 +1,34 @@
+using AskProAI.Caching;
+
+namespace AskProAI.Web.Features.Invalidation;
+
+/// <summary>
+/// Invalidates the widgets of one company whose data changed, then tells open dashboards. The change tracker
+/// observers call it after commit; code that writes around the change tracker (<c>ExecuteUpdate</c>,
+/// <c>ExecuteDelete</c>, raw SQL) calls it itself, after its transaction committed.
+/// </summary>
+internal interface IWidgetInvalidator
+{
+    /// <summary>Invalidates every widget of the company that depends on one of the entity types.</summary>
+    /// <returns>The names of the widgets invalidated.</returns>
+    ValueTask<IReadOnlyList<string>> InvalidateAsync(int companyId, params Type[] changedEntityTypes);
+
+    /// <summary>Invalidates the widgets depending on each changed entity, per company.</summary>
+    ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Invalidates tags that are already narrowed to the company (see <see cref="CompanyTags"/>).</summary>
+    /// <returns>The names of the widgets of the company the tags select.</returns>
+    ValueTask<IReadOnlyList<string>> InvalidateTagsAsync(int companyId, IReadOnlyCollection<CacheTag> tags, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Hears which widgets of a company were invalidated, after the invalidation (live push).</summary>
+internal interface IWidgetChangeNotifier
+{
+    /// <summary>Reports invalidated widgets; must not block or throw.</summary>
+    void WidgetsChanged(int companyId, IReadOnlyList<string> widgets);
+}
+
+/// <summary>One changed row, reduced to what invalidation needs.</summary>
+/// <param name="CompanyId">The company the row belongs to.</param>
+/// <param name="EntityType">The row's entity CLR type.</param>
+internal readonly record struct EntityChange(int CompanyId, Type EntityType);

@@ -1,0 +1,118 @@
+using AskProAI.Caching;
+using AskProAI.Web.Features.Widgets;
+
+namespace AskProAI.Web.Features.Invalidation;
+
+/// <summary>
+/// Maps changed entity types to the widgets that declare them as dependencies and invalidates
+/// <c>widget:{name}:{company}</c> for that company only; other companies' entries are never touched.
+/// </summary>
+internal sealed class WidgetInvalidator(
+    WidgetRegistry widgets,
+    IWidgetCache cache,
+    IEnumerable<IWidgetChangeNotifier> notifiers,
+    ILogger<WidgetInvalidator> logger) : IWidgetInvalidator
+{
+    private readonly IWidgetChangeNotifier[] _notifiers = [.. notifiers];
+
+    public async ValueTask<IReadOnlyList<string>> InvalidateAsync(int companyId, params Type[] changedEntityTypes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        ArgumentNullException.ThrowIfNull(changedEntityTypes);
+        var names = WidgetsDependingOn(changedEntityTypes);
+        await InvalidateWidgetsAsync(companyId, names, CancellationToken.None);
+        return names;
+    }
+
+    public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var company in changes.GroupBy(c => c.CompanyId))
+        {
+            if (company.Key > 0)
+            {
+                await InvalidateWidgetsAsync(company.Key, WidgetsDependingOn(company.Select(c => c.EntityType)), cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<string>> InvalidateTagsAsync(int companyId, IReadOnlyCollection<CacheTag> tags, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var tag in tags)
+        {
+            // Refuse a tag that could reach another company: the callers narrow first.
+            if (tag.CompanyId != companyId)
+            {
+                throw new ArgumentException($"The tag {tag} is not narrowed to company {companyId}.", nameof(tags));
+            }
+        }
+
+        try
+        {
+            foreach (var tag in tags)
+            {
+                await cache.InvalidateAsync(tag, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.InvalidationFailed(logger, exception, companyId);
+            throw;
+        }
+
+        var names = widgets.All
+            .Where(w => tags.Any(t => t.Matches(w.Name, w.Handle.Tier, companyId)))
+            .Select(w => w.Name)
+            .ToArray();
+        Notify(companyId, names);
+        return names;
+    }
+
+    /// <summary>Whether any widget depends on the entity type (rows of other types need not be collected).</summary>
+    public bool IsTracked(Type entityType) => widgets.All.Any(w => w.Widget.Definition.DependsOn.Contains(entityType));
+
+    private string[] WidgetsDependingOn(IEnumerable<Type> entityTypes)
+    {
+        var types = entityTypes as ICollection<Type> ?? [.. entityTypes];
+        return [.. widgets.All.Where(w => w.Widget.Definition.DependsOn.Any(types.Contains)).Select(w => w.Name)];
+    }
+
+    private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)
+    {
+        if (names.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var name in names)
+            {
+                await cache.InvalidateAsync(CacheTag.CompanyWidget(name, companyId), cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The data is committed; failing the request now would make the client retry a write that happened.
+            Log.InvalidationFailed(logger, exception, companyId);
+            return;
+        }
+
+        Log.WidgetsInvalidated(logger, companyId, names.Length);
+        Notify(companyId, names);
+    }
+
+    private void Notify(int companyId, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var notifier in _notifiers)
+        {
+            notifier.WidgetsChanged(companyId, names);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using AskProAI.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AskProAI.Web.Features.Webhooks;
+
+/// <summary>
+/// Applies a telephony event exactly once: the event row and the call change are saved in one transaction, and the
+/// unique event id makes a second delivery a no-op. The change tracker observers invalidate after the commit.
+/// </summary>
+internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger)
+{
+    /// <summary>Applies the event; a 400 problem when it cannot be applied.</summary>
+    public async Task<IResult> ProcessAsync(TelephonyEvent e, string payload, CancellationToken cancellationToken)
+    {
+        if (Validate(e) is { } invalid)
+        {
+            return SignedRequestReader.BadRequest(invalid);
+        }
+
+        var companyId = e.CompanyId!.Value;
+        var eventId = e.EventId!;
+        if (!await db.Companies.AsNoTracking().AnyAsync(c => c.Id == companyId, cancellationToken))
+        {
+            return SignedRequestReader.BadRequest("No company has this companyId.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId, cancellationToken))
+        {
+            Log.WebhookDuplicate(logger, "telephony");
+            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+        }
+
+        var call = await db.Calls.FirstOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == e.ExternalCallId, cancellationToken);
+        var problem = e.Type switch
+        {
+            TelephonyEvent.CallStarted => await StartAsync(e, call, now, cancellationToken),
+            TelephonyEvent.CallEnded => await EndAsync(e, call, now, cancellationToken),
+            _ => Analyze(e, call),
+        };
+        if (problem is not null)
+        {
+            return SignedRequestReader.BadRequest(problem);
+        }
+
+        db.WebhookEvents.Add(new WebhookEvent
+        {
+            EventId = eventId,
+            CompanyId = companyId,
+            Type = e.Type!,
+            ReceivedAt = now.UtcDateTime,
+            ProcessedAt = now.UtcDateTime,
+            Payload = payload,
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            if (!await IsProcessedElsewhereAsync(eventId))
+            {
+                throw;
+            }
+
+            // A concurrent delivery of the same event won the unique index; this one changed nothing.
+            Log.WebhookDuplicate(logger, "telephony");
+            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+        }
+
+        Log.WebhookProcessed(logger, "telephony", e.Type!);
+        call = db.Calls.Local.FirstOrDefault(c => c.CompanyId == companyId && c.ExternalId == e.ExternalCallId);
+        return TypedResults.Ok(new TelephonyWebhookResult(eventId, "processed", call?.Id));
+    }
+
+    private static string? Validate(TelephonyEvent e)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > WebhookEvent.EventIdLength)
+        {
+            errors.Add($"eventId is required (at most {WebhookEvent.EventIdLength} characters).");
+        }
+
+        if (e.Type is null || !TelephonyEvent.Types.Contains(e.Type))
+        {
+            errors.Add($"type must be one of {string.Join(", ", TelephonyEvent.Types)}.");
+        }
+
+        if (e.CompanyId is not > 0)
+        {
+            errors.Add("companyId must be a positive integer.");
+        }
+
+        if (string.IsNullOrWhiteSpace(e.ExternalCallId) || e.ExternalCallId.Length > Calls.WriteValidation.ExternalIdLength)
+        {
+            errors.Add($"externalCallId is required (at most {Calls.WriteValidation.ExternalIdLength} characters).");
+        }
+
+        if (e.DurationSeconds is < 0 or > Calls.WriteValidation.MaxDurationSeconds)
+        {
+            errors.Add($"durationSeconds must be between 0 and {Calls.WriteValidation.MaxDurationSeconds}.");
+        }
+
+        if (e.CostCents is < 0 or > Calls.WriteValidation.MaxCostCents)
+        {
+            errors.Add($"costCents must be between 0 and {Calls.WriteValidation.MaxCostCents}.");
+        }
+
+        if (e.Sentiment is { } s && (double.IsNaN(s) || s < -1 || s > 1))
+        {
+            errors.Add("sentiment must be between -1 and 1.");
+        }
+
+        if (e.CustomerPhone is { Length: > 32 })
+        {
+            errors.Add("customerPhone must be at most 32 characters.");
+        }
+
+        return errors.Count == 0 ? null : string.Join(" ", errors);
+    }
+
+    private async Task<string?> StartAsync(TelephonyEvent e, Call? call, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!TryDirection(e.Direction, out var direction))
+        {
+            return "direction must be inbound or outbound.";
+        }
+
+        if (call is not null)
+        {
+            // A late or repeated start never moves an ended call back to ongoing.
+            return null;
+        }
+
+        return await CreateAsync(e, CallStatus.Ongoing, direction, (e.StartedAt ?? now).UtcDateTime, cancellationToken);
+    }
+
+    private async Task<string?> EndAsync(TelephonyEvent e, Call? call, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!TryEndStatus(e.Status, out var status))
+        {
+            return "status must be completed, missed or failed.";
+        }
+
+        if (!TryDirection(e.Direction, out var direction))
+        {
+            return "direction must be inbound or outbound.";
+        }
+
+        var endedAt = (e.EndedAt ?? now).UtcDateTime;
+        if (call is null)
+        {
+            // The end arrived without a start we know of (lost or out of order): create the finished call.
+            var startedAt = e.StartedAt?.UtcDateTime ?? endedAt.AddSeconds(-(e.DurationSeconds ?? 0));
+            if (await CreateAsync(e, status, direction, startedAt, cancellationToken) is { } problem)
+            {
+                return problem;
+            }
+
+            call = db.Calls.Local.Single(c => c.ExternalId == e.ExternalCallId && c.CompanyId == e.CompanyId);
+        }
+
+        if (endedAt < call.StartedAt)
+        {
+            return "endedAt must not be before the call started.";
+        }
+
+        call.Status = status;
+        call.EndedAt = endedAt;
+        call.DurationSeconds = e.DurationSeconds
+            ?? (status == CallStatus.Completed ? (int)Math.Min(Calls.WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
+        Apply(e, call);
+        return null;
+    }
+
+    private static string? Analyze(TelephonyEvent e, Call? call)
+    {
+        if (call is null)
+        {
+            return "No call of this company has this externalCallId.";
+        }
+
+        Apply(e, call);
+        return null;
+    }
+
+    private static void Apply(TelephonyEvent e, Call call)
+    {
+        call.CostCents = e.CostCents ?? call.CostCents;
+        call.Sentiment = e.Sentiment ?? call.Sentiment;
+        call.AppointmentBooked = e.AppointmentBooked ?? call.AppointmentBooked;
+    }
+
+    private async Task<string?> CreateAsync(TelephonyEvent e, CallStatus status, CallDirection direction, DateTime startedAt, CancellationToken cancellationToken)
+    {
+        var companyId = e.CompanyId!.Value;
+        if (e.BranchId is not { } branchId)
+        {
+            return "branchId is required to create a call.";
+        }
+
+        if (!await db.Branches.AsNoTracking().AnyAsync(b => b.Id == branchId && b.CompanyId == companyId, cancellationToken))
+        {
+            return "No branch of this company has this branchId.";
+        }
+
+        var customerId = e.CustomerId;
+        if (customerId is { } id && !await db.Customers.AsNoTracking().AnyAsync(c => c.Id == id && c.CompanyId == companyId, cancellationToken))
+        {
+            return "No customer of this company has this customerId.";
+        }
+
+        if (customerId is null && !string.IsNullOrWhiteSpace(e.CustomerPhone))
+        {
+            // An unknown number is an unknown caller, not an error.
+            customerId = await db.Customers.AsNoTracking()
+                .Where(c => c.CompanyId == companyId && c.Phone == e.CustomerPhone)
+                .Select(c => (int?)c.Id)
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        var call = new Call
+        {
+            CompanyId = companyId,
+            BranchId = branchId,
+            CustomerId = customerId,
+            Direction = direction,
+            Status = status,
+            StartedAt = startedAt,
+            ExternalId = e.ExternalCallId,
+        };
+        Apply(e, call);
+        db.Calls.Add(call);
+        return null;
+    }
+
+    private async Task<bool> IsProcessedElsewhereAsync(string eventId)
+    {
+        db.ChangeTracker.Clear();
+        return await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId);
+    }
+
+    private static bool TryDirection(string? text, out CallDirection direction)
+    {
+        direction = CallDirection.Inbound;
+        return text is null || (Enum.TryParse(text, ignoreCase: true, out direction) && Enum.IsDefined(direction) && char.IsLetter(text[0]));
+    }
+
+    private static bool TryEndStatus(string? text, out CallStatus status)
+    {
+        status = CallStatus.Completed;
+        return text is null
+            || (Enum.TryParse(text, ignoreCase: true, out status) && char.IsLetter(text[0]) && status is CallStatus.Completed or CallStatus.Missed or CallStatus.Failed);
+    }
+}

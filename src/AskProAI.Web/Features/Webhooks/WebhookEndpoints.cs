@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json;
+using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.Tenancy;
+
+namespace AskProAI.Web.Features.Webhooks;
+
+/// <summary>Maps the signed, anonymous webhooks.</summary>
+internal static class WebhookEndpoints
+{
+    /// <summary>Maps <c>POST /webhooks/telephony</c> and <c>POST /webhooks/cache/invalidate</c>.</summary>
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("/webhooks").AllowAnonymous().ExcludeFromDescription();
+        hooks.MapPost("/telephony", TelephonyAsync).WithName("TelephonyWebhook");
+        hooks.MapPost("/cache/invalidate", InvalidateCacheAsync).WithName("CacheInvalidationWebhook");
+        return app;
+    }
+
+    private static async Task<IResult> TelephonyAsync(HttpContext context, SignedRequestReader reader, TelephonyEventProcessor processor, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await reader.ReadAsync(context, o => o.Telephony, "telephony");
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!TryRead<TelephonyEvent>(body!, out var e, out var error))
+        {
+            return SignedRequestReader.BadRequest(error);
+        }
+
+        return await processor.ProcessAsync(e, Encoding.UTF8.GetString(body!), cancellationToken);
+    }
+
+    private static async Task<IResult> InvalidateCacheAsync(
+        HttpContext context, SignedRequestReader reader, CompanyDirectory companies, IWidgetInvalidator invalidator, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await reader.ReadAsync(context, o => o.Cache, "cache");
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!TryRead<CacheInvalidationRequest>(body!, out var request, out var error))
+        {
+            return SignedRequestReader.BadRequest(error);
+        }
+
+        if (request.CompanyId is not > 0 || request.Tags is not { Count: > 0 and <= 100 })
+        {
+            return SignedRequestReader.BadRequest("Send a positive companyId and 1 to 100 tags.");
+        }
+
+        var companyId = request.CompanyId.Value;
+        if (!await companies.ExistsAsync(companyId, cancellationToken))
+        {
+            return SignedRequestReader.BadRequest("No company has this companyId.");
+        }
+
+        if (!CompanyTags.TryParseAll(request.Tags, companyId, out var tags, out error))
+        {
+            return SignedRequestReader.BadRequest(error!);
+        }
+
+        var widgets = await invalidator.InvalidateTagsAsync(companyId, tags, CancellationToken.None);
+        return TypedResults.Ok(new CacheInvalidationResult(companyId, [.. tags.Select(t => t.ToString())], widgets));
+    }
+
+    private static bool TryRead<T>(byte[] body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value, out string error)
+        where T : class
+    {
+        error = string.Empty;
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            value = null;
+            error = $"The body is not a valid JSON event ({exception.Path ?? "$"}, line {exception.LineNumber + 1}).";
+            return false;
+        }
+
+        if (value is null)
+        {
+            error = "The body must be a JSON object.";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Json;
+using AskProAI.Data;
+using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AskProAI.Web.Tests.Features.Invalidation;
+
+/// <summary>
+/// The change tracker observers: a committed change invalidates exactly the widgets that depend on the changed
+/// entity type, of the changed company only; a rollback or a failed save invalidates nothing.
+/// </summary>
+public sealed class ChangeTrackerInvalidationTests(ChangeTrackerInvalidationTests.Fixture app) : IClassFixture<ChangeTrackerInvalidationTests.Fixture>
+{
+    private static readonly string[] CallWidgets = ["dashboard_stats", "live_calls", "recent_calls", "stats_overview"];
+    private static readonly string[] AppointmentWidgets = ["dashboard_stats", "stats_overview"];
+
+    [Fact]
+    public async Task CreateCall_Company1_InvalidatesCallWidgetsOfCompany1Only()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+
+        using var response = await WidgetReads.PostCallAsync(admin, 1, new { branchId = 11, direction = "Inbound" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: CallWidgets);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
+    }
+
+    [Fact]
+    public async Task CreateAppointment_InvalidatesOnlyWidgetsDependingOnAppointments()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+
+        using var response = await admin.PostAsJsonAsync(
+            "/api/companies/1/appointments",
+            new { branchId = 11, staffId = 11, customerId = 11, startsAt = TestData.Now.AddDays(1), priceCents = 100 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: AppointmentWidgets);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
+    }
+
+    [Fact]
+    public async Task ExplicitTransaction_InvalidatesOnlyAtCommit()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.Calls.Add(NewCall(2, 21));
+            await db.SaveChangesAsync();
+
+            // Saved but not committed: nobody may cache a value computed now as the new truth, nor lose the old one.
+            AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
+            await transaction.CommitAsync();
+        }
+
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: CallWidgets);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
+    }
+
+    [Fact]
+    public async Task ExplicitTransaction_RolledBack_InvalidatesNothing()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var before = await db.Calls.CountAsync();
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.Calls.Add(NewCall(1, 11));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(before, await db.Calls.CountAsync());
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
+    }
+
+    [Fact]
+    public async Task FailedSave_InvalidatesNothing()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+
+        // A valid call and one on company 2's branch in the same save: the database refuses the whole save.
+        db.Calls.Add(NewCall(1, 11));
+        db.Calls.Add(NewCall(1, 21));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
+    }
+
+    [Fact]
+    public async Task SynchronousSaveChanges_InvalidatesAfterCommit()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+
+        var appointment = await db.Appointments.SingleAsync(a => a.Id == 2001);
+        appointment.PriceCents += 1;
+        db.SaveChanges();
+
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: AppointmentWidgets);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
+    }
+
+    [Fact]
+    public async Task BulkUpdate_EndOngoing_UsesExplicitInvalidator()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1, 2);
+        var before = (await WidgetReads.ValueAsync(admin, 2, "live_calls")).GetProperty("ongoing").GetInt32();
+        Assert.True(before > 0);
+
+        using var response = await admin.PostAsJsonAsync("/api/companies/2/calls/end-ongoing", new { startedBefore = TestData.Now.AddSeconds(1) });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before, (await Json.ReadAsync(response)).GetProperty("ended").GetInt32());
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: CallWidgets);
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
+        Assert.Equal(0, (await WidgetReads.ValueAsync(admin, 2, "live_calls")).GetProperty("ongoing").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invalidator_ExecuteUpdateThenInvalidate_ReadsReflectTheBulkWrite()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var invalidator = scope.ServiceProvider.GetRequiredService<IWidgetInvalidator>();
+
+        await db.Appointments.Where(a => a.CompanyId == 1).ExecuteUpdateAsync(s => s.SetProperty(a => a.PriceCents, a => a.PriceCents + 100));
+        var invalidated = await invalidator.InvalidateAsync(1, typeof(Appointment));
+
+        Assert.Equal(AppointmentWidgets.Order(), invalidated.Order());
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: AppointmentWidgets);
+    }
+
+    private static Call NewCall(int companyId, int branchId) => new()
+    {
+        CompanyId = companyId,
+        BranchId = branchId,
+        Direction = CallDirection.Inbound,
+        Status = CallStatus.Ongoing,
+        StartedAt = TestData.Now.UtcDateTime,
+    };
+
+    private static void AssertOutcomes(Dictionary<string, string> outcomes, string[] miss)
+    {
+        foreach (var (widget, outcome) in outcomes)
+        {
+            Assert.True(
+                outcome == (miss.Contains(widget) ? "MISS" : "HIT"),
+                $"{widget}: expected {(miss.Contains(widget) ? "MISS" : "HIT")}, got {outcome}");
+        }
+    }
+
+    public sealed class Fixture : WritableWebAppFixture;
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using AskProAI.Web.Features.Webhooks;
+using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace AskProAI.Web.Tests.Features.Live;
+
+/// <summary>A signed webhook changes the open dashboard without a reload (real Chromium, real WebSockets).</summary>
+public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITestOutputHelper output) : IClassFixture<LivePushBrowserTests.Fixture>
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const int MeasuredEvents = 50;
+
+    // Sends the signed webhook from the page and resolves when the live widget's ongoing number shows the expected
+    // value (a MutationObserver: the DOM is updated; the paint follows within a frame). Returns [ack ms, visible ms].
+    private const string SendAndWatch = """
+        async ({ body, timestamp, signature, expected }) => {
+          const widget = document.querySelector("[data-widget='live_calls']");
+          const value = () => widget.querySelector("[data-metric='ongoing'] .kpi-value")?.textContent.trim();
+          const visible = new Promise(resolve => {
+            const observer = new MutationObserver(() => {
+              if (value() === expected) { observer.disconnect(); resolve(performance.now()); }
+            });
+            observer.observe(widget, { subtree: true, childList: true, characterData: true });
+          });
+          const sent = performance.now();
+          const response = await fetch("/webhooks/telephony", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "X-AskPro-Timestamp": timestamp, "X-AskPro-Signature": signature },
+            body,
+          });
+          if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+          const acknowledged = performance.now();
+          const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`ongoing never showed ${expected}`)), 10000));
+          const shown = await Promise.race([visible, timeout]);
+          return [acknowledged - sent, shown - sent];
+        }
+        """;
+
+    [Fact]
+    public async Task SignedCallStarted_LiveWidgetOngoingNumberChanges_WithoutReload()
+    {
+        await using var session = await BrowserSession.OpenAsync(app);
+        var page = session.Page;
+        await page.EvaluateAsync("() => { window.__sameDocument = 'yes'; }");
+        var before = await OngoingAsync(page);
+
+        var (_, visibleMs) = await SendAsync(page, "evt-browser-1", "tel-browser-1", before + 1);
+
+        Assert.Equal(before + 1, await OngoingAsync(page));
+        Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
+        output.WriteLine($"event to visible: {visibleMs:F1} ms");
+    }
+
+    [Fact]
+    public async Task EventToVisible_Measured()
+    {
+        await using var session = await BrowserSession.OpenAsync(app);
+        var page = session.Page;
+        var ongoing = await OngoingAsync(page);
+
+        // Warm-up: the first push pays for JIT and connection setup.
+        for (var i = 0; i < 3; i++)
+        {
+            await SendAsync(page, $"evt-warm-{i}", $"tel-warm-{i}", ++ongoing);
+        }
+
+        var acks = new List<double>();
+        var visible = new List<double>();
+        for (var i = 0; i < MeasuredEvents; i++)
+        {
+            var (ack, shown) = await SendAsync(page, $"evt-measure-{i}", $"tel-measure-{i}", ++ongoing);
+            acks.Add(ack);
+            visible.Add(shown);
+        }
+
+        var report = string.Create(
+            CultureInfo.InvariantCulture,
+            $"events={MeasuredEvents} ack p50={Percentile(acks, 50):F1} ms p99={Percentile(acks, 99):F1} ms; "
+            + $"visible p50={Percentile(visible, 50):F1} ms p99={Percentile(visible, 99):F1} ms max={visible.Max():F1} ms");
+        output.WriteLine(report);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "event-to-visible.txt"), report + Environment.NewLine);
+        Assert.Equal(ongoing, await OngoingAsync(page));
+    }
+
+    private async Task<(double AckMs, double VisibleMs)> SendAsync(IPage page, string eventId, string externalId, int expected)
+    {
+        var body = $$"""{"eventId":"{{eventId}}","type":"call_started","companyId":1,"externalCallId":"{{externalId}}","branchId":11}""";
+        var timestamp = app.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signature = WebhookSignature.Sign(SignedWebhooks.TelephonySecret, timestamp, Encoding.UTF8.GetBytes(body));
+        var result = await page.EvaluateAsync<double[]>(
+            SendAndWatch,
+            new { body, timestamp, signature, expected = expected.ToString(CultureInfo.InvariantCulture) });
+        return (result[0], result[1]);
+    }
+
+    private static async Task<int> OngoingAsync(IPage page) =>
+        int.Parse((await page.InnerTextAsync("[data-widget='live_calls'] [data-metric='ongoing'] .kpi-value")).Trim(), NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-US"));
+
+    private static double Percentile(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>Chromium logged in as manager 1 on the dashboard, with live push connected.</summary>
+    private sealed class BrowserSession : IAsyncDisposable
+    {
+        private IPlaywright _playwright = null!;
+        private IBrowser _browser = null!;
+
+        public IPage Page { get; private set; } = null!;
+
+        public static async Task<BrowserSession> OpenAsync(KestrelWebAppFixture app)
+        {
+            Assert.True(
+                File.Exists(ChromiumPath),
+                $"Chromium is missing at {ChromiumPath}. Install the Debian package 'chromium' (bash scripts/test.sh does); never run 'playwright install'.");
+            var session = new BrowserSession { _playwright = await Playwright.CreateAsync() };
+            session._browser = await session._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+            var context = await session._browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
+            var page = session.Page = await context.NewPageAsync();
+            page.SetDefaultTimeout(20_000);
+            await page.GotoAsync(app.BaseAddress + "/login");
+            await page.FillAsync("#email", TestData.Manager1Email);
+            await page.FillAsync("#password", TestData.Password);
+            await page.ClickAsync("#login-submit");
+            await page.WaitForURLAsync(app.BaseAddress + "/");
+            await page.WaitForSelectorAsync("[data-widget='live_calls'][data-loaded='true']");
+            await page.WaitForSelectorAsync("#dashboard[data-live='on']");
+            return session;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+    }
+
+    public sealed class Fixture : WritableKestrelFixture;
+}

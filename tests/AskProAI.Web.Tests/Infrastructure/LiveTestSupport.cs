@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text;
+using AskProAI.Web.Features.Webhooks;
+using Microsoft.AspNetCore.Hosting;
+
+namespace AskProAI.Web.Tests.Infrastructure;
+
+/// <summary>Webhook secrets for the tests, and signed requests.</summary>
+internal static class SignedWebhooks
+{
+    public const string TelephonySecret = "test-telephony-secret-0123456789";
+    public const string CacheSecret = "test-cache-secret-0123456789abcd";
+
+    public static void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Webhooks:Telephony:Secret", TelephonySecret);
+        builder.UseSetting("Webhooks:Cache:Secret", CacheSecret);
+    }
+
+    /// <summary>A request signed like the provider signs it: HMAC-SHA256 over "{timestamp}.{body}".</summary>
+    public static HttpRequestMessage Signed(string path, string json, string secret, DateTimeOffset at, string? signature = null)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = Encoding.UTF8.GetBytes(json);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
+        request.Headers.Add(WebhookSignature.SignatureHeader, signature ?? WebhookSignature.Sign(secret, timestamp, body));
+        return request;
+    }
+
+    public static HttpRequestMessage Telephony(string json, DateTimeOffset at) => Signed("/webhooks/telephony", json, TelephonySecret, at);
+
+    public static HttpRequestMessage CacheInvalidation(string json, DateTimeOffset at) => Signed("/webhooks/cache/invalidate", json, CacheSecret, at);
+}
+
+/// <summary>Reads widgets and their X-Cache header.</summary>
+internal static class WidgetReads
+{
+    public static readonly string[] All = ["dashboard_stats", "live_calls", "recent_calls", "stats_overview"];
+
+    public static async Task<string> CacheOfAsync(HttpClient client, int companyId, string widget)
+    {
+        using var response = await client.GetAsync($"/api/companies/{companyId}/widgets/{widget}");
+        response.EnsureSuccessStatusCode();
+        return Assert.Single(response.Headers.GetValues("X-Cache"));
+    }
+
+    /// <summary>Reads every widget until it is a HIT.</summary>
+    public static async Task WarmAsync(HttpClient client, params int[] companies)
+    {
+        foreach (var company in companies)
+        {
+            foreach (var widget in All)
+            {
+                await CacheOfAsync(client, company, widget);
+                Assert.Equal("HIT", await CacheOfAsync(client, company, widget));
+            }
+        }
+    }
+
+    /// <summary>The X-Cache of every widget of a company, by name.</summary>
+    public static async Task<Dictionary<string, string>> OutcomesAsync(HttpClient client, int companyId)
+    {
+        var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var widget in All)
+        {
+            outcomes[widget] = await CacheOfAsync(client, companyId, widget);
+        }
+
+        return outcomes;
+    }
+
+    public static async Task<System.Text.Json.JsonElement> ValueAsync(HttpClient client, int companyId, string widget) =>
+        await Json.ReadAsync(await client.GetAsync($"/api/companies/{companyId}/widgets/{widget}"));
+
+    public static Task<HttpResponseMessage> PostCallAsync(HttpClient client, int companyId, object body) =>
+        client.PostAsJsonAsync($"/api/companies/{companyId}/calls", body);
+}
+
+/// <summary>The service with webhook secrets configured (TestServer).</summary>
+public class WritableWebAppFixture : WebAppFixture
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        SignedWebhooks.Configure(builder);
+    }
+}
+
+/// <summary>The service with webhook secrets configured, on Kestrel (SignalR clients, the browser).</summary>
+public class WritableKestrelFixture : KestrelWebAppFixture
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        SignedWebhooks.Configure(builder);
+    }
+}
