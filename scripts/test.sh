@@ -40,4 +40,6 @@ su postgres -s /bin/sh -c "$PG_BIN/initdb -D $work/pg -A trust -U postgres >/dev
 su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -l $work/pg/log -o '-p $PG_PORT -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off' -w start >/dev/null"
 export ASKPRO_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 
-dotnet test AskProAI.slnx -c Release "$@"
+# One test project at a time (-m:1): the fault and browser tests assert fail-fast behaviour and must not share
+# the two cores with four other test hosts.
+dotnet test AskProAI.slnx -c Release -m:1 "$@"

@@ -28,7 +28,7 @@ internal sealed class LoadOptions
 
     public string Password { get; private set; } = "demo-password";
 
-    public string WebhookSecret { get; private set; } = "dev-telephony-secret";
+    public string WebhookSecret { get; private set; } = "dev-telephony-webhook-secret";
 
     public string Output { get; private set; } = "artifacts/load";
 

@@ -97,12 +97,15 @@ internal sealed class ServiceClient : IDisposable
     /// <summary>Sends a signed <c>call_started</c> telephony webhook; returns whether it was acknowledged and the external call id.</summary>
     public async Task<(bool Ok, int Status)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null)
     {
+        // Demo data gives company c the branches (c - 1) * 5 + 1 .. c * 5 (DemoDataOptions.BranchesPerCompany = 5).
         var body = JsonSerializer.Serialize(new
         {
             eventId,
             type = "call_started",
             companyId = company,
-            call = new { externalCallId, branchId = (int?)null, direction = "inbound", customerPhone = "+4930" + eventId.GetHashCode(StringComparison.Ordinal).ToString(CultureInfo.InvariantCulture)[^6..] },
+            externalCallId,
+            branchId = ((company - 1) * 5) + 1,
+            direction = "inbound",
         });
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));

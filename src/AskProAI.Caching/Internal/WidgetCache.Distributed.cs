@@ -13,6 +13,7 @@ internal sealed partial class WidgetCache
     private readonly ConcurrentQueue<(CacheTag Tag, long UnixMs)> _undelivered = new();
     private long _remoteInvalidations;
     private long _missedMessageResets;
+    private int _redelivering;
 
     public ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default)
     {
@@ -28,6 +29,7 @@ internal sealed partial class WidgetCache
         if (!await TryDistributeAsync(tag, unixMs, cancellationToken))
         {
             _undelivered.Enqueue((tag, unixMs));
+            StartRedeliveryLoop();
         }
 
         return result;
@@ -65,9 +67,44 @@ internal sealed partial class WidgetCache
             if (!await TryDistributeAsync(item.Tag, item.UnixMs, CancellationToken.None))
             {
                 _undelivered.Enqueue(item);
+                StartRedeliveryLoop();
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Retries undelivered invalidations with backoff (0.5 s doubling to 10 s) until none is left, so that one
+    /// failed attempt right after a reconnect (a breaker still open, a half-open connection) is not the last.
+    /// </summary>
+    private void StartRedeliveryLoop()
+    {
+        if (Interlocked.CompareExchange(ref _redelivering, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var delay = TimeSpan.FromMilliseconds(500);
+                while (!_undelivered.IsEmpty)
+                {
+                    await Task.Delay(delay, _time);
+                    await RedeliverAsync();
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond * 10));
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _redelivering, 0);
+                if (!_undelivered.IsEmpty)
+                {
+                    StartRedeliveryLoop();
+                }
+            }
+        });
     }
 
     internal int UndeliveredInvalidations => _undelivered.Count;
