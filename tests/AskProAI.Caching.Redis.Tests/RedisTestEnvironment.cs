@@ -29,7 +29,7 @@ internal static class RedisTestEnvironment
             Assert.True(
                 IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip),
                 $"{Variable}={value} must be a loopback address: the tests send traffic to loopback only.");
-            Assert.True(Ping(port, TimeSpan.FromSeconds(2)), $"No Redis answers PING at {Variable}={value}. Start it (see scripts/test.sh).");
+            Assert.True(Ping(port), $"No Redis answers PING at {Variable}={value}. Start it (see scripts/test.sh).");
             return value!;
         }
     }
@@ -91,26 +91,17 @@ internal static class RedisTestEnvironment
         return text.ToString();
     }
 
-    public static bool Ping(int port, TimeSpan within)
+    /// <summary>One PING; callers wait for readiness by an event (the server's log line), not by polling.</summary>
+    public static bool Ping(int port)
     {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < within)
+        try
         {
-            try
-            {
-                if (Command(port, "PING").StartsWith("+PONG", StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException)
-            {
-            }
-
-            Thread.Sleep(50);
+            return Command(port, "PING").StartsWith("+PONG", StringComparison.Ordinal);
         }
-
-        return false;
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return false;
+        }
     }
 
     public static (string Host, int Port) Split(string configuration)
@@ -192,12 +183,23 @@ internal sealed class RedisServerProcess : IDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // redis-server logs "Ready to accept connections" once it listens: wait for that line, not for time.
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
         _process.ErrorDataReceived += static (_, _) => { };
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited during start-up."));
+        _process.EnableRaisingEvents = true;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Assert.True(RedisTestEnvironment.Ping(Port, TimeSpan.FromSeconds(5)), $"redis-server on port {Port} did not answer PING.");
+        Assert.True(ready.Task.Wait(TimeSpan.FromSeconds(10)), $"redis-server on port {Port} did not log that it is ready.");
+        Assert.True(RedisTestEnvironment.Ping(Port), $"redis-server on port {Port} did not answer PING.");
     }
 
     public void Kill()

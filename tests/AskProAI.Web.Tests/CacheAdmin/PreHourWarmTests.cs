@@ -26,13 +26,23 @@ public sealed class PreHourWarmTests(AdminApiFixture app) : IClassFixture<AdminA
         Assert.Equal((1, 3), (job.Companies, job.Widgets));
 
         // Spread over 14:55–14:59: one computation every 80 s, so the first has started and the last not yet.
-        await Task.Delay(200);
+        await CacheWarmScheduleTests.WaitAsync(() => job.Completed >= 1);
         Assert.False(job.IsFinished);
-        for (var minute = 56; minute <= 59; minute++)
+
+        // Past every start: a delay already waiting fires now, and one created later finds its start passed.
+        // A delay registered in the instant of the jump would wait from the new time, so nudge the fake clock
+        // (within 14:59) until the job is done.
+        var lastMinute = new DateTimeOffset(2025, 8, 6, 14, 59, 0, TimeSpan.Zero);
+        app.Time.SetUtcNow(lastMinute);
+        await CacheWarmScheduleTests.WaitAsync(() =>
         {
-            app.Time.SetUtcNow(new DateTimeOffset(2025, 8, 6, 14, minute, 0, TimeSpan.Zero));
-            await Task.Delay(50);
-        }
+            if (!job.IsFinished && app.Time.GetUtcNow() < lastMinute.AddSeconds(30))
+            {
+                app.Time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            return job.IsFinished;
+        });
 
         await app.WaitForJobOfKindAsync("prehour");
         Assert.Equal((3, 0), (job.Completed, job.Failed));

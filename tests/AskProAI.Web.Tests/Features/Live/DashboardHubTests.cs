@@ -60,7 +60,10 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
 
         var message = await watcher.NextAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(2, message.CompanyId);
-        await Task.Delay(200);
+
+        // A barrier instead of a wait: a later change of company 2 arrives after anything sent before it.
+        using var barrier = await writer.PostAsJsonAsync("/api/companies/2/calls", new { branchId = 21, direction = "Inbound" });
+        Assert.Equal(2, (await watcher.NextAsync(TimeSpan.FromSeconds(10))).CompanyId);
         Assert.False(watcher.HasMore);
     }
 
