@@ -153,8 +153,11 @@ internal sealed class CacheEntry(
 }
 
 /// <summary>What a computation in flight produces for everyone waiting on it.</summary>
-internal sealed class FlightResult(object value, long createdTicks, bool fromStore)
+internal sealed class FlightResult(object value, long createdTicks, bool fromStore, long storedSize = 0)
 {
+    /// <summary>Gets the size estimate of a value read from L2 (its payload), so it is not serialized again.</summary>
+    public long StoredSize { get; } = storedSize;
+
     public object Value { get; } = value;
 
     public long CreatedTicks { get; } = createdTicks;

@@ -124,14 +124,15 @@ internal sealed partial class WidgetCache
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
                 result = value is null ? null : new FlightResult(value, flight.StartTicks, fromStore: false);
-                if (result is not null && await StoreAsync(flight, widget, companyId, result, value) && _store is not null)
+                var payload = result is null ? null : TrySerialize(value);
+                if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
                 {
-                    await WriteStoreAsync(flight, widget, companyId, value);
+                    await WriteStoreAsync(flight, widget, companyId, payload);
                 }
             }
             else
             {
-                await StoreAsync(flight, widget, companyId, result, result.Value);
+                await StoreAsync(flight, widget, companyId, result, result.StoredSize);
             }
 
             if (flight.Background)

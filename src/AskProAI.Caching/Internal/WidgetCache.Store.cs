@@ -16,7 +16,7 @@ internal sealed partial class WidgetCache
 
     /// <summary>Stores a computed value in L1 unless an invalidation overlapped its computation.</summary>
     /// <returns>Whether the value was stored as fresh.</returns>
-    private ValueTask<bool> StoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, FlightResult result, T value)
+    private ValueTask<bool> StoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result, long size)
     {
         try
         {
@@ -34,7 +34,7 @@ internal sealed partial class WidgetCache
                 widget,
                 flight.Company,
                 flight.CompanyWidget,
-                EstimateSize(value));
+                size);
             if (!IsValid(entry))
             {
                 Log.StaleWriteBackSkipped(_logger, widget.Name, companyId);
@@ -77,17 +77,25 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private long EstimateSize<T>(T value)
+    /// <summary>Serializes a computed value once: its length is the L1 size estimate and, with L2, the bytes stored.</summary>
+    private byte[]? TrySerialize<T>(T value)
     {
         try
         {
-            return _serializer.Serialize(value).Length + 64;
+            return _serializer.Serialize(value);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            return 1024;
+            if (_store is not null)
+            {
+                Fallback(ex, "serialize");
+            }
+
+            return null;
         }
     }
+
+    private static long SizeOf(byte[]? payload) => payload is null ? 1024 : payload.Length + 64;
 
     private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId)
     {
@@ -112,7 +120,7 @@ internal sealed partial class WidgetCache
             }
 
             var value = _serializer.Deserialize<T>(stored.Payload.Span);
-            return value is null ? null : new FlightResult(value, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks, fromStore: true);
+            return value is null ? null : new FlightResult(value, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks, fromStore: true, stored.Payload.Length + 64);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {
@@ -121,13 +129,12 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private async ValueTask WriteStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, T value)
+    private async ValueTask WriteStoreAsync(Flight flight, WidgetHandle widget, int companyId, byte[] payload)
     {
         try
         {
             var created = new DateTimeOffset(flight.StartTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
             var expires = _time.GetUtcNow().Add(widget.Ttl).ToUnixTimeMilliseconds();
-            var payload = _serializer.Serialize(value);
             await _store!.SetAsync(ToWidgetKey(widget, flight.Key).ToString(), companyId, new StoredEntry(payload, created, expires), CancellationToken.None);
         }
         catch (Exception ex)
