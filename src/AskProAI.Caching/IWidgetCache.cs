@@ -33,6 +33,13 @@ public interface IWidgetCache
     /// <summary>Invalidates every entry carrying the tag; O(1) in the number of entries.</summary>
     ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Raised after another instance's invalidation (heard on the backplane) has been applied here, so that what
+    /// this instance tells its own clients (a live push) never runs ahead of its own entries. Raised on the
+    /// backplane's thread: handlers must return quickly and must not throw.
+    /// </summary>
+    event Action<CacheTag>? RemoteInvalidationApplied;
+
     /// <summary>Recomputes one widget of one company on the <c>cache</c> queue unless a computation is already in flight.</summary>
     /// <returns>Whether work was queued.</returns>
     bool TryScheduleRefresh<TState, T>(

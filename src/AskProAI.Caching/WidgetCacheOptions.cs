@@ -9,8 +9,9 @@ public sealed class WidgetCacheOptions
     public const string SectionName = "Cache";
 
     /// <summary>Gets the settings of the live tier.</summary>
-    /// <value>The default value is a 60 s TTL, no background refresh, no stale rollover.</value>
-    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60) };
+    /// <value>The default value is a 60 s TTL, no background refresh, stale rollover on: every company's live
+    /// widgets change minute bucket in the same second, and without it each minute boundary is a miss storm.</value>
+    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true };
 
     /// <summary>Gets the settings of the statistics tier.</summary>
     /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on.</value>

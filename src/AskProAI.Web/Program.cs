@@ -6,6 +6,7 @@ using AskProAI.Web.Features.Dashboard;
 using AskProAI.Web.Features.Distributed;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
+using AskProAI.Web.Features.Hosting;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
@@ -16,6 +17,7 @@ using AskProAI.Web.Features.Widgets;
 
 var builder = WebApplication.CreateBuilder(SetupOptions.WithoutSwitches(args));
 
+builder.AddThreadPoolFloor();
 builder.AddClock();
 builder.AddAskProDatabase(args);
 builder.AddAskProAuth();

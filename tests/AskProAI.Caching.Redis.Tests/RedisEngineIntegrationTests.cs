@@ -43,6 +43,27 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task InvalidationOnA_IsAnnouncedOnB_AfterBDroppedTheEntry_AndNotOnA()
+    {
+        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
+        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        var counter = new Counter();
+        await b.GetAsync(1, counter);
+        var heardOnB = new TaskCompletionSource<(CacheTag Tag, bool StillCached)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heardOnA = 0;
+        b.Cache.RemoteInvalidationApplied += tag => heardOnB.TrySetResult((tag, b.Cache.IsCached(b.Heavy, 1)));
+        a.Cache.RemoteInvalidationApplied += _ => Interlocked.Increment(ref heardOnA);
+
+        await a.Cache.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 1));
+
+        var (tag, stillCached) = await heardOnB.Task.WaitAsync(Bound);
+        Assert.Equal(CacheTag.CompanyWidget("dashboard_stats", 1), tag);
+        Assert.False(stillCached, "B announced the invalidation before dropping its entry");
+        Assert.Equal(0, Volatile.Read(ref heardOnA));
+    }
+
+    [Fact]
     public async Task ConcurrentColdReads_OnAAndB_ComputeOnce()
     {
         var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Information, "Cache queue stopping with {Depth} items left")]
     public static partial void QueueStopping(ILogger logger, int depth);
+
+    [LoggerMessage(1009, LogLevel.Error, "A handler of the remote invalidation of {Tag} failed")]
+    public static partial void RemoteInvalidationHandlerFailed(ILogger logger, Exception exception, string tag);
 }

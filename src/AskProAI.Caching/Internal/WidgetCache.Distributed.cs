@@ -111,10 +111,20 @@ internal sealed partial class WidgetCache
 
     internal long RemoteInvalidations => Interlocked.Read(ref _remoteInvalidations);
 
+    public event Action<CacheTag>? RemoteInvalidationApplied;
+
     void IBackplaneHandler.OnRemoteInvalidation(CacheTag tag)
     {
         Interlocked.Increment(ref _remoteInvalidations);
         InvalidateLocal(tag);
+        try
+        {
+            RemoteInvalidationApplied?.Invoke(tag);
+        }
+        catch (Exception ex)
+        {
+            Log.RemoteInvalidationHandlerFailed(_logger, ex, tag.ToString());
+        }
     }
 
     void IBackplaneHandler.OnMessagesMayHaveBeenMissed()

@@ -8,8 +8,11 @@ public class WidgetCacheExpiryTests
     [InlineData("dashboard_stats", 900)]
     public async Task GetOrCompute_TierTtl_ExpiresAfterTtl(string widget, int ttlSeconds)
     {
-        // Start at the top of an hour so that no bucket boundary falls inside the TTL.
-        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        // Start at the top of an hour so that no hour boundary falls inside the TTL; the live tier's 60 s TTL ends
+        // on a minute boundary, where stale rollover (tested in WidgetCacheRefreshTests) would answer instead.
+        await using var f = new CacheFixture(
+            o => o.Live.ServeStaleOnRollover = false,
+            time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
         var counter = new Counter();
         var w = f.Widget(widget);
 
@@ -82,9 +85,9 @@ public class WidgetCacheExpiryTests
     }
 
     [Fact]
-    public async Task LiveTier_NextMinute_IsANewBucketAndMisses()
+    public async Task LiveTier_NextMinute_IsANewBucket_AndMissesWithoutRollover()
     {
-        await using var f = new CacheFixture();
+        await using var f = new CacheFixture(o => o.Live.ServeStaleOnRollover = false);
         var counter = new Counter();
         await f.GetAsync(f.Live, 1, counter);
         f.Time.Advance(TimeSpan.FromSeconds(31)); // 18:08:01: same TTL, new minute bucket

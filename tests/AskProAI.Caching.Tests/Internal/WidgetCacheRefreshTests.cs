@@ -108,9 +108,34 @@ public class WidgetCacheRefreshTests
     }
 
     [Fact]
-    public async Task Rollover_LiveTier_IsOffByDefault()
+    public async Task Rollover_LiveTier_NewMinuteServesPreviousMinuteStaleAndFillsOnce()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(31)); // 18:08:01, a new minute bucket
+        var stale = await f.GetAsync(f.Live, 1, counter);
+        Assert.Equal((CacheOutcome.Stale, 1), (stale.Outcome, stale.Value));
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+        Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Live, 1, counter)).Outcome, counter.Count));
+    }
+
+    [Fact]
+    public async Task Rollover_LiveTier_PreviousMinuteInvalidated_Misses()
     {
         await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        await f.Cache.InvalidateAsync(CacheTag.Company(1));
+        f.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal((CacheOutcome.Miss, 2), ((await f.GetAsync(f.Live, 1, counter)).Outcome, counter.Count));
+    }
+
+    [Fact]
+    public async Task Rollover_LiveTier_SwitchedOff_Misses()
+    {
+        await using var f = new CacheFixture(o => o.Live.ServeStaleOnRollover = false);
         var counter = new Counter();
         await f.GetAsync(f.Live, 1, counter);
         f.Time.Advance(TimeSpan.FromSeconds(31));

@@ -21,6 +21,7 @@ internal static class LiveHostingExtensions
         var services = builder.Services;
         services.AddSignalR();
         services.AddSingleton<IWidgetChangeNotifier, HubWidgetChangeNotifier>();
+        services.AddHostedService<RemoteInvalidationRelay>();
 
         services.PostConfigure<PolicySchemeOptions>(AuthConstants.Scheme, o =>
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using AskProAI.Caching;
 using AskProAI.Web.Features.Tenancy;
 
@@ -8,6 +9,8 @@ namespace AskProAI.Web.Features.Widgets;
 /// <summary>Maps the widget API: one widget, or the whole dashboard, of one company.</summary>
 internal static class WidgetEndpoints
 {
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>
     /// Maps <c>GET /api/companies/{companyId}/widgets/{name}</c> (the widget value, with <c>X-Cache</c> and
     /// <c>Server-Timing</c> headers) and <c>GET /api/companies/{companyId}/dashboard</c> (every widget with its cache outcome).
@@ -28,6 +31,7 @@ internal static class WidgetEndpoints
         TenantGate tenants,
         WidgetRegistry widgets,
         IWidgetCache cache,
+        WidgetJson json,
         CancellationToken cancellationToken)
     {
         var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
@@ -50,7 +54,7 @@ internal static class WidgetEndpoints
         headers["X-Cache"] = result.Outcome.ToHeader();
         headers["Server-Timing"] = ServerTiming(result, "cache");
         headers.CacheControl = "no-store";
-        return TypedResults.Ok(result.Value);
+        return TypedResults.Bytes(json.Of(result.Value), JsonContentType);
     }
 
     private static async Task<IResult> GetDashboardAsync(
@@ -59,6 +63,7 @@ internal static class WidgetEndpoints
         TenantGate tenants,
         WidgetRegistry widgets,
         IWidgetCache cache,
+        WidgetJson json,
         CancellationToken cancellationToken)
     {
         var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
@@ -67,17 +72,24 @@ internal static class WidgetEndpoints
             return refused;
         }
 
-        // Each widget has its own DbContext, so the misses run side by side.
-        var results = await Task.WhenAll(widgets.All.Select(w => w.GetAsync(cache, access.CompanyId, cancellationToken).AsTask()));
-        var body = new Dashboard(
-            access.CompanyId,
-            results.ToDictionary(
-                r => r.Definition.Name,
-                r => new DashboardEntry(r.Outcome.ToHeader(), r.Definition.Tier.Name(), r.ComputedAt, r.Value),
-                StringComparer.Ordinal));
+        // Each widget has its own DbContext, so the misses run side by side: all are started before any is awaited
+        // (hits complete synchronously and allocate no task).
+        var all = widgets.All;
+        var pending = new ValueTask<WidgetResult>[all.Count];
+        for (var i = 0; i < all.Count; i++)
+        {
+            pending[i] = all[i].GetAsync(cache, access.CompanyId, cancellationToken);
+        }
+
+        var results = new WidgetResult[all.Count];
+        for (var i = 0; i < all.Count; i++)
+        {
+            results[i] = await pending[i];
+        }
+
         context.Response.Headers["Server-Timing"] = string.Join(", ", results.Select(r => ServerTiming(r, r.Definition.Name)));
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(body);
+        return new DashboardJsonResult(json, access.CompanyId, results);
     }
 
     /// <summary><c>cache;desc="MISS";dur=12.3, compute;dur=12.1</c> (the compute part only when this request computed).</summary>
@@ -95,14 +107,20 @@ internal static class WidgetEndpoints
     }
 }
 
-/// <summary>The dashboard of one company.</summary>
-/// <param name="CompanyId">The company.</param>
-/// <param name="Widgets">Every widget by name.</param>
-internal sealed record Dashboard(int CompanyId, IReadOnlyDictionary<string, DashboardEntry> Widgets);
+/// <summary>Writes a dashboard straight into the response, each widget's data from its JSON kept by <see cref="WidgetJson"/>.</summary>
+internal sealed class DashboardJsonResult(WidgetJson json, int companyId, IReadOnlyList<WidgetResult> results) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        var body = httpContext.Response.BodyWriter;
+        await using (var writer = new Utf8JsonWriter(body))
+        {
+            json.WriteDashboard(writer, companyId, results);
+        }
 
-/// <summary>One widget on the dashboard.</summary>
-/// <param name="Cache">HIT, MISS, STALE or BYPASS.</param>
-/// <param name="Tier">The widget's tier: live, statistics or heavy.</param>
-/// <param name="ComputedAt">When the value was computed.</param>
-/// <param name="Data">The widget value.</param>
-internal sealed record DashboardEntry(string Cache, string Tier, DateTimeOffset ComputedAt, object Data);
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+}

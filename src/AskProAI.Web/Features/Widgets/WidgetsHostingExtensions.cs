@@ -15,6 +15,7 @@ internal static class WidgetsHostingExtensions
             .AddDashboardWidget<RecentCallsWidget>()
             .AddDashboardWidget<StatsOverviewWidget>();
         builder.Services.AddSingleton<WidgetRegistry>();
+        builder.Services.AddSingleton<WidgetJson>();
         return builder;
     }
 
