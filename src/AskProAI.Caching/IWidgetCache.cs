@@ -80,7 +80,8 @@ public interface IWidgetCache
 /// <summary>A registered widget: its name, tier and effective settings. Obtained from <see cref="IWidgetCache.Register"/>.</summary>
 public sealed class WidgetHandle
 {
-    internal WidgetHandle(Internal.WidgetCache owner, int index, string name, WidgetTier tier, TimeSpan ttl, bool backgroundRefresh, bool staleOnRollover)
+    internal WidgetHandle(
+        Internal.WidgetCache owner, int index, string name, WidgetTier tier, TimeSpan ttl, bool backgroundRefresh, bool staleOnRollover, bool prefetchNextBucket = false)
     {
         Owner = owner;
         Index = index;
@@ -89,6 +90,7 @@ public sealed class WidgetHandle
         Ttl = ttl;
         BackgroundRefresh = backgroundRefresh;
         ServeStaleOnRollover = staleOnRollover;
+        PrefetchNextBucket = prefetchNextBucket;
         TtlTicks = ttl.Ticks;
     }
 
@@ -142,6 +144,9 @@ public sealed class WidgetHandle
 
     /// <summary>Gets whether a new bucket is answered from the previous one while it is computed.</summary>
     public bool ServeStaleOnRollover { get; }
+
+    /// <summary>Gets whether an entry read late in its bucket has the next bucket computed ahead.</summary>
+    public bool PrefetchNextBucket { get; }
 
     internal int Index { get; }
 

@@ -9,9 +9,10 @@ public sealed class WidgetCacheOptions
     public const string SectionName = "Cache";
 
     /// <summary>Gets the settings of the live tier.</summary>
-    /// <value>The default value is a 60 s TTL, no background refresh, stale rollover on: every company's live
-    /// widgets change minute bucket in the same second, and without it each minute boundary is a miss storm.</value>
-    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true };
+    /// <value>The default value is a 60 s TTL, no background refresh, stale rollover and next-bucket prefetch on:
+    /// every company's live widgets change minute bucket in the same second, and without them each minute boundary
+    /// is a miss storm.</value>
+    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true, PrefetchNextBucket = true };
 
     /// <summary>Gets the settings of the statistics tier.</summary>
     /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on.</value>
@@ -166,6 +167,13 @@ public sealed class TierOptions
     /// <summary>Gets or sets whether a new bucket may be answered from the previous bucket, marked stale,
     /// while one background computation fills it.</summary>
     public bool ServeStaleOnRollover { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether an entry that is read in the last quarter of its bucket has the next bucket computed
+    /// ahead, in the background, at a moment staggered per company, so the boundary is a hit and the work is spread.
+    /// Only entries that are being read are prefetched. Hour tiers are also filled ahead by the pre-hour warm.
+    /// </summary>
+    public bool PrefetchNextBucket { get; set; }
 }
 
 /// <summary>Settings of one widget; unset values come from its tier.</summary>
@@ -182,6 +190,9 @@ public sealed class WidgetOptions
 
     /// <summary>Gets or sets whether the widget serves the previous bucket on rollover, or null for the tier's setting.</summary>
     public bool? ServeStaleOnRollover { get; set; }
+
+    /// <summary>Gets or sets whether the widget computes its next bucket ahead, or null for the tier's setting.</summary>
+    public bool? PrefetchNextBucket { get; set; }
 
     /// <summary>Gets or sets the widget's cache mode, or null for the global mode.</summary>
     public CacheMode? Mode { get; set; }

@@ -13,6 +13,8 @@ internal readonly struct EntryKey(int widget, int companyId, int bucket) : IEqua
 
     public EntryKey Previous => new(Widget, CompanyId, Bucket - 1);
 
+    public EntryKey Next => new(Widget, CompanyId, Bucket + 1);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Equals(EntryKey other) => Bucket == other.Bucket && CompanyId == other.CompanyId && Widget == other.Widget;
 
@@ -109,12 +111,14 @@ internal sealed class CacheEntry(
     long createdTicks,
     long expiresTicks,
     long refreshTicks,
+    long prefetchTicks,
     WidgetHandle widget,
     CompanyState company,
     StampCell companyWidget,
     long size)
 {
     private int _refreshScheduled;
+    private int _prefetchScheduled;
     private long _checkedAt = -1;
 
     /// <summary>Gets or sets the logical clock value at which the entry was last found valid.</summary>
@@ -136,7 +140,14 @@ internal sealed class CacheEntry(
 
     public long ExpiresTicks { get; } = expiresTicks;
 
+    /// <summary>When a background-refreshed entry is refreshed (long.MaxValue for widgets without background refresh).</summary>
     public long RefreshTicks { get; } = refreshTicks;
+
+    /// <summary>When a read starts computing the next bucket ahead (long.MaxValue when the widget does not prefetch).</summary>
+    public long PrefetchTicks { get; } = prefetchTicks;
+
+    /// <summary>The earlier of <see cref="RefreshTicks"/> and <see cref="PrefetchTicks"/>: the hit path compares only this.</summary>
+    public long AttentionTicks { get; } = Math.Min(refreshTicks, prefetchTicks);
 
     public WidgetHandle Widget { get; } = widget;
 
@@ -150,6 +161,9 @@ internal sealed class CacheEntry(
     public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshScheduled, 1) == 0;
 
     public void ReleaseRefresh() => Volatile.Write(ref _refreshScheduled, 0);
+
+    /// <summary>Claims the one next-bucket prefetch this entry may trigger.</summary>
+    public bool TryClaimPrefetch() => Interlocked.Exchange(ref _prefetchScheduled, 1) == 0;
 }
 
 /// <summary>What a computation in flight produces for everyone waiting on it.</summary>

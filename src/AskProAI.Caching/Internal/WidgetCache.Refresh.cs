@@ -90,6 +90,41 @@ internal sealed partial class WidgetCache
         return true;
     }
 
+    /// <summary>
+    /// When a read of an entry starts computing its next bucket: in the last quarter of the bucket (or of the TTL,
+    /// when shorter), at a point in its first 80 % chosen by a stable hash of the company, so that the companies'
+    /// next buckets are computed one after another rather than all at the boundary.
+    /// </summary>
+    internal static long PrefetchTicksOf(WidgetHandle widget, EntryKey key)
+    {
+        var bucketEnd = WidgetKey.BucketStartOf(widget.Tier, key.Bucket + 1).UtcTicks;
+        var bucketLength = widget.Tier.UsesMinuteBuckets() ? TimeSpan.TicksPerMinute : TimeSpan.TicksPerHour;
+        var window = Math.Min(widget.TtlTicks, bucketLength) / 4;
+        var slot = unchecked((uint)key.CompanyId * 2654435761u) % 1000;
+        return bucketEnd - window + (long)(window * 0.8 * slot / 1000);
+    }
+
+    /// <summary>A hit past the entry's refresh or prefetch time: queue what is due, once per entry.</summary>
+    private void OnAttention<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        EntryKey key,
+        CacheEntry entry,
+        long now,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
+    {
+        if (now >= entry.RefreshTicks && entry.TryClaimRefresh())
+        {
+            ScheduleBackground(widget, companyId, key, state, compute);
+        }
+
+        if (now >= entry.PrefetchTicks && entry.TryClaimPrefetch() && !_entries.ContainsKey(key.Next))
+        {
+            ScheduleBackground(widget, companyId, key.Next, state, compute);
+        }
+    }
+
     /// <summary>Queues one background computation of a key; deduplicated while it is queued or running.</summary>
     private bool ScheduleBackground<TState, T>(
         WidgetHandle widget,

@@ -94,7 +94,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
                 tier,
                 overrides?.Ttl ?? tierOptions.Ttl,
                 overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
-                overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover);
+                overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover,
+                overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket);
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;
@@ -137,9 +138,9 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
         if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
         {
-            if (now >= entry.RefreshTicks && widget.BackgroundRefresh && entry.TryClaimRefresh())
+            if (now >= entry.AttentionTicks)
             {
-                ScheduleBackground(widget, companyId, key, state, compute);
+                OnAttention(widget, companyId, key, entry, now, state, compute);
             }
 
             widget.Counters.Hit();

@@ -1,3 +1,5 @@
+using AskProAI.Caching.Internal;
+
 namespace AskProAI.Caching.Tests.Internal;
 
 public class WidgetCacheRefreshTests
@@ -140,6 +142,94 @@ public class WidgetCacheRefreshTests
         await f.GetAsync(f.Live, 1, counter);
         f.Time.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(CacheOutcome.Miss, (await f.GetAsync(f.Live, 1, counter)).Outcome);
+    }
+
+    [Fact]
+    public async Task Prefetch_LiveEntryReadLateInTheMinute_ComputesTheNextMinuteAhead_SoTheBoundaryIsAHit()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(28)); // 18:07:58, past every company's prefetch point
+        Assert.Equal((CacheOutcome.Hit, 1), ((await f.GetAsync(f.Live, 1, counter)).Outcome, counter.Count));
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+
+        f.Time.Advance(TimeSpan.FromSeconds(3)); // 18:08:01, the next minute bucket
+        var next = await f.GetAsync(f.Live, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, 2), (next.Outcome, next.Value));
+        f.Time.Advance(TimeSpan.FromSeconds(40)); // 18:08:41: the value computed ahead is still fresh in its own bucket
+        Assert.Equal((CacheOutcome.Hit, 2), ((await f.GetAsync(f.Live, 1, counter)).Outcome, counter.Count));
+    }
+
+    [Fact]
+    public async Task Prefetch_EntryNotReadLate_PrefetchesNothing()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(29));
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(1, counter.Count);
+    }
+
+    [Fact]
+    public async Task Prefetch_ManyReadsLate_ComputesTheNextBucketOnce()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(28));
+        for (var i = 0; i < 50; i++)
+        {
+            await f.GetAsync(f.Live, 1, counter);
+        }
+
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+    }
+
+    [Fact]
+    public async Task Prefetch_SwitchedOff_TheBoundaryRollsOverInstead()
+    {
+        await using var f = new CacheFixture(o => o.Live.PrefetchNextBucket = false);
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(28));
+        await f.GetAsync(f.Live, 1, counter);
+        await f.Queue.WhenIdleAsync();
+        Assert.Equal(1, counter.Count);
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(CacheOutcome.Stale, (await f.GetAsync(f.Live, 1, counter)).Outcome);
+    }
+
+    [Fact]
+    public async Task Prefetch_InvalidatedAfterwards_TheNextBucketIsNotServed()
+    {
+        await using var f = new CacheFixture();
+        var counter = new Counter();
+        await f.GetAsync(f.Live, 1, counter);
+        f.Time.Advance(TimeSpan.FromSeconds(28));
+        await f.GetAsync(f.Live, 1, counter);
+        await f.Queue.WhenIdleAsync();
+        await f.Cache.InvalidateAsync(CacheTag.CompanyWidget("live_calls", 1));
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        var next = await f.GetAsync(f.Live, 1, counter);
+        Assert.Equal((CacheOutcome.Miss, 3), (next.Outcome, next.Value));
+    }
+
+    [Fact]
+    public async Task Prefetch_PointsAreStaggeredPerCompany_InTheLastQuarterOfTheBucket()
+    {
+        await using var f = new CacheFixture();
+        var live = f.Live;
+        var bucket = WidgetCache.BucketOf(WidgetTier.Live, CacheFixture.Start.UtcTicks);
+        var end = CacheFixture.Start.UtcTicks - (CacheFixture.Start.UtcTicks % TimeSpan.TicksPerMinute) + TimeSpan.TicksPerMinute;
+        var points = Enumerable.Range(1, 20).Select(c => WidgetCache.PrefetchTicksOf(live, new EntryKey(live.Index, c, bucket))).ToArray();
+        Assert.All(points, p => Assert.InRange(p, end - TimeSpan.TicksPerSecond * 15, end - TimeSpan.TicksPerSecond * 3));
+        Assert.True(points.Distinct().Count() >= 18, "companies' prefetch points are not spread");
+        Assert.True(points.Max() - points.Min() >= TimeSpan.TicksPerSecond * 8, "companies' prefetch points are bunched together");
     }
 
     [Fact]
