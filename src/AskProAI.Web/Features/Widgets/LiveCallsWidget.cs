@@ -17,16 +17,20 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     {
         var to = now.UtcDateTime;
         var since = (now - RecentWindow).UtcDateTime;
-        var counts = await db.Calls.AsNoTracking()
-            .Where(c => c.CompanyId == companyId && c.StartedAt <= to && (c.Status == CallStatus.Ongoing || c.StartedAt > since))
+        // Two narrow index range reads rather than one OR over the company's whole history: ongoing calls through
+        // (CompanyId, Status, StartedAt), recent calls through (CompanyId, StartedAt). One query with
+        // "Status = Ongoing OR StartedAt > since" made SQLite walk every call of the company up to now: 87-104 ms
+        // against 0.02-0.06 ms for each of these two on the demo data (sqlite3, same database, same minute).
+        var ongoing = await db.Calls.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.Status == CallStatus.Ongoing && c.StartedAt <= to)
             .GroupBy(c => c.BranchId)
-            .Select(g => new
-            {
-                BranchId = g.Key,
-                Ongoing = g.Count(c => c.Status == CallStatus.Ongoing),
-                Recent = g.Count(c => c.StartedAt > since),
-            })
-            .ToDictionaryAsync(c => c.BranchId, cancellationToken);
+            .Select(g => new { BranchId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(c => c.BranchId, c => c.Count, cancellationToken);
+        var recent = await db.Calls.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.StartedAt > since && c.StartedAt <= to)
+            .GroupBy(c => c.BranchId)
+            .Select(g => new { BranchId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(c => c.BranchId, c => c.Count, cancellationToken);
 
         var branches = await db.Branches.AsNoTracking()
             .Where(b => b.CompanyId == companyId)
@@ -36,9 +40,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
             .ToListAsync(cancellationToken);
 
         var perBranch = branches
-            .Select(b => counts.TryGetValue(b.Id, out var c)
-                ? new LiveBranch(b.Id, b.Name, c.Ongoing, c.Recent)
-                : new LiveBranch(b.Id, b.Name, 0, 0))
+            .Select(b => new LiveBranch(b.Id, b.Name, ongoing.GetValueOrDefault(b.Id), recent.GetValueOrDefault(b.Id)))
             .ToArray();
         return new LiveCalls(now, perBranch.Sum(b => b.Ongoing), perBranch.Sum(b => b.CallsLast15Minutes), perBranch);
     }
