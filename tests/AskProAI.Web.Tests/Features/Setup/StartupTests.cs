@@ -61,6 +61,29 @@ public sealed class StartupTests
         Assert.Equal("Healthy", await client.GetStringAsync("/health"));
     }
 
+    [Theory]
+    [InlineData("many")]
+    [InlineData("0")]
+    [InlineData("100000")]
+    public async Task BadThreadPoolFloor_RefusesToStart_SayingWhichSetting(string value)
+    {
+        await using var app = new SettingFixture("Hosting:MinWorkerThreads", value);
+        var error = Record.Exception(() => app.Services);
+
+        Assert.NotNull(error);
+        Assert.Contains($"Hosting:MinWorkerThreads '{value}' must be a whole number from 1 to 4096", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadPoolFloor_IsRaisedAtStart()
+    {
+        await using var app = new SettingFixture("Hosting:MinWorkerThreads", "100"); // above the default 64 other test hosts set
+        await app.InitializeAsync();
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= 100, $"the pool's floor is {workers} worker threads");
+    }
+
     private static string Flatten(Exception error)
     {
         var text = string.Empty;
@@ -92,6 +115,15 @@ public sealed class StartupTests
             builder.UseSetting("DemoData:CustomersPerCompany", "20");
             builder.UseSetting("DemoData:Days", "5");
             builder.UseSetting("DemoData:OngoingCallsPerCompany", "1");
+        }
+    }
+
+    private sealed class SettingFixture(string key, string value) : WebAppFixture
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(key, value);
         }
     }
 
