@@ -60,6 +60,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 echo "== Redis on 127.0.0.1:$redis_port (no persistence)"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
@@ -87,9 +88,15 @@ start_instance() { # name port
   pids+=($!)
 }
 
-wait_healthy() { # name port timeout-seconds
+wait_healthy() { # name port timeout-seconds pid
   local deadline=$((SECONDS + $3)) started=$SECONDS
   until [ "$(curl -s --max-time 5 "http://127.0.0.1:$2/health" || true)" = "Healthy" ]; do
+    if ! kill -0 "$4" 2>/dev/null; then
+      wait "$4" && code=0 || code=$?
+      echo "instance $1 exited with status $code before it was healthy (137: killed); last log lines:" >&2
+      tail -20 "$logs/instance-$1.log" >&2
+      exit 1
+    fi
     if [ $SECONDS -ge $deadline ]; then
       echo "instance $1 not healthy after $3 s; last log lines:" >&2
       tail -20 "$logs/instance-$1.log" >&2
@@ -102,10 +109,10 @@ wait_healthy() { # name port timeout-seconds
 
 echo "== instance A on 127.0.0.1:$port_a (generates the demo data)"
 start_instance A "$port_a"
-wait_healthy A "$port_a" 600
+wait_healthy A "$port_a" 600 "${pids[0]}"
 echo "== instance B on 127.0.0.1:$port_b"
 start_instance B "$port_b"
-wait_healthy B "$port_b" 120
+wait_healthy B "$port_b" 120 "${pids[1]}"
 
 args=(--url "http://127.0.0.1:$port_a,http://127.0.0.1:$port_b" --modes as-configured --label "$label"
   --companies "$companies" --viewers "$viewers" --poll-ms "$poll_ms" --duration-s "$duration"
@@ -127,6 +134,9 @@ set -e
 {
   echo "finished: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), load simulator exit code $status"
   echo "uptime at the end: $(uptime)"
+  for i in 0 1; do
+    kill -0 "${pids[$i]}" 2>/dev/null || echo "instance $([ $i = 0 ] && echo A || echo B) was NOT running at the end"
+  done
   for name in A B; do
     echo "instance $name log: $(grep -c '^fail:' "$logs/instance-$name.log" || true) fail, $(grep -c '^crit:' "$logs/instance-$name.log" || true) crit, $(grep -c '^warn:' "$logs/instance-$name.log" || true) warn lines"
   done
