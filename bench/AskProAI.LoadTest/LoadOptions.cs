@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Npgsql;
 
 namespace AskProAI.LoadTest;
 
@@ -34,6 +35,12 @@ internal sealed class LoadOptions
 
     public string Label { get; private set; } = "in-process";
 
+    /// <summary>How often each instance's <c>/metrics</c> is scraped for memory; the default is 15 seconds.</summary>
+    public TimeSpan MemorySampleInterval { get; private set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The database to check at the end for every acknowledged webhook; null: not checked.</summary>
+    public DatabaseTarget? VerifyDatabase { get; private set; }
+
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
@@ -57,6 +64,8 @@ internal sealed class LoadOptions
                 case "--webhook-secret": o.WebhookSecret = Next(); break;
                 case "--out": o.Output = Next(); break;
                 case "--label": o.Label = Next(); break;
+                case "--memory-sample-s": o.MemorySampleInterval = TimeSpan.FromSeconds(PositiveInt(name, Next())); break;
+                case "--verify-database": o.VerifyDatabase = DatabaseTarget.Parse(Next()); break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
         }
@@ -80,6 +89,11 @@ internal sealed class LoadOptions
             }
         }
 
+        if (o.VerifyDatabase is { Provider: DatabaseTarget.PostgreSql } pg && !IsLoopbackHost(new NpgsqlConnectionStringBuilder(pg.ConnectionString).Host))
+        {
+            throw new ArgumentException("--verify-database: the PostgreSQL host must be a loopback address.");
+        }
+
         if (o.Duration > TimeSpan.FromMinutes(15) || o.WebhooksPerSecond is < 0 or > 500 || o.Companies * o.ViewersPerCompany > 2000)
         {
             throw new ArgumentException("Bounds: at most 15 minutes, 500 webhooks/s and 2000 viewers.");
@@ -91,8 +105,37 @@ internal sealed class LoadOptions
     private static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
+    private static bool IsLoopbackHost(string? host) =>
+        host is not null && host.Split(',').All(h => h.Trim() is "localhost" || h.Trim().StartsWith('/') || (IPAddress.TryParse(h.Trim().Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
+
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.");
+}
+
+/// <summary>The database named by <c>--verify-database &lt;provider&gt;:&lt;connection string&gt;</c>.</summary>
+/// <param name="Provider"><see cref="Sqlite"/> or <see cref="PostgreSql"/>.</param>
+/// <param name="ConnectionString">The provider's connection string.</param>
+internal sealed record DatabaseTarget(string Provider, string ConnectionString)
+{
+    public const string Sqlite = "Sqlite";
+    public const string PostgreSql = "PostgreSql";
+
+    public static DatabaseTarget Parse(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var provider = colon > 0 ? value[..colon] : string.Empty;
+        var connectionString = colon > 0 ? value[(colon + 1)..] : string.Empty;
+        provider = provider.Equals(Sqlite, StringComparison.OrdinalIgnoreCase) ? Sqlite
+            : provider.Equals(PostgreSql, StringComparison.OrdinalIgnoreCase) ? PostgreSql
+            : throw new ArgumentException($"--verify-database takes Sqlite:<connection string> or PostgreSql:<connection string>, not '{provider}:...'.");
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new ArgumentException("--verify-database needs a connection string after the provider.")
+            : new DatabaseTarget(provider, connectionString);
+    }
+
+    /// <summary>The provider and the connection string without its password, for the report.</summary>
+    public override string ToString() => Provider + ":" + string.Join(';', ConnectionString.Split(';')
+        .Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
 }

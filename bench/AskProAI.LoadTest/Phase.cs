@@ -45,10 +45,14 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         }
 
         var writer = WebhooksAsync(new Random(options.Seed), phase.Token);
+        var memory = new MemorySampler(client, options.MemorySampleInterval, _recorder).RunAsync(started, phase.Token);
         await Task.WhenAll(viewers.Append(writer));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var samples = await memory;
         var queries = await QueriesAsync(ct) - queriesBefore;
-        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries);
+        var verdicts = Enumerable.Range(0, client.Instances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
+        var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
+        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification);
     }
 
     private async Task<long> QueriesAsync(CancellationToken ct)
@@ -68,6 +72,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         return total;
     }
 
+    /// <summary>One viewer polling until the phase ends; a failed request is counted by kind and the viewer goes on.</summary>
     private async Task ViewerAsync(int company, Random random, CancellationToken ct)
     {
         try
@@ -76,25 +81,36 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             var iteration = 0;
             while (!ct.IsCancellationRequested)
             {
-                if (iteration++ % 2 == 0)
+                var series = "dashboard";
+                try
                 {
-                    var (ms, ok, outcomes) = await client.DashboardAsync(company, ct);
-                    Record("dashboard", ms, ok);
-                    _recorder.Latency(string.Create(CultureInfo.InvariantCulture, $"window_{(int)(Stopwatch.GetElapsedTime(_started).TotalSeconds / 5):D3}"), ms);
-                    _recorder.Count("dashboard_views");
-                    foreach (var outcome in outcomes.Values)
+                    if (iteration++ % 2 == 0)
                     {
+                        var (ms, status, outcomes) = await client.DashboardAsync(company, ct);
+                        Record(series, ms, status);
+                        var at = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+                        _recorder.Latency(string.Create(CultureInfo.InvariantCulture, $"window_{(int)(at / 5):D3}"), ms);
+                        _recorder.Latency(string.Create(CultureInfo.InvariantCulture, $"minute_{(int)(at / 60):D3}"), ms);
+                        _recorder.Count("dashboard_views");
+                        foreach (var outcome in outcomes.Values)
+                        {
+                            _recorder.Count("widget_reads");
+                            _recorder.Count("outcome_" + outcome);
+                        }
+                    }
+                    else
+                    {
+                        series = Widgets[random.Next(Widgets.Length)];
+                        var (ms, status, cache, _) = await client.WidgetAsync(company, series, ct);
+                        Record(series, ms, status);
                         _recorder.Count("widget_reads");
-                        _recorder.Count("outcome_" + outcome);
+                        _recorder.Count("outcome_" + cache);
                     }
                 }
-                else
+                catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or JsonException or TaskCanceledException or InvalidOperationException or KeyNotFoundException)
                 {
-                    var widget = Widgets[random.Next(Widgets.Length)];
-                    var (ms, ok, cache, _) = await client.WidgetAsync(company, widget, ct);
-                    Record(widget, ms, ok);
-                    _recorder.Count("widget_reads");
-                    _recorder.Count("outcome_" + cache);
+                    // TaskCanceledException while the phase runs is the client's 30 s timeout.
+                    _recorder.Error(series + " " + ex.GetType().Name);
                 }
 
                 await Task.Delay(options.PollInterval, ct);
@@ -103,19 +119,14 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            _recorder.Count("errors");
-            Console.Error.WriteLine($"viewer of company {company} stopped: {ex.GetType().Name}: {ex.Message}");
-        }
     }
 
-    private void Record(string series, double ms, bool ok)
+    private void Record(string series, double ms, int status)
     {
         _recorder.Latency(series, ms);
-        if (!ok)
+        if (status is < 200 or > 299)
         {
-            _recorder.Count("errors");
+            _recorder.Error(string.Create(CultureInfo.InvariantCulture, $"{series} HTTP {status}"));
         }
     }
 
@@ -159,30 +170,39 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         }
         catch (OperationCanceledException)
         {
+            // Still waiting for the company's previous event when the phase ended: never sent.
+            _recorder.Count("webhooks_not_sent_phase_ended");
             return;
         }
 
+        // Which step failed, for the error's kind: the read before, the webhook, or the freshness probe after it.
+        var step = "probe before webhook";
         try
         {
             // Writes go to one instance and reads to the other when there are two: cross-instance freshness.
             var writeTo = client.Instance(n);
             var readFrom = client.Instance(n + 1);
-            var before = Ongoing((await client.WidgetAsync(company, "live_calls", CancellationToken.None, readFrom)).Body);
+            var before = await OngoingAsync(company, readFrom);
             var sent = Stopwatch.GetTimestamp();
-            var (ok, status) = await client.CallStartedAsync(company, eventId, "ext-" + eventId, CancellationToken.None, writeTo);
+            step = "webhook";
+            var externalCallId = "ext-" + eventId;
+            _recorder.Sent(eventId, company, externalCallId);
+            var (ok, status, result) = await client.CallStartedAsync(company, eventId, externalCallId, CancellationToken.None, writeTo);
             var ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             if (!ok)
             {
-                _recorder.Count("webhook_errors");
-                _recorder.Count("webhook_status_" + status);
+                _recorder.Error(string.Create(CultureInfo.InvariantCulture, $"webhook HTTP {status}"));
                 return;
             }
 
+            _recorder.Acknowledged(eventId);
             _recorder.Count("webhooks_acknowledged");
+            _recorder.Count("webhook_result_" + (result ?? "none"));
             _recorder.Latency("webhook_ack", ackMs);
+            step = "probe";
             for (var attempt = 0; ; attempt++)
             {
-                var now = Ongoing((await client.WidgetAsync(company, "live_calls", CancellationToken.None, readFrom)).Body);
+                var now = await OngoingAsync(company, readFrom);
                 if (now > before)
                 {
                     _recorder.Latency("event_to_visible", Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -197,15 +217,21 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
                 if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromSeconds(2))
                 {
                     _recorder.Count("not_visible_within_2s");
+                    if (attempt == 0)
+                    {
+                        // The only read took the 2 s itself: slow, not necessarily stale for long.
+                        _recorder.Count("not_visible_within_2s_after_one_read");
+                    }
+
                     break;
                 }
 
                 await Task.Delay(5, CancellationToken.None);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or InvalidOperationException)
         {
-            _recorder.Count("webhook_errors");
+            _recorder.Error(step + " " + ex.GetType().Name);
         }
         finally
         {
@@ -213,8 +239,15 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         }
     }
 
-    private static int Ongoing(byte[] body) =>
-        JsonNode.Parse(body)?["ongoing"]?.GetValue<int>() ?? -1;
+    /// <summary>The ongoing-call count of the company's <c>live_calls</c>, read from one instance.</summary>
+    private async Task<int> OngoingAsync(int company, HttpClient instance)
+    {
+        var (_, status, _, body) = await client.WidgetAsync(company, "live_calls", CancellationToken.None, instance);
+        _recorder.Count("probe_reads");
+        return status is >= 200 and <= 299
+            ? JsonNode.Parse(body)?["ongoing"]?.GetValue<int>() ?? throw new JsonException("live_calls has no ongoing count.")
+            : throw new HttpRequestException(string.Create(CultureInfo.InvariantCulture, $"live_calls answered {status}"), null, (System.Net.HttpStatusCode)status);
+    }
 }
 
 /// <summary>What one phase measured.</summary>
@@ -224,11 +257,18 @@ internal sealed record PhaseResult(
     TimeSpan Elapsed,
     IReadOnlyDictionary<string, LatencySummary> Latencies,
     IReadOnlyDictionary<string, long> Counts,
-    long DatabaseQueries)
+    long DatabaseQueries,
+    IReadOnlyList<MemorySample> Memory,
+    IReadOnlyList<MemoryVerdict> MemoryVerdicts,
+    DatabaseVerification? Verification)
 {
     public long Count(string name) => Counts.TryGetValue(name, out var v) ? v : 0;
 
-    public long Requests => Latencies.Where(l => l.Key is not ("event_to_visible" or "webhook_ack") && !l.Key.StartsWith("window_", StringComparison.Ordinal)).Sum(l => (long)l.Value.Count);
+    /// <summary>Viewer requests (dashboards and single widgets); webhooks and probe reads are counted apart.</summary>
+    public long Requests => Latencies.Where(l => l.Key is not ("event_to_visible" or "webhook_ack") && !IsWindow(l.Key)).Sum(l => (long)l.Value.Count);
+
+    public static bool IsWindow(string series) =>
+        series.StartsWith("window_", StringComparison.Ordinal) || series.StartsWith("minute_", StringComparison.Ordinal);
 
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
@@ -251,5 +291,14 @@ internal sealed record PhaseResult(
         }
     }
 
-    public long Errors => Count("errors") + Count("webhook_errors");
+    public long Errors => Count("errors");
+
+    /// <summary>Errors by kind (<c>dashboard HTTP 500</c>, <c>webhook TaskCanceledException</c>, ...), most frequent first.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> ErrorsByKind =>
+        [.. Counts.Where(c => c.Key.StartsWith(Recorder.ErrorPrefix, StringComparison.Ordinal))
+            .Select(c => KeyValuePair.Create(c.Key[Recorder.ErrorPrefix.Length..], c.Value))
+            .OrderByDescending(c => c.Value)];
+
+    /// <summary>Whether this phase failed: any error, a lost webhook, or a database check that could not run.</summary>
+    public bool Failed => Errors > 0 || Verification is { Passed: false };
 }

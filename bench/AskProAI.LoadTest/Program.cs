@@ -2,6 +2,7 @@ using AskProAI.LoadTest;
 
 // The AskProAI load simulator: dashboard viewers polling as the page does, plus signed call webhooks, against
 // running service instances on this machine, in each cache mode in turn. See docs/benchmarks.md.
+// Exit code 1: an error, a lost webhook (acknowledged but not in the database) or a database check that could not run.
 LoadOptions options;
 try
 {
@@ -28,4 +29,4 @@ foreach (var mode in options.Modes)
 Directory.CreateDirectory(options.Output);
 await Report.WriteAsync(options, results, cts.Token);
 Console.WriteLine(Report.Markdown(options, results));
-return results.Any(r => r.Errors > 0) ? 1 : 0;
+return results.Any(r => r.Failed) ? 1 : 0;

@@ -9,8 +9,53 @@ internal static class Report
 {
     private static readonly string[] Series = ["dashboard", "dashboard_stats", "live_calls", "recent_calls", "stats_overview"];
 
-    public static string Line(PhaseResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {r.QueriesPerDashboardView:F2} queries/dashboard, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, stale reads {r.Count("stale_reads_after_ack")}, errors {r.Errors}");
+    private const double MiB = 1024 * 1024;
+
+    public static string Line(PhaseResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture,
+            $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F2", CultureInfo.InvariantCulture))} queries/dashboard, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, stale reads {r.Count("stale_reads_after_ack")}, errors {r.Errors}");
+        if (r.Errors > 0)
+        {
+            sb.Append(" (").AppendJoin(", ", r.ErrorsByKind.Select(e => $"{e.Key}: {e.Value}")).Append(')');
+        }
+
+        if (r.Verification is { } v)
+        {
+            sb.AppendLine().Append("   ").Append(VerificationText(v));
+        }
+
+        foreach (var m in r.MemoryVerdicts)
+        {
+            sb.AppendLine().Append("   ").Append(MemoryText(r, m));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string VerificationText(DatabaseVerification v) => v.Error is not null
+        ? $"webhooks: {v.Sent} sent, {v.Acknowledged} acknowledged; database check FAILED to run: {v.Error}"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"webhooks: {v.Sent} sent, {v.Acknowledged} acknowledged, {v.FoundInDatabase} found in database, {v.Lost} lost{(v.Lost > 0 ? " (" + string.Join(", ", v.LostSample) + ")" : "")}; {v.Unacknowledged} not acknowledged, of which {v.UnacknowledgedStored} stored anyway");
+
+    private static string MemoryText(PhaseResult r, MemoryVerdict m)
+    {
+        var mine = r.Memory.Where(s => s.Instance == m.Instance && s.WorkingSetBytes is not null).ToList();
+        var first = mine.Count > 0 ? mine[0].WorkingSetBytes / MiB : null;
+        var end = mine.Count > 0 ? mine[^1].WorkingSetBytes / MiB : null;
+        var verdict = m.LevelsOff switch
+        {
+            true => "levels off",
+            false => "DOES NOT level off",
+            null => "not judged (too few samples)",
+        };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"instance {Name(m.Instance)}: working set {first:F0} MiB at start, {end:F0} MiB at end; highest middle third {m.MiddleMaxBytes / MiB:F0} MiB, last third {m.LastMaxBytes / MiB:F0} MiB ({m.Growth:+0.0%;-0.0%}): {verdict}; GC heap highest middle {m.MiddleHeapMaxBytes / MiB:F0} MiB, last {m.LastHeapMaxBytes / MiB:F0} MiB ({m.HeapGrowth:+0.0%;-0.0%})");
+    }
+
+    /// <summary>Instances are named A, B, ... in the order of <c>--url</c>.</summary>
+    private static string Name(int instance) => ((char)('A' + instance)).ToString();
 
     public static async Task WriteAsync(LoadOptions options, IReadOnlyList<PhaseResult> results, CancellationToken ct)
     {
@@ -35,6 +80,16 @@ internal static class Report
                 r.DatabaseQueries,
                 r.QueriesPerDashboardView,
                 r.Errors,
+                errorsByKind = r.ErrorsByKind.ToDictionary(e => e.Key, e => e.Value),
+                webhooks = r.Verification,
+                memoryRule = MemoryVerdict.Rule,
+                memory = Enumerable.Range(0, options.Urls.Count).Select(i => new
+                {
+                    instance = Name(i),
+                    url = options.Urls[i].ToString(),
+                    verdict = r.MemoryVerdicts.FirstOrDefault(v => v.Instance == i),
+                    samples = r.Memory.Where(s => s.Instance == i),
+                }),
                 latencies = r.Latencies,
                 counts = r.Counts,
             }),
@@ -58,18 +113,27 @@ internal static class Report
             var h = P(r, "dashboard_stats");
             var e = P(r, "event_to_visible");
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Mode} | {r.RequestsPerSecond:F0} | {d.P50:F2} ms | {d.P95:F2} ms | {d.P99:F2} ms | {h.P50:F2} ms | {h.P99:F2} ms | {r.HitRatio:P1} | {r.QueriesPerDashboardView:F3} | {e.P50:F1} ms | {e.P99:F1} ms | {r.Count("stale_reads_after_ack")} of {r.Count("webhooks_acknowledged")} | {r.Errors} |");
+                $"| {r.Mode} | {r.RequestsPerSecond:F0} | {d.P50:F2} ms | {d.P95:F2} ms | {d.P99:F2} ms | {h.P50:F2} ms | {h.P99:F2} ms | {r.HitRatio:P1} | {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F3", CultureInfo.InvariantCulture))} | {e.P50:F1} ms | {e.P99:F1} ms | {r.Count("stale_reads_after_ack")} of {r.Count("webhooks_acknowledged")} | {r.Errors} |");
         }
 
-        sb.AppendLine();
-        sb.AppendLine("Dashboard p99 per 5-second window (ms):");
-        sb.AppendLine();
-        var windows = results.SelectMany(r => r.Latencies.Keys).Where(k => k.StartsWith("window_", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToArray();
-        sb.AppendLine("| mode | " + string.Join(" | ", windows.Select(w => (int.Parse(w[7..], CultureInfo.InvariantCulture) * 5).ToString(CultureInfo.InvariantCulture) + " s")) + " |");
-        sb.AppendLine("|---|" + string.Concat(windows.Select(_ => "---:|")));
         foreach (var r in results)
         {
-            sb.AppendLine("| " + r.Mode + " | " + string.Join(" | ", windows.Select(w => P(r, w).P99.ToString("F1", CultureInfo.InvariantCulture))) + " |");
+            SoakSections(sb, options, r);
+        }
+
+        // A long run (a soak) has its shape over time in the per-minute table instead; the JSON keeps every window.
+        var windows = results.SelectMany(r => r.Latencies.Keys).Where(k => k.StartsWith("window_", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (windows.Length <= 60)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Dashboard p99 per 5-second window (ms):");
+            sb.AppendLine();
+            sb.AppendLine("| mode | " + string.Join(" | ", windows.Select(w => (int.Parse(w[7..], CultureInfo.InvariantCulture) * 5).ToString(CultureInfo.InvariantCulture) + " s")) + " |");
+            sb.AppendLine("|---|" + string.Concat(windows.Select(_ => "---:|")));
+            foreach (var r in results)
+            {
+                sb.AppendLine("| " + r.Mode + " | " + string.Join(" | ", windows.Select(w => P(r, w).P99.ToString("F1", CultureInfo.InvariantCulture))) + " |");
+            }
         }
 
         var disabled = results.FirstOrDefault(r => r.Mode == "Disabled");
@@ -82,6 +146,92 @@ internal static class Report
 
         return sb.ToString();
     }
+
+    /// <summary>Webhooks against the database, errors by kind, and memory per minute with the levels-off verdict.</summary>
+    private static void SoakSections(StringBuilder sb, LoadOptions options, PhaseResult r)
+    {
+        var heading = options.Modes.Count > 1 ? " (" + r.Mode + ")" : string.Empty;
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Webhooks{heading}:");
+        sb.AppendLine();
+        sb.AppendLine("| sent | acknowledged | found in database | lost | not acknowledged | of those stored | `duplicate` answers | stale reads after ack | not visible within 2 s (after one read) | not sent (queued at the end) |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var v = r.Verification;
+        string Checked(Func<DatabaseVerification, int> f) => v is null ? "not checked" : v.Error is not null ? "check failed" : f(v).ToString(CultureInfo.InvariantCulture);
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"| {v?.Sent.ToString(CultureInfo.InvariantCulture) ?? "–"} | {r.Count("webhooks_acknowledged")} | {Checked(x => x.FoundInDatabase)} | {Checked(x => x.Lost)} | {v?.Unacknowledged.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Checked(x => x.UnacknowledgedStored)} | {r.Count("webhook_result_duplicate")} | {r.Count("stale_reads_after_ack")} | {r.Count("not_visible_within_2s")} ({r.Count("not_visible_within_2s_after_one_read")}) | {r.Count("webhooks_not_sent_phase_ended")} |");
+        if (v is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Database check ({v.Database}): {VerificationText(v)}.");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Errors by kind{heading}: {(r.Errors == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key} × {e.Value}")))}.");
+        var http5xx = Enumerable.Range(0, options.Urls.Count)
+            .Select(i => (i, r.Memory.Where(s => s.Instance == i && s.Http5xx is not null).ToList()))
+            .Where(x => x.Item2.Count > 1)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{Name(x.i)} {x.Item2[^1].Http5xx - x.Item2[0].Http5xx:F0}"));
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Server-side 5xx answers during the phase (from /metrics): {string.Join(", ", http5xx)}.");
+        var redis = Enumerable.Range(0, options.Urls.Count)
+            .Select(i => (i, r.Memory.Where(s => s.Instance == i && s.RedisFailures is not null).ToList()))
+            .Where(x => x.Item2.Count > 1)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{Name(x.i)} {x.Item2[^1].RedisFailures - x.Item2[0].RedisFailures:F0}"))
+            .ToList();
+        if (redis.Count > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Redis operation failures during the phase (from /metrics): {string.Join(", ", redis)}.");
+        }
+
+        if (r.Memory.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Per minute{heading}: dashboard latency; per instance the highest working set and GC heap (after the last collection) of the samples taken every {options.MemorySampleInterval.TotalSeconds:F0} s, L1 entries at the minute's last sample, and CPU (100 % = one core):");
+        sb.AppendLine();
+        var instances = Enumerable.Range(0, options.Urls.Count).ToArray();
+        sb.Append("| minute | dashboard p50 | p99 |");
+        foreach (var i in instances)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" {Name(i)} working set MiB | {Name(i)} GC heap MiB | {Name(i)} L1 entries | {Name(i)} CPU |");
+        }
+
+        sb.AppendLine();
+        sb.Append("|---:|---:|---:|").AppendLine(string.Concat(instances.Select(_ => "---:|---:|---:|---:|")));
+        // The phase ends a fraction of a second after its duration: that spill belongs to the last minute.
+        var minutes = Math.Max(1, (int)Math.Ceiling((r.Elapsed.TotalSeconds - 5) / 60));
+        for (var m = 0; m < minutes; m++)
+        {
+            var d = P(r, string.Create(CultureInfo.InvariantCulture, $"minute_{m:D3}"));
+            sb.Append(CultureInfo.InvariantCulture, $"| {m}–{m + 1} | {d.P50:F1} ms | {d.P99:F1} ms |");
+            foreach (var i in instances)
+            {
+                // The end-of-phase sample belongs to the last minute.
+                var inMinute = r.Memory.Where(s => s.Instance == i && Math.Min((int)(s.AtSeconds / 60), minutes - 1) == m).ToList();
+                var before = r.Memory.LastOrDefault(s => s.Instance == i && s.AtSeconds < m * 60.0 && s.CpuSeconds is not null) ?? inMinute.FirstOrDefault();
+                var lastInMinute = inMinute.LastOrDefault();
+                var cpu = before is { CpuSeconds: { } c0 } && lastInMinute is { CpuSeconds: { } c1 } && lastInMinute.AtSeconds > before.AtSeconds
+                    ? ((c1 - c0) / (lastInMinute.AtSeconds - before.AtSeconds)).ToString("P0", CultureInfo.InvariantCulture)
+                    : "–";
+                sb.Append(CultureInfo.InvariantCulture,
+                    $" {Mb(inMinute.Select(s => s.WorkingSetBytes).Max())} | {Mb(inMinute.Select(s => s.GcHeapBytes).Max())} | {lastInMinute?.CacheEntries?.ToString("F0", CultureInfo.InvariantCulture) ?? "–"} | {cpu} |");
+            }
+
+            sb.AppendLine();
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Memory: {MemoryVerdict.Rule}.");
+        sb.AppendLine();
+        foreach (var m in r.MemoryVerdicts)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {MemoryText(r, m)} ({options.Urls[m.Instance]})");
+        }
+    }
+
+    private static string Mb(double? bytes) => bytes is { } b ? (b / MiB).ToString("F0", CultureInfo.InvariantCulture) : "–";
 
     private static string Ratio(double a, double b) => b <= 0 ? "∞" : (a / b).ToString("F0", CultureInfo.InvariantCulture);
 

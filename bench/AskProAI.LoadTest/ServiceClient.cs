@@ -63,8 +63,8 @@ internal sealed class ServiceClient : IDisposable
         return JsonNode.Parse(text) as JsonObject ?? [];
     }
 
-    /// <summary>Reads the dashboard; returns the latency and each widget's cache outcome.</summary>
-    public async Task<(double Ms, bool Ok, Dictionary<string, string> Outcomes)> DashboardAsync(int company, CancellationToken ct)
+    /// <summary>Reads the dashboard; returns the latency, the status code and each widget's cache outcome.</summary>
+    public async Task<(double Ms, int Status, Dictionary<string, string> Outcomes)> DashboardAsync(int company, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         using var response = await Any().GetAsync($"/api/companies/{company}/dashboard", HttpCompletionOption.ResponseContentRead, ct);
@@ -80,22 +80,25 @@ internal sealed class ServiceClient : IDisposable
             }
         }
 
-        return (ms, response.IsSuccessStatusCode, outcomes);
+        return (ms, (int)response.StatusCode, outcomes);
     }
 
-    /// <summary>Reads one widget; returns the latency, the X-Cache header and the body.</summary>
-    public async Task<(double Ms, bool Ok, string Cache, byte[] Body)> WidgetAsync(int company, string widget, CancellationToken ct, HttpClient? client = null)
+    /// <summary>Reads one widget; returns the latency, the status code, the X-Cache header and the body.</summary>
+    public async Task<(double Ms, int Status, string Cache, byte[] Body)> WidgetAsync(int company, string widget, CancellationToken ct, HttpClient? client = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var response = await (client ?? Any()).GetAsync($"/api/companies/{company}/widgets/{widget}", HttpCompletionOption.ResponseContentRead, ct);
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var cache = response.Headers.TryGetValues("X-Cache", out var v) ? v.First() : "?";
-        return (ms, response.IsSuccessStatusCode, cache, bytes);
+        return (ms, (int)response.StatusCode, cache, bytes);
     }
 
-    /// <summary>Sends a signed <c>call_started</c> telephony webhook; returns whether it was acknowledged and the external call id.</summary>
-    public async Task<(bool Ok, int Status)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null)
+    /// <summary>
+    /// Sends a signed <c>call_started</c> telephony webhook; returns whether it was acknowledged (2xx), the status code
+    /// and the service's <c>result</c> (<c>processed</c>, or <c>duplicate</c> for an event id it had already stored).
+    /// </summary>
+    public async Task<(bool Ok, int Status, string? Result)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null)
     {
         // Demo data gives company c the branches (c - 1) * 5 + 1 .. c * 5 (DemoDataOptions.BranchesPerCompany = 5).
         var body = JsonSerializer.Serialize(new
@@ -113,7 +116,32 @@ internal sealed class ServiceClient : IDisposable
         request.Headers.Add("X-AskPro-Timestamp", timestamp);
         request.Headers.Add("X-AskPro-Signature", "sha256=" + signature);
         using var response = await (client ?? Any()).SendAsync(request, ct);
-        return (response.IsSuccessStatusCode, (int)response.StatusCode);
+        string? result = null;
+        if (response.IsSuccessStatusCode)
+        {
+            // The 2xx is the acknowledgement; an unreadable body does not undo it.
+            try
+            {
+                result = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["result"]?.GetValue<string>();
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or HttpRequestException)
+            {
+                result = "unreadable";
+            }
+        }
+
+        return (response.IsSuccessStatusCode, (int)response.StatusCode, result);
+    }
+
+    /// <summary>Reads one instance's Prometheus scrape endpoint (anonymous).</summary>
+    public async Task<string> MetricsAsync(int instance, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        using var response = await Instance(instance).SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return response.IsSuccessStatusCode
+            ? text
+            : throw new HttpRequestException($"GET /metrics answered {(int)response.StatusCode}", null, response.StatusCode);
     }
 
     public void Dispose()

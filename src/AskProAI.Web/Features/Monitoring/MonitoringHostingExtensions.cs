@@ -7,8 +7,8 @@ namespace AskProAI.Web.Features.Monitoring;
 /// <summary>Registers and maps metrics: OpenTelemetry with a Prometheus scrape endpoint, and database query counting.</summary>
 internal static class MonitoringHostingExtensions
 {
-    /// <summary>The meters exported: the engine's, this service's, ASP.NET Core's, the runtime's and EF Core's.</summary>
-    private static readonly string[] Meters = ["AskProAI.Caching", DatabaseMetrics.MeterName, "Microsoft.EntityFrameworkCore"];
+    /// <summary>The meters exported: the engine's, the Redis layer's (distributed mode), this service's, ASP.NET Core's, the runtime's and EF Core's.</summary>
+    private static readonly string[] Meters = ["AskProAI.Caching", "AskProAI.Caching.Redis", DatabaseMetrics.MeterName, "Microsoft.EntityFrameworkCore"];
 
     /// <summary>
     /// Adds the query-counting <see cref="DbCommandInterceptor"/> (picked up by the data layer, which adds every
