@@ -95,6 +95,30 @@ public sealed class RedisFaultTests
         Assert.True(await RedisTestEnvironment.EventuallyAsync(() => RedisTestEnvironment.Command(server.Port, "DBSIZE") != ":0\r\n", Bound));
     }
 
+    [Fact]
+    public async Task BreakerOpenedByAStall_InstanceMakesNoCallsAfterwards_HealthyAgainOnceRedisAnswers()
+    {
+        using var server = RedisServerProcess.Start();
+        await using var a = await new RedisEngine(server.Configuration, RedisTestEnvironment.UniquePrefix(), Fast).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        Assert.Equal(RedisHealthStatus.Healthy, a.Health.Status);
+
+        // Redis stalls with the connection up (no ConnectionFailed, so no ConnectionRestored later): calls time out.
+        Assert.StartsWith("+OK", RedisTestEnvironment.Command(server.Port, "CLIENT", "PAUSE", "2000", "ALL"), StringComparison.Ordinal);
+        for (var company = 2; a.Health.Circuit == RedisCircuitState.Closed && company < 20; company++)
+        {
+            await a.GetAsync(company, counter);
+        }
+
+        Assert.Equal(RedisHealthStatus.Degraded, a.Health.Status);
+
+        // The pause ends by itself; from now on everything this instance serves is in L1, so it makes no call to Redis.
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => a.Health.Status == RedisHealthStatus.Healthy, Bound),
+            $"still {a.Health.Status}, circuit {a.Health.Circuit}, with Redis answering again ({a.Health.LastError})");
+    }
+
     private static long StampOf(int port, string key)
     {
         var reply = RedisTestEnvironment.Command(port, "GET", key);

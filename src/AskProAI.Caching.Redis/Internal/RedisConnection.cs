@@ -24,6 +24,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     private long _lastErrorTicks;
     private int _disposed;
     private int _failedConnections;
+    private int _probing;
 
     public RedisConnection(IOptions<RedisCacheOptions> options, TimeProvider time, ILogger<RedisConnection> logger, RedisMetrics metrics)
     {
@@ -141,8 +142,61 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         var opened = _breaker.OnFailure();
         if (opened > 0)
         {
-            Log.CircuitOpened(_logger, opened, _options.BreakerOpenDuration.TotalMilliseconds);
+            OnCircuitOpened(opened);
         }
+    }
+
+    private void OnCircuitOpened(int failures)
+    {
+        Log.CircuitOpened(_logger, failures, _options.BreakerOpenDuration.TotalMilliseconds);
+        StartProbing();
+    }
+
+    /// <summary>
+    /// An open circuit closes only through a call, and an instance serving everything from L1 makes none: after a stall
+    /// (no reconnect, so no <c>ConnectionRestored</c>) it would stay open and report Degraded long after Redis answers
+    /// again. So while the circuit is not closed and the client is connected, a PING goes through it every open period.
+    /// </summary>
+    private void StartProbing()
+    {
+        if (Interlocked.CompareExchange(ref _probing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (Volatile.Read(ref _disposed) == 0 && _breaker.State != RedisCircuitState.Closed)
+                {
+                    await Task.Delay(_options.BreakerOpenDuration, _time);
+                    if (_connecting is not { IsCompletedSuccessfully: true } c || !c.Result.IsConnected)
+                    {
+                        continue; // disconnected: ConnectionRestored closes the circuit
+                    }
+
+                    try
+                    {
+                        await ExecuteAsync("ping", 0, static (db, _) => db.PingAsync(), CancellationToken.None);
+                    }
+                    catch (Exception)
+                    {
+                        // Counted and logged by ExecuteAsync, or rejected while another call is the probe: next period.
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _probing, 0);
+            }
+
+            // The circuit may have opened again between the last check and the reset above.
+            if (Volatile.Read(ref _disposed) == 0 && _breaker.State != RedisCircuitState.Closed)
+            {
+                StartProbing();
+            }
+        });
     }
 
     private void SetLastError(Exception? ex)
@@ -217,7 +271,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
             var opened = _breaker.Trip();
             if (opened > 0)
             {
-                Log.CircuitOpened(_logger, opened, _options.BreakerOpenDuration.TotalMilliseconds);
+                OnCircuitOpened(opened);
             }
         }
 

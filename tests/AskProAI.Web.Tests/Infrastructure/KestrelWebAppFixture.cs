@@ -11,6 +11,7 @@ public class KestrelWebAppFixture : WebAppFixture
 
     public override async Task InitializeAsync()
     {
+        await CreateDatabaseAsync();
         UseKestrel(0);
         StartServer();
         await TestData.SeedAsync(Services);

@@ -81,6 +81,15 @@ internal static class WidgetReads
 /// <summary>The service with webhook secrets configured (TestServer).</summary>
 public class WritableWebAppFixture : WebAppFixture
 {
+    public WritableWebAppFixture()
+    {
+    }
+
+    protected WritableWebAppFixture(TestDatabaseProvider provider)
+        : base(provider)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

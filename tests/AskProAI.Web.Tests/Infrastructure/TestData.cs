@@ -1,6 +1,7 @@
 using AskProAI.Data;
 using AskProAI.Web.Features.Auth;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Infrastructure;
@@ -70,11 +71,34 @@ internal static class TestData
             Appointment(1005, 1, 11, 11, 11, null, AppointmentStatus.NoShow, 2500, Utc(8, 6, 9, 0)),
             Appointment(2001, 2, 21, 21, 21, 202, AppointmentStatus.Scheduled, 7777, Utc(8, 6, 12, 1)));
         await db.SaveChangesAsync();
+        await AdvanceIdentitiesAsync(db);
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         await CreateUserAsync(users, AdminEmail, 1, AuthConstants.SuperAdminRole);
         await CreateUserAsync(users, Manager1Email, 1, role: null);
         await CreateUserAsync(users, Manager2Email, 2, role: null);
+    }
+
+    /// <summary>
+    /// The rows above carry explicit ids, which leave PostgreSQL's identity sequences at 1: move each past the largest
+    /// id, so that the service's own inserts do not collide with them (SQLite takes the next id after the largest).
+    /// </summary>
+    private static async Task AdvanceIdentitiesAsync(AskProDbContext db)
+    {
+        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            return;
+        }
+
+        const string Sql = """
+            SELECT setval(pg_get_serial_sequence('"Companies"', 'Id'), (SELECT MAX("Id") FROM "Companies")),
+                   setval(pg_get_serial_sequence('"Branches"', 'Id'), (SELECT MAX("Id") FROM "Branches")),
+                   setval(pg_get_serial_sequence('"Staff"', 'Id'), (SELECT MAX("Id") FROM "Staff")),
+                   setval(pg_get_serial_sequence('"Customers"', 'Id'), (SELECT MAX("Id") FROM "Customers")),
+                   setval(pg_get_serial_sequence('"Calls"', 'Id'), (SELECT MAX("Id") FROM "Calls")),
+                   setval(pg_get_serial_sequence('"Appointments"', 'Id'), (SELECT MAX("Id") FROM "Appointments"))
+            """;
+        await db.Database.ExecuteSqlRawAsync(Sql);
     }
 
     private static async Task CreateUserAsync(UserManager<AppUser> users, string email, int companyId, string? role)

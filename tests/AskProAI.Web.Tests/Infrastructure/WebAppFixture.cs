@@ -10,23 +10,43 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AskProAI.Web.Tests.Infrastructure;
 
+/// <summary>The database provider a test host runs on.</summary>
+public enum TestDatabaseProvider
+{
+    /// <summary>A SQLite file of the fixture's own.</summary>
+    Sqlite,
+
+    /// <summary>A fresh database on the server named by <c>ASKPRO_TEST_POSTGRES</c>, dropped on dispose.</summary>
+    PostgreSql,
+}
+
 /// <summary>
-/// The real service over a real SQLite file of its own (one per test class), seeded with <see cref="TestData"/>,
-/// with a <see cref="FakeTimeProvider"/> fixed at <see cref="TestData.Now"/>. Runs in the "Testing" environment
-/// (production-like: no demo data, no developer pages).
+/// The real service over a database of its own (one per test class: a SQLite file, or a fresh PostgreSQL database),
+/// seeded with <see cref="TestData"/>, with a <see cref="FakeTimeProvider"/> fixed at <see cref="TestData.Now"/>.
+/// Runs in the "Testing" environment (production-like: no demo data, no developer pages).
 /// </summary>
 public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private PostgreSqlTestDatabase? _postgres;
 
     public WebAppFixture(string? databasePath = null)
+        : this(TestDatabaseProvider.Sqlite, databasePath)
     {
+    }
+
+    protected WebAppFixture(TestDatabaseProvider provider, string? databasePath = null)
+    {
+        Provider = provider;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"askpro-web-tests-{Guid.NewGuid():N}.db");
     }
 
+    public TestDatabaseProvider Provider { get; }
+
+    /// <summary>Gets the SQLite file (unused on PostgreSQL).</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Gets or sets whether disposing deletes the database file (off to hand it to another fixture).</summary>
+    /// <summary>Gets or sets whether disposing deletes the database (off to hand a SQLite file to another fixture).</summary>
     public bool DeleteDatabaseOnDispose { get; set; } = true;
 
     public FakeTimeProvider Time { get; } = new(TestData.Now);
@@ -35,6 +55,7 @@ public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        await CreateDatabaseAsync();
         _ = Services; // starts the host: migrations run
         await TestData.SeedAsync(Services);
     }
@@ -45,12 +66,21 @@ public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
-        SqliteConnection.ClearAllPools();
-        if (DeleteDatabaseOnDispose)
+        if (_postgres is not null)
         {
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            await _postgres.DisposeAsync();
+            _postgres = null;
+        }
+
+        if (Provider == TestDatabaseProvider.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+            if (DeleteDatabaseOnDispose)
             {
-                File.Delete(DatabasePath + suffix);
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                {
+                    File.Delete(DatabasePath + suffix);
+                }
             }
         }
     }
@@ -73,11 +103,48 @@ public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Creates the PostgreSQL database before the host starts (failing the test when <c>ASKPRO_TEST_POSTGRES</c> is
+    /// not set); for SQLite there is nothing to do, the host creates the file.
+    /// </summary>
+    protected async Task CreateDatabaseAsync()
+    {
+        if (Provider == TestDatabaseProvider.PostgreSql)
+        {
+            _postgres ??= await PostgreSqlTestDatabase.CreateAsync();
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:AskPro", $"Data Source={DatabasePath}");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        ConfigureDatabase(builder);
+        builder.ConfigureTestServices(ConfigureClock);
+    }
+
+    /// <summary>Points the host at the fixture's database.</summary>
+    protected virtual void ConfigureDatabase(IWebHostBuilder builder)
+    {
+        if (Provider == TestDatabaseProvider.PostgreSql)
+        {
+            UsePostgreSql(
+                builder,
+                _postgres?.ConnectionString ?? throw new InvalidOperationException("The PostgreSQL database is created in InitializeAsync, before the host starts."));
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:AskPro", $"Data Source={DatabasePath}");
+            builder.UseSetting("Database:Provider", "Sqlite");
+        }
+    }
+
+    /// <summary>The service's clock: <see cref="Time"/>, fixed until a test advances it.</summary>
+    protected virtual void ConfigureClock(IServiceCollection services) => services.AddSingleton<TimeProvider>(Time);
+
+    protected static void UsePostgreSql(IWebHostBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("ConnectionStrings:AskPro", connectionString);
+        builder.UseSetting("Database:Provider", "PostgreSql");
     }
 }

@@ -34,12 +34,13 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 
         var branches = await db.Branches.AsNoTracking()
             .Where(b => b.CompanyId == companyId)
-            .OrderBy(b => b.Name)
-            .ThenBy(b => b.Id)
             .Select(b => new { b.Id, b.Name })
             .ToListAsync(cancellationToken);
 
+        // Sorted here, not by ORDER BY: that follows the database's collation (bytes on SQLite, the locale on PostgreSQL).
         var perBranch = branches
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ThenBy(b => b.Id)
             .Select(b => new LiveBranch(b.Id, b.Name, ongoing.GetValueOrDefault(b.Id), recent.GetValueOrDefault(b.Id)))
             .ToArray();
         return new LiveCalls(now, perBranch.Sum(b => b.Ongoing), perBranch.Sum(b => b.CallsLast15Minutes), perBranch);
@@ -50,7 +51,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 /// <param name="AsOf">The instant the figures are for.</param>
 /// <param name="Ongoing">Calls in progress.</param>
 /// <param name="CallsLast15Minutes">Calls started in the last 15 minutes.</param>
-/// <param name="Branches">Every branch of the company, by name.</param>
+/// <param name="Branches">Every branch of the company, by name in ordinal order (never the database's collation).</param>
 internal sealed record LiveCalls(DateTimeOffset AsOf, int Ongoing, int CallsLast15Minutes, IReadOnlyList<LiveBranch> Branches);
 
 /// <summary>Live figures of one branch.</summary>

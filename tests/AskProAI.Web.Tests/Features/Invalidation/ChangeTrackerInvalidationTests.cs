@@ -10,9 +10,9 @@ namespace AskProAI.Web.Tests.Features.Invalidation;
 
 /// <summary>
 /// The change tracker observers: a committed change invalidates exactly the widgets that depend on the changed
-/// entity type, of the changed company only; a rollback or a failed save invalidates nothing.
+/// entity type, of the changed company only; a rollback or a failed save invalidates nothing. On SQLite and on PostgreSQL.
 /// </summary>
-public sealed class ChangeTrackerInvalidationTests(ChangeTrackerInvalidationTests.Fixture app) : IClassFixture<ChangeTrackerInvalidationTests.Fixture>
+public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
 {
     private static readonly string[] CallWidgets = ["dashboard_stats", "live_calls", "recent_calls", "stats_overview"];
     private static readonly string[] AppointmentWidgets = ["dashboard_stats", "stats_overview"];
@@ -173,5 +173,13 @@ public sealed class ChangeTrackerInvalidationTests(ChangeTrackerInvalidationTest
         }
     }
 
-    public sealed class Fixture : WritableWebAppFixture;
+    public sealed class Sqlite(Sqlite.Fixture app) : ChangeTrackerInvalidationTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture : WritableWebAppFixture;
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : ChangeTrackerInvalidationTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : WritableWebAppFixture(TestDatabaseProvider.PostgreSql);
+    }
 }

@@ -5,9 +5,9 @@ namespace AskProAI.Web.Tests.Features.Invalidation;
 
 /// <summary>
 /// Read your writes on one instance: once a write is acknowledged, no read that starts later returns a value
-/// without it. Concurrent writers and readers against the real SQLite file.
+/// without it. Concurrent writers and readers against a real SQLite file and a real PostgreSQL database.
 /// </summary>
-public sealed class FreshnessTests(FreshnessTests.Fixture app) : IClassFixture<FreshnessTests.Fixture>
+public abstract class FreshnessTests(WebAppFixture app)
 {
     private const int Writers = 8;
     private const int WritesPerWriter = 6;
@@ -74,5 +74,13 @@ public sealed class FreshnessTests(FreshnessTests.Fixture app) : IClassFixture<F
         Assert.Equal(baselineOngoing + (Writers * WritesPerWriter), (await WidgetReads.ValueAsync(admin, 1, "live_calls")).GetProperty("ongoing").GetInt32());
     }
 
-    public sealed class Fixture : WritableWebAppFixture;
+    public sealed class Sqlite(Sqlite.Fixture app) : FreshnessTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture : WritableWebAppFixture;
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : FreshnessTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : WritableWebAppFixture(TestDatabaseProvider.PostgreSql);
+    }
 }

@@ -4,8 +4,11 @@ using AskProAI.Web.Tests.Infrastructure;
 
 namespace AskProAI.Web.Tests.Features.Invalidation;
 
-/// <summary>The route middleware: the import endpoint (raw SQL) invalidates its company's call widgets on 2xx only.</summary>
-public sealed class RouteInvalidationTests(RouteInvalidationTests.Fixture app) : IClassFixture<RouteInvalidationTests.Fixture>
+/// <summary>
+/// The route middleware: the import endpoint (raw SQL) invalidates its company's call widgets on 2xx only.
+/// On SQLite and on PostgreSQL.
+/// </summary>
+public abstract class RouteInvalidationTests(WebAppFixture app)
 {
     [Fact]
     public async Task Import_Success_InvalidatesCallWidgetsOfThatCompanyOnly()
@@ -76,5 +79,13 @@ public sealed class RouteInvalidationTests(RouteInvalidationTests.Fixture app) :
         }
     }
 
-    public sealed class Fixture : WritableWebAppFixture;
+    public sealed class Sqlite(Sqlite.Fixture app) : RouteInvalidationTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture : WritableWebAppFixture;
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : RouteInvalidationTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : WritableWebAppFixture(TestDatabaseProvider.PostgreSql);
+    }
 }

@@ -11,9 +11,9 @@ namespace AskProAI.Web.Tests.Features.Invalidation;
 
 /// <summary>
 /// The race the engine must win: a computation that read the database before a write and finishes after the write
-/// was acknowledged must neither be joined by later readers nor be stored over the fresh value.
+/// was acknowledged must neither be joined by later readers nor be stored over the fresh value. On SQLite and on PostgreSQL.
 /// </summary>
-public sealed class SlowComputationRaceTests(SlowComputationRaceTests.Fixture app) : IClassFixture<SlowComputationRaceTests.Fixture>
+public abstract class SlowComputationRaceTests(SlowComputationRaceTests.GatedFixture app)
 {
     [Fact]
     public async Task ComputationStartedBeforeWrite_FinishesAfterIt_LaterReadersGetTheWrite()
@@ -46,7 +46,18 @@ public sealed class SlowComputationRaceTests(SlowComputationRaceTests.Fixture ap
     private static async Task<int> OngoingAsync(HttpClient client) =>
         (await WidgetReads.ValueAsync(client, 1, "live_calls")).GetProperty("ongoing").GetInt32();
 
-    public sealed class Fixture : WritableWebAppFixture
+    public sealed class Sqlite(Sqlite.Fixture app) : SlowComputationRaceTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture() : GatedFixture(TestDatabaseProvider.Sqlite);
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : SlowComputationRaceTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : GatedFixture(TestDatabaseProvider.PostgreSql);
+    }
+
+    /// <summary>The service with the live widget's computation behind <see cref="Gate"/>.</summary>
+    public abstract class GatedFixture(TestDatabaseProvider provider) : WritableWebAppFixture(provider)
     {
         public ComputationGate Gate { get; } = new();
 

@@ -3,8 +3,8 @@ using AskProAI.Web.Tests.Infrastructure;
 
 namespace AskProAI.Web.Tests.Features.Widgets;
 
-/// <summary>The cache outcome and timings reach the client as headers and in the dashboard body.</summary>
-public sealed class WidgetCacheHeaderTests(WidgetCacheHeaderTests.Fixture app) : IClassFixture<WidgetCacheHeaderTests.Fixture>
+/// <summary>The cache outcome and timings reach the client as headers and in the dashboard body, on SQLite and on PostgreSQL.</summary>
+public abstract class WidgetCacheHeaderTests(WebAppFixture app)
 {
     [Theory]
     [InlineData("dashboard_stats")]
@@ -47,5 +47,13 @@ public sealed class WidgetCacheHeaderTests(WidgetCacheHeaderTests.Fixture app) :
         }
     }
 
-    public sealed class Fixture : WebAppFixture;
+    public sealed class Sqlite(Sqlite.Fixture app) : WidgetCacheHeaderTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture : WebAppFixture;
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : WidgetCacheHeaderTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : WebAppFixture(TestDatabaseProvider.PostgreSql);
+    }
 }

@@ -1,11 +1,16 @@
 using System.Net;
 using System.Text.Json;
+using AskProAI.Data;
 using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Features.Widgets;
 
-/// <summary>Each widget's figures against the hand-computed values of <see cref="TestData"/> (now = 2025-08-06 14:30 UTC).</summary>
-public sealed class WidgetValueTests(WidgetValueTests.Fixture app) : IClassFixture<WidgetValueTests.Fixture>
+/// <summary>
+/// Each widget's figures against the hand-computed values of <see cref="TestData"/> (now = 2025-08-06 14:30 UTC),
+/// on SQLite and on PostgreSQL: the same figures from both providers.
+/// </summary>
+public abstract class WidgetValueTests(WebAppFixture app)
 {
     private async Task<JsonElement> GetWidgetAsync(int companyId, string name)
     {
@@ -64,6 +69,30 @@ public sealed class WidgetValueTests(WidgetValueTests.Fixture app) : IClassFixtu
         Assert.Equal(2, branches.Count);
         Assert.Equal((1, 1), branches["Mitte"]);
         Assert.Equal((0, 1), branches["Nord"]);
+    }
+
+    [Fact]
+    public async Task LiveCalls_BranchNamesInMixedCaseAndWithUmlauts_SameOrderOnEveryProvider()
+    {
+        // Byte order (SQLite's) differs from a linguistic collation (PostgreSQL's en-US): the database must not decide.
+        string[] names = ["nord", "Ärztehaus", "Mitte", "apotheke", "Zentrum"];
+        int companyId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+            var company = new Company { Name = "Sort Order Co", TimeZone = "UTC", CreatedAt = TestData.Now.UtcDateTime };
+            db.Companies.Add(company);
+            await db.SaveChangesAsync();
+            companyId = company.Id;
+            db.Branches.AddRange(names.Select(n => new Branch { CompanyId = companyId, Name = n, City = "Berlin" }));
+            await db.SaveChangesAsync();
+        }
+
+        var live = await GetWidgetAsync(companyId, "live_calls");
+
+        Assert.Equal(
+            ["Mitte", "Zentrum", "apotheke", "nord", "Ärztehaus"],
+            live.GetProperty("branches").EnumerateArray().Select(b => b.GetProperty("name").GetString()));
     }
 
     [Fact]
@@ -150,5 +179,13 @@ public sealed class WidgetValueTests(WidgetValueTests.Fixture app) : IClassFixtu
         Assert.Equal(percent, comparison.GetProperty("changePercent").GetDouble());
     }
 
-    public sealed class Fixture : WebAppFixture;
+    public sealed class Sqlite(Sqlite.Fixture app) : WidgetValueTests(app), IClassFixture<Sqlite.Fixture>
+    {
+        public sealed class Fixture : WebAppFixture;
+    }
+
+    public sealed class PostgreSql(PostgreSql.Fixture app) : WidgetValueTests(app), IClassFixture<PostgreSql.Fixture>
+    {
+        public sealed class Fixture() : WebAppFixture(TestDatabaseProvider.PostgreSql);
+    }
 }

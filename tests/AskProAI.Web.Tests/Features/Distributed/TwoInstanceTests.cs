@@ -1,0 +1,67 @@
+using System.Net;
+using AskProAI.Web.Tests.Infrastructure;
+
+namespace AskProAI.Web.Tests.Features.Distributed;
+
+/// <summary>
+/// Two service instances sharing PostgreSQL and Redis (<c>ASKPRO_TEST_REDIS</c>), each with its own L1: a write on one
+/// reaches the other's cached widgets over the backplane, and a cold key is computed once across both.
+/// </summary>
+public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoHostsFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task WebhookWriteOnA_WidgetCachedOnB_BServesTheWriteWithinTheBound()
+    {
+        using var readerB = await hosts.B.ClientForAsync(TestData.Manager1Email);
+        await WidgetReads.CacheOfAsync(readerB, 1, "recent_calls");
+        Assert.Equal("HIT", await WidgetReads.CacheOfAsync(readerB, 1, "recent_calls"));
+
+        using var webhookA = hosts.A.CreateClient();
+        using var response = await webhookA.SendAsync(SignedWebhooks.Telephony(
+            """{"eventId":"evt-two-instances","type":"call_started","companyId":1,"externalCallId":"tel-two-instances","branchId":11}""",
+            hosts.Clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var callId = (await Json.ReadAsync(response)).GetProperty("callId").GetInt64();
+
+        // B's entry is fresh for 5 more minutes (the statistics TTL): only the invalidation from A can make B recompute now.
+        Assert.True(
+            await Eventually.TrueAsync(async () => (await RecentCallIdsAsync(readerB)).Contains(callId), Bound),
+            $"B still serves recent_calls of company 1 without call {callId}, written through A, after {Bound.TotalSeconds:F0} s.");
+        Assert.Contains(callId, await RecentCallIdsAsync(readerB));
+    }
+
+    [Fact]
+    public async Task ColdKey_ManyConcurrentReadsOnBothHosts_ComputedOnceAcrossThem()
+    {
+        const int ReadsPerHost = 16;
+        using var clientA = await hosts.A.ClientForAsync(TestData.Manager2Email);
+        using var clientB = await hosts.B.ClientForAsync(TestData.Manager2Email);
+        var before = (A: hosts.A.ComputationsOf("dashboard_stats"), B: hosts.B.ComputationsOf("dashboard_stats"));
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        async Task<(HttpStatusCode Status, string Body)> ReadAsync(HttpClient client)
+        {
+            await go.Task;
+            using var response = await client.GetAsync("/api/companies/2/widgets/dashboard_stats");
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var reads = Enumerable.Range(0, ReadsPerHost).SelectMany(_ => new[] { ReadAsync(clientA), ReadAsync(clientB) }).ToArray();
+        go.SetResult();
+        var results = await Task.WhenAll(reads);
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.Single(results.Select(r => r.Body).Distinct(StringComparer.Ordinal));
+
+        // Each host runs one computation per key (single flight); the distributed lock makes it one across the hosts.
+        var computed = (A: hosts.A.ComputationsOf("dashboard_stats") - before.A, B: hosts.B.ComputationsOf("dashboard_stats") - before.B);
+        Assert.True(
+            computed.A + computed.B == 1,
+            $"dashboard_stats of company 2 was computed {computed.A} time(s) on A and {computed.B} on B for {2 * ReadsPerHost} concurrent cold reads.");
+    }
+
+    private static async Task<List<long>> RecentCallIdsAsync(HttpClient client) =>
+        [.. (await WidgetReads.ValueAsync(client, 1, "recent_calls")).GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetInt64())];
+}

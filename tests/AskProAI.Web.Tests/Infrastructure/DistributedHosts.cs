@@ -1,0 +1,340 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using AskProAI.Caching;
+using AskProAI.Caching.Redis;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace AskProAI.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Two service instances as behind a load balancer: one PostgreSQL database (fresh, seeded with <see cref="TestData"/>)
+/// and one Redis (a key prefix of their own), each host with its own service provider — its own L1, multiplexer and
+/// backplane instance id — and one shared clock that starts at <see cref="TestData.Now"/> and runs.
+/// </summary>
+public class TwoHostsFixture : IAsyncLifetime
+{
+    private PostgreSqlTestDatabase? _database;
+
+    public DistributedHost A { get; private set; } = null!;
+
+    public DistributedHost B { get; private set; } = null!;
+
+    /// <summary>Gets the clock both hosts read (a running one: Redis timeouts, the breaker and the lock need time to pass).</summary>
+    public RunningClock Clock { get; } = new(TestData.Now);
+
+    /// <summary>Gets the key prefix of both hosts, which no other test uses.</summary>
+    public string Prefix { get; } = "askpro-web-test-" + Guid.NewGuid().ToString("N")[..12] + ":";
+
+    public string RedisConfiguration { get; private set; } = string.Empty;
+
+    public virtual async Task InitializeAsync()
+    {
+        RedisConfiguration = StartRedis();
+        _database = await PostgreSqlTestDatabase.CreateAsync();
+
+        // One after the other: A migrates the new database, and B starts on it as a second instance would.
+        A = new DistributedHost(this, _database.ConnectionString);
+        _ = A.Services;
+        await TestData.SeedAsync(A.Services);
+        B = new DistributedHost(this, _database.ConnectionString);
+        _ = B.Services;
+
+        // The engine subscribes when it is built; a publish made before both subscriptions are confirmed would be lost.
+        _ = A.Services.GetRequiredService<IWidgetCache>();
+        _ = B.Services.GetRequiredService<IWidgetCache>();
+        Assert.True(
+            await Eventually.TrueAsync(async () => await TestRedis.SubscribersAsync(RedisConfiguration, Prefix) == 2, TimeSpan.FromSeconds(20)),
+            "The two hosts did not both subscribe to the backplane channel.");
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    /// <summary>Returns the Redis both hosts use; the shared test Redis unless overridden.</summary>
+    protected virtual string StartRedis() => TestRedis.Configuration;
+
+    /// <summary>Sets Redis options of both hosts beyond the connection and the prefix.</summary>
+    protected internal virtual void ConfigureRedis(IWebHostBuilder builder) =>
+        // Generous: these tests are about behaviour on a loaded 2-core machine, not about fail-fast timing.
+        builder.UseSetting("Cache:Redis:OperationTimeout", "00:00:02");
+}
+
+/// <summary>
+/// <see cref="TwoHostsFixture"/> over a redis-server of its own (from <c>ASKPRO_TEST_REDIS_SERVER</c>) that a test may
+/// kill and restart on the same port; the hosts fail fast and reconnect quickly (as in the Redis fault tests).
+/// </summary>
+public sealed class TwoHostsPrivateRedisFixture : TwoHostsFixture
+{
+    public PrivateRedisServer Server { get; private set; } = null!;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Server?.Dispose();
+    }
+
+    protected override string StartRedis()
+    {
+        Server = PrivateRedisServer.Start();
+        return Server.Configuration;
+    }
+
+    protected internal override void ConfigureRedis(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Cache:Redis:OperationTimeout", "00:00:01");
+        builder.UseSetting("Cache:Redis:BreakerFailureThreshold", "2");
+        builder.UseSetting("Cache:Redis:BreakerOpenDuration", "00:00:00.500");
+        builder.UseSetting("Cache:Redis:ReconnectMaxBackoff", "00:00:00.500");
+    }
+}
+
+/// <summary>
+/// One service instance of a <see cref="TwoHostsFixture"/>: PostgreSQL, distributed mode on the fixture's Redis,
+/// webhook secrets, the fixture's running clock (not <see cref="WebAppFixture.Time"/>), no scheduled warming.
+/// </summary>
+public sealed class DistributedHost : WebAppFixture
+{
+    private readonly TwoHostsFixture _hosts;
+    private readonly string _connectionString;
+
+    internal DistributedHost(TwoHostsFixture hosts, string connectionString)
+        : base(TestDatabaseProvider.PostgreSql)
+    {
+        _hosts = hosts;
+        _connectionString = connectionString;
+    }
+
+    /// <summary>Gets the computations of a widget counted by this host's engine.</summary>
+    public long ComputationsOf(string widget) =>
+        Services.GetRequiredService<IWidgetCache>().GetStatistics().Widgets.Single(w => w.Widget == widget).Computations;
+
+    /// <summary>Gets the state of this host's Redis connection, for failure messages.</summary>
+    public string RedisState
+    {
+        get
+        {
+            var health = Services.GetRequiredService<IRedisCacheHealth>();
+            return $"{health.Status}, circuit {health.Circuit}, last error at {health.LastErrorAt:HH:mm:ss.fff}: {health.LastError}";
+        }
+    }
+
+    /// <summary>Gets the <c>/health</c> answer: Healthy, Degraded or Unhealthy.</summary>
+    public async Task<string> HealthAsync()
+    {
+        using var client = CreateClient();
+        using var response = await client.GetAsync("/health");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        SignedWebhooks.Configure(builder);
+        builder.UseSetting("Cache:Redis:Configuration", _hosts.RedisConfiguration);
+        builder.UseSetting("Cache:Redis:Prefix", _hosts.Prefix);
+        builder.UseSetting("Cache:Warm:Enabled", "false");
+        _hosts.ConfigureRedis(builder);
+    }
+
+    protected override void ConfigureDatabase(IWebHostBuilder builder) => UsePostgreSql(builder, _connectionString);
+
+    protected override void ConfigureClock(IServiceCollection services) => services.AddSingleton<TimeProvider>(_hosts.Clock);
+}
+
+/// <summary>A clock that starts at a given instant and runs at the system clock's pace; timers are the system's.</summary>
+public sealed class RunningClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly TimeSpan _offset = start - System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _offset;
+}
+
+/// <summary>The shared test Redis (<c>ASKPRO_TEST_REDIS</c>), and what the tests ask Redis directly.</summary>
+internal static class TestRedis
+{
+    public const string Variable = "ASKPRO_TEST_REDIS";
+
+    /// <summary>Gets the shared test Redis ("127.0.0.1:6391"), failing the test when it is not configured or not answering.</summary>
+    public static string Configuration
+    {
+        get
+        {
+            var value = Environment.GetEnvironmentVariable(Variable);
+            Assert.False(
+                string.IsNullOrWhiteSpace(value),
+                $"{Variable} is not set. Start a Redis on loopback and set it, e.g. `redis-server --port 6391 --bind 127.0.0.1 "
+                + $"--save \"\" --daemonize yes; export {Variable}=127.0.0.1:6391` (scripts/test.sh does this).");
+            var endpoint = value!.Split(',')[0];
+            var colon = endpoint.LastIndexOf(':');
+            var port = 0;
+            Assert.True(
+                colon > 0 && IPAddress.TryParse(endpoint[..colon], out var ip) && IPAddress.IsLoopback(ip)
+                    && int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port),
+                $"{Variable}={value} must be a loopback host:port: the tests send traffic to loopback only.");
+            Assert.True(PrivateRedisServer.Ping(port), $"No Redis answers PING at {Variable}={value}. Start it (see scripts/test.sh).");
+            return value;
+        }
+    }
+
+    /// <summary>The number of clients subscribed to the backplane channel of a prefix (<c>PUBSUB NUMSUB</c>).</summary>
+    public static async Task<long> SubscribersAsync(string configuration, string prefix)
+    {
+        await using var redis = await ConnectAsync(configuration);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        return await server.SubscriptionSubscriberCountAsync(RedisChannel.Literal(prefix + "backplane"));
+    }
+
+    /// <summary>The stamp of a company-scoped tag as stored in Redis, or null when there is none.</summary>
+    public static async Task<long?> StampAsync(string configuration, string prefix, int companyId, CacheTag tag)
+    {
+        await using var redis = await ConnectAsync(configuration);
+        var value = await redis.GetDatabase().StringGetAsync(string.Create(CultureInfo.InvariantCulture, $"{prefix}{{c:{companyId}}}:tag:{tag}"));
+        return value.HasValue ? (long)value : null;
+    }
+
+    private static Task<ConnectionMultiplexer> ConnectAsync(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.ConnectTimeout = 2000;
+        options.AbortOnConnectFail = true;
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
+}
+
+/// <summary>A redis-server process of a test's own on a free loopback port, which the test may kill and restart.</summary>
+public sealed class PrivateRedisServer : IDisposable
+{
+    public const string Variable = "ASKPRO_TEST_REDIS_SERVER";
+
+    private readonly string _path;
+    private Process? _process;
+
+    private PrivateRedisServer(string path, int port)
+    {
+        _path = path;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+
+    /// <summary>Starts redis-server from <c>ASKPRO_TEST_REDIS_SERVER</c>, failing the test with a clear message when it cannot.</summary>
+    public static PrivateRedisServer Start()
+    {
+        var path = Environment.GetEnvironmentVariable(Variable);
+        Assert.False(
+            string.IsNullOrWhiteSpace(path) || !File.Exists(path),
+            $"{Variable} must name the redis-server binary (it is '{path}'); scripts/test.sh sets it (apt-get install redis-server).");
+        var server = new PrivateRedisServer(path!, FreePort());
+        server.Restart();
+        return server;
+    }
+
+    /// <summary>Starts the server on its port and waits for its "ready" log line.</summary>
+    public void Restart()
+    {
+        Assert.Null(_process);
+        var info = new ProcessStartInfo(_path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited during start-up."));
+        _process.EnableRaisingEvents = true;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Assert.True(ready.Task.Wait(TimeSpan.FromSeconds(10)), $"redis-server on port {Port} did not log that it is ready.");
+    }
+
+    public void Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            Assert.True(process.WaitForExit(5000), "redis-server did not exit.");
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public void Dispose() => Kill();
+
+    /// <summary>One PING over a raw socket: whether a Redis answers on the port.</summary>
+    internal static bool Ping(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            client.ReceiveTimeout = 2000;
+            var stream = client.GetStream();
+            stream.Write("*1\r\n$4\r\nPING\r\n"u8);
+            var buffer = new byte[16];
+            var read = stream.Read(buffer);
+            return read >= 5 && buffer.AsSpan(0, 5).SequenceEqual("+PONG"u8);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Waits on a condition with a generous bound instead of sleeping a fixed time.</summary>
+internal static class Eventually
+{
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return await condition();
+    }
+}
