@@ -50,8 +50,12 @@ internal static class Report
             false => "DOES NOT level off",
             null => "not judged (too few samples)",
         };
+
+        // Without a gen2 collection the heap "after the last collection" still holds every object promoted and since dead.
+        var gen2 = r.Memory.Where(s => s.Instance == m.Instance && s.Gen2Collections is not null).ToList();
+        var gen2During = gen2.Count > 1 ? gen2[^1].Gen2Collections - gen2[0].Gen2Collections : null;
         return string.Create(CultureInfo.InvariantCulture,
-            $"instance {Name(m.Instance)}: working set {first:F0} MiB at start, {end:F0} MiB at end; highest middle third {m.MiddleMaxBytes / MiB:F0} MiB, last third {m.LastMaxBytes / MiB:F0} MiB ({m.Growth:+0.0%;-0.0%}): {verdict}; GC heap highest middle {m.MiddleHeapMaxBytes / MiB:F0} MiB, last {m.LastHeapMaxBytes / MiB:F0} MiB ({m.HeapGrowth:+0.0%;-0.0%})");
+            $"instance {Name(m.Instance)}: working set {first:F0} MiB at start, {end:F0} MiB at end; highest middle third {m.MiddleMaxBytes / MiB:F0} MiB, last third {m.LastMaxBytes / MiB:F0} MiB ({m.Growth:+0.0%;-0.0%}): {verdict}; GC heap highest middle {m.MiddleHeapMaxBytes / MiB:F0} MiB, last {m.LastHeapMaxBytes / MiB:F0} MiB ({m.HeapGrowth:+0.0%;-0.0%}), gen2 collections during the phase: {gen2During:F0}");
     }
 
     /// <summary>Instances are named A, B, ... in the order of <c>--url</c>.</summary>
