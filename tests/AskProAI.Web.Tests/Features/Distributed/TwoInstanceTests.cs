@@ -1,5 +1,8 @@
 using System.Net;
+using System.Threading.Channels;
 using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace AskProAI.Web.Tests.Features.Distributed;
 
@@ -61,6 +64,49 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
             computed.A + computed.B == 1,
             $"dashboard_stats of company 2 was computed {computed.A} time(s) on A and {computed.B} on B for {2 * ReadsPerHost} concurrent cold reads.");
     }
+
+    [Fact]
+    public async Task WebhookWriteOnA_DashboardOpenOnB_IsPushedByB_AndBsNextReadHasTheWrite()
+    {
+        using var readerB = await hosts.B.ClientForAsync(TestData.Manager1Email);
+        var before = (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32();
+        Assert.Equal("HIT", await WidgetReads.CacheOfAsync(readerB, 1, "live_calls"));
+        var pushes = Channel.CreateUnbounded<string[]>();
+        var token = readerB.DefaultRequestHeaders.Authorization!.Parameter;
+        await using var watcherOnB = new HubConnectionBuilder()
+            .WithUrl(new Uri(hosts.B.Server.BaseAddress, "hubs/dashboard"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => hosts.B.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult(token);
+            })
+            .Build();
+        watcherOnB.On<PushedChange>("widgetsChanged", m =>
+        {
+            if (m.CompanyId == 1)
+            {
+                pushes.Writer.TryWrite(m.Widgets);
+            }
+        });
+        await watcherOnB.StartAsync();
+
+        using var webhookA = hosts.A.CreateClient();
+        using var response = await webhookA.SendAsync(SignedWebhooks.Telephony(
+            """{"eventId":"evt-two-instances-push","type":"call_started","companyId":1,"externalCallId":"tel-two-instances-push","branchId":11}""",
+            hosts.Clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Each invalidated widget crosses the backplane as its own message, so B pushes one change per widget. B pushes
+        // only after it has dropped its own entry, so the page's re-fetch from B right after the push is fresh.
+        using var deadline = new CancellationTokenSource(Bound);
+        while (!(await pushes.Reader.ReadAsync(deadline.Token)).Contains("live_calls"))
+        {
+        }
+
+        Assert.Equal(before + 1, (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32());
+    }
+
+    private sealed record PushedChange(int CompanyId, string[] Widgets);
 
     private static async Task<List<long>> RecentCallIdsAsync(HttpClient client) =>
         [.. (await WidgetReads.ValueAsync(client, 1, "recent_calls")).GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetInt64())];
