@@ -10,6 +10,8 @@
 # load-<label>.run.txt; instance, Redis and PostgreSQL logs: artifacts/soak/<label>/.
 # Settings (environment): SOAK_LABEL, SOAK_REDIS_PORT, SOAK_PG_PORT, SOAK_PORT_A, SOAK_PORT_B, SOAK_COMPANIES,
 # SOAK_VIEWERS, SOAK_POLL_MS, SOAK_WEBHOOKS_PER_S, SOAK_MEMORY_SAMPLE_S, SOAK_OUT.
+# SOAK_REDIS_OUTAGE=AT:FOR stops Redis AT seconds after the load starts and starts it again (empty) FOR seconds later,
+# on the same port: a fault run (zero failed requests; stale reads by 5-second window show when they happened).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -127,6 +129,18 @@ args=(--url "http://127.0.0.1:$port_a,http://127.0.0.1:$port_b" --modes as-confi
 } | tee "$out/load-$label.run.txt"
 
 echo "== load for $duration s"
+if [ -n "${SOAK_REDIS_OUTAGE:-}" ]; then
+  outage_at=${SOAK_REDIS_OUTAGE%%:*}; outage_for=${SOAK_REDIS_OUTAGE##*:}
+  (
+    sleep "$outage_at"
+    echo "== $(date -u +%H:%M:%S) stopping Redis for $outage_for s" | tee -a "$out/load-$label.run.txt"
+    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    sleep "$outage_for"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log"
+    echo "== $(date -u +%H:%M:%S) Redis started again (empty)" | tee -a "$out/load-$label.run.txt"
+  ) &
+fi
 set +e
 timeout $((duration + 900)) dotnet "$load_dll" "${args[@]}"
 status=$?

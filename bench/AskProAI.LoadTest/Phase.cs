@@ -199,6 +199,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             _recorder.Count("webhooks_acknowledged");
             _recorder.Count("webhook_result_" + (result ?? "none"));
             _recorder.Latency("webhook_ack", ackMs);
+            var acknowledged = Stopwatch.GetTimestamp();
             step = "probe";
             for (var attempt = 0; ; attempt++)
             {
@@ -206,12 +207,16 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
                 if (now > before)
                 {
                     _recorder.Latency("event_to_visible", Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    // From the acknowledgement to a read (on the other instance, with two) that shows the write.
+                    _recorder.Latency("ack_to_visible", Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
                     break;
                 }
 
                 if (attempt == 0)
                 {
                     _recorder.Count("stale_reads_after_ack");
+                    // When in the run, in 5-second windows: a fault test must tell stale reads during an outage from after it.
+                    _recorder.Count(string.Create(CultureInfo.InvariantCulture, $"stale_reads_after_ack_at_{(int)(Stopwatch.GetElapsedTime(_started).TotalSeconds / 5) * 5:D4}s"));
                 }
 
                 if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromSeconds(2))
@@ -265,7 +270,7 @@ internal sealed record PhaseResult(
     public long Count(string name) => Counts.TryGetValue(name, out var v) ? v : 0;
 
     /// <summary>Viewer requests (dashboards and single widgets); webhooks and probe reads are counted apart.</summary>
-    public long Requests => Latencies.Where(l => l.Key is not ("event_to_visible" or "webhook_ack") && !IsWindow(l.Key)).Sum(l => (long)l.Value.Count);
+    public long Requests => Latencies.Where(l => l.Key is not ("event_to_visible" or "webhook_ack" or "ack_to_visible") && !IsWindow(l.Key)).Sum(l => (long)l.Value.Count);
 
     public static bool IsWindow(string series) =>
         series.StartsWith("window_", StringComparison.Ordinal) || series.StartsWith("minute_", StringComparison.Ordinal);
