@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using AskProAI.Caching;
 using AskProAI.Caching.Redis;
+using AskProAI.Caching.Redis.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -84,7 +84,7 @@ public class TwoHostsFixture : IAsyncLifetime
 /// </summary>
 public sealed class TwoHostsPrivateRedisFixture : TwoHostsFixture
 {
-    public PrivateRedisServer Server { get; private set; } = null!;
+    public RedisServerProcess Server { get; private set; } = null!;
 
     public override async Task DisposeAsync()
     {
@@ -94,7 +94,7 @@ public sealed class TwoHostsPrivateRedisFixture : TwoHostsFixture
 
     protected override string StartRedis()
     {
-        Server = PrivateRedisServer.Start();
+        Server = RedisServerProcess.Start();
         return Server.Configuration;
     }
 
@@ -190,7 +190,7 @@ internal static class TestRedis
                 colon > 0 && IPAddress.TryParse(endpoint[..colon], out var ip) && IPAddress.IsLoopback(ip)
                     && int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port),
                 $"{Variable}={value} must be a loopback host:port: the tests send traffic to loopback only.");
-            Assert.True(PrivateRedisServer.Ping(port), $"No Redis answers PING at {Variable}={value}. Start it (see scripts/test.sh).");
+            Assert.True(RedisServerProcess.Ping(port), $"No Redis answers PING at {Variable}={value}. Start it (see scripts/test.sh).");
             return value;
         }
     }
@@ -217,105 +217,6 @@ internal static class TestRedis
         options.ConnectTimeout = 2000;
         options.AbortOnConnectFail = true;
         return ConnectionMultiplexer.ConnectAsync(options);
-    }
-}
-
-/// <summary>A redis-server process of a test's own on a free loopback port, which the test may kill and restart.</summary>
-public sealed class PrivateRedisServer : IDisposable
-{
-    public const string Variable = "ASKPRO_TEST_REDIS_SERVER";
-
-    private readonly string _path;
-    private Process? _process;
-
-    private PrivateRedisServer(string path, int port)
-    {
-        _path = path;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
-
-    /// <summary>Starts redis-server from <c>ASKPRO_TEST_REDIS_SERVER</c>, failing the test with a clear message when it cannot.</summary>
-    public static PrivateRedisServer Start()
-    {
-        var path = Environment.GetEnvironmentVariable(Variable);
-        Assert.False(
-            string.IsNullOrWhiteSpace(path) || !File.Exists(path),
-            $"{Variable} must name the redis-server binary (it is '{path}'); scripts/test.sh sets it (apt-get install redis-server).");
-        var server = new PrivateRedisServer(path!, FreePort());
-        server.Restart();
-        return server;
-    }
-
-    /// <summary>Starts the server on its port and waits for its "ready" log line.</summary>
-    public void Restart()
-    {
-        Assert.Null(_process);
-        var info = new ProcessStartInfo(_path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited during start-up."));
-        _process.EnableRaisingEvents = true;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Assert.True(ready.Task.Wait(TimeSpan.FromSeconds(10)), $"redis-server on port {Port} did not log that it is ready.");
-    }
-
-    public void Kill()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            Assert.True(process.WaitForExit(5000), "redis-server did not exit.");
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    public void Dispose() => Kill();
-
-    /// <summary>One PING over a raw socket: whether a Redis answers on the port.</summary>
-    internal static bool Ping(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            client.ReceiveTimeout = 2000;
-            var stream = client.GetStream();
-            stream.Write("*1\r\n$4\r\nPING\r\n"u8);
-            var buffer = new byte[16];
-            var read = stream.Read(buffer);
-            return read >= 5 && buffer.AsSpan(0, 5).SequenceEqual("+PONG"u8);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
