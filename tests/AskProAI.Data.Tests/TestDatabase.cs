@@ -1,7 +1,7 @@
+using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace AskProAI.Data.Tests;
 
@@ -10,8 +10,6 @@ internal sealed class TestDatabase : IAsyncDisposable
 {
     // Wednesday 2025-08-06 10:07:30 UTC: business hours in Berlin.
     public static readonly DateTimeOffset Now = new(2025, 8, 6, 10, 7, 30, TimeSpan.Zero);
-
-    public const string PostgresVariable = "ASKPRO_TEST_POSTGRES";
 
     private readonly Func<ValueTask> _drop;
 
@@ -60,30 +58,8 @@ internal sealed class TestDatabase : IAsyncDisposable
     /// <summary>Creates a uniquely named database on the server named by <c>ASKPRO_TEST_POSTGRES</c>; fails the test when it is not set.</summary>
     public static async Task<TestDatabase> PostgreSqlAsync()
     {
-        var server = Environment.GetEnvironmentVariable(PostgresVariable);
-        Assert.False(
-            string.IsNullOrWhiteSpace(server),
-            $"{PostgresVariable} is not set. Set it to an Npgsql connection string of a PostgreSQL superuser on 127.0.0.1 " +
-            "(scripts/test.sh starts a server and sets it).");
-
-        var name = "askpro_test_" + Guid.NewGuid().ToString("N");
-        var admin = new NpgsqlConnectionStringBuilder(server) { Pooling = false };
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var target = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new TestDatabase("PostgreSql", target.ConnectionString, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(admin.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }, null);
+        var database = await PostgreSqlTestDatabase.CreateAsync();
+        return new TestDatabase("PostgreSql", database.ConnectionString, database.DisposeAsync, null);
     }
 
     public Task MigrateAsync() => AskProDatabase.MigrateAsync(Services);

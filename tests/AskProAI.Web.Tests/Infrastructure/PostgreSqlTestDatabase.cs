@@ -5,6 +5,7 @@ namespace AskProAI.Web.Tests.Infrastructure;
 /// <summary>
 /// A uniquely named, empty database on the PostgreSQL server named by <c>ASKPRO_TEST_POSTGRES</c>, dropped on
 /// dispose. Creating one fails the test when the variable is not set: scripts/test.sh starts a server and sets it.
+/// Shared: the Data tests compile this file too.
 /// The database sorts text by a linguistic collation (ICU en-US), like a production database created under an
 /// en_US.UTF-8 locale, not by the C collation of the test server's initdb, which would hide provider differences.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class PostgreSqlTestDatabase : IAsyncDisposable
             $"{Variable} is not set. Set it to an Npgsql connection string of a PostgreSQL superuser on 127.0.0.1 " +
             "(scripts/test.sh starts a server and sets it).");
 
-        var name = "askpro_web_test_" + Guid.NewGuid().ToString("N");
+        var name = "askpro_test_" + Guid.NewGuid().ToString("N");
         var admin = new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString;
         await using (var connection = new NpgsqlConnection(admin))
         {
