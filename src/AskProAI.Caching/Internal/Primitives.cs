@@ -164,6 +164,8 @@ internal sealed class CacheEntry(
 
     /// <summary>Claims the one next-bucket prefetch this entry may trigger.</summary>
     public bool TryClaimPrefetch() => Interlocked.Exchange(ref _prefetchScheduled, 1) == 0;
+
+    public void ReleasePrefetch() => Volatile.Write(ref _prefetchScheduled, 0);
 }
 
 /// <summary>What a computation in flight produces for everyone waiting on it.</summary>

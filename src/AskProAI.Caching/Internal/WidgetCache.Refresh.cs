@@ -20,7 +20,7 @@ internal sealed partial class WidgetCache
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         var now = _now.UtcTicks;
-        return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), state, compute);
+        return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), state, compute) == Scheduling.Queued;
     }
 
     public async ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
@@ -114,19 +114,30 @@ internal sealed partial class WidgetCache
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
-        if (now >= entry.RefreshTicks && entry.TryClaimRefresh())
+        // A claim refused by a full queue is given back, so a later hit tries again.
+        if (now >= entry.RefreshTicks && entry.TryClaimRefresh()
+            && ScheduleBackground(widget, companyId, key, state, compute) == Scheduling.QueueFull)
         {
-            ScheduleBackground(widget, companyId, key, state, compute);
+            entry.ReleaseRefresh();
         }
 
-        if (now >= entry.PrefetchTicks && entry.TryClaimPrefetch() && !_entries.ContainsKey(key.Next))
+        if (now >= entry.PrefetchTicks && entry.TryClaimPrefetch() && !_entries.ContainsKey(key.Next)
+            && ScheduleBackground(widget, companyId, key.Next, state, compute) == Scheduling.QueueFull)
         {
-            ScheduleBackground(widget, companyId, key.Next, state, compute);
+            entry.ReleasePrefetch();
         }
     }
 
+    /// <summary>What became of a request for background work.</summary>
+    private enum Scheduling
+    {
+        Queued,
+        AlreadyPending,
+        QueueFull,
+    }
+
     /// <summary>Queues one background computation of a key; deduplicated while it is queued or running.</summary>
-    private bool ScheduleBackground<TState, T>(
+    private Scheduling ScheduleBackground<TState, T>(
         WidgetHandle widget,
         int companyId,
         EntryKey key,
@@ -135,7 +146,7 @@ internal sealed partial class WidgetCache
     {
         if (_flights.ContainsKey(key) || !_scheduled.TryAdd(key, 0))
         {
-            return false;
+            return Scheduling.AlreadyPending;
         }
 
         var scheduledAt = _now.UtcTicks;
@@ -165,14 +176,10 @@ internal sealed partial class WidgetCache
         if (!queued)
         {
             _scheduled.TryRemove(key, out _);
-            if (_entries.TryGetValue(key, out var entry))
-            {
-                entry.ReleaseRefresh();
-            }
-
             Log.RefreshNotQueued(_logger, widget.Name, companyId);
+            return Scheduling.QueueFull;
         }
 
-        return queued;
+        return Scheduling.Queued;
     }
 }

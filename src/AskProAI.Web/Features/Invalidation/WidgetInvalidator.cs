@@ -61,10 +61,7 @@ internal sealed class WidgetInvalidator(
             throw;
         }
 
-        var names = widgets.All
-            .Where(w => tags.Any(t => t.Matches(w.Name, w.Handle.Tier, companyId)))
-            .Select(w => w.Name)
-            .ToArray();
+        var names = widgets.NamesMatching(tags, companyId);
         Notify(companyId, names);
         return names;
     }

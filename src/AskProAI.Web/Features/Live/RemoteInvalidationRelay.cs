@@ -34,7 +34,7 @@ internal sealed class RemoteInvalidationRelay(IWidgetCache cache, WidgetRegistry
             return;
         }
 
-        var names = widgets.All.Where(w => tag.Matches(w.Name, w.Handle.Tier, tag.CompanyId)).Select(w => w.Name).ToArray();
+        var names = widgets.NamesMatching([tag], tag.CompanyId);
         if (names.Length == 0)
         {
             return;

@@ -9,7 +9,7 @@ namespace AskProAI.Web.Features.Widgets;
 /// <summary>Maps the widget API: one widget, or the whole dashboard, of one company.</summary>
 internal static class WidgetEndpoints
 {
-    private const string JsonContentType = "application/json; charset=utf-8";
+    internal const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>
     /// Maps <c>GET /api/companies/{companyId}/widgets/{name}</c> (the widget value, with <c>X-Cache</c> and
@@ -114,7 +114,7 @@ internal sealed class DashboardJsonResult(WidgetJson json, int companyId, IReadO
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        httpContext.Response.ContentType = WidgetEndpoints.JsonContentType;
         var body = httpContext.Response.BodyWriter;
         await using (var writer = new Utf8JsonWriter(body))
         {

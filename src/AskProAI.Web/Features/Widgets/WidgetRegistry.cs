@@ -46,6 +46,10 @@ internal sealed class WidgetRegistry
         return name is not null && _byName.TryGetValue(name, out widget);
     }
 
+    /// <summary>The names of the widgets whose entries for the company any of the tags reaches.</summary>
+    public string[] NamesMatching(IEnumerable<CacheTag> tags, int companyId) =>
+        [.. All.Where(w => tags.Any(t => t.Matches(w.Name, w.Handle.Tier, companyId))).Select(w => w.Name)];
+
     /// <summary>The widgets whose query reads the given entity type.</summary>
     public IEnumerable<RegisteredWidget> DependingOn(Type entityType) =>
         All.Where(w => w.Widget.Definition.DependsOn.Contains(entityType));

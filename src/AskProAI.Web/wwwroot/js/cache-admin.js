@@ -5,56 +5,18 @@
 (() => {
   const REFRESH_MS = 10000;
   const JOB_POLL_MS = 500;
-  const SVG_NS = "http://www.w3.org/2000/svg";
   const API = "/api/admin/cache";
   const numberFormat = new Intl.NumberFormat(undefined);
   const msFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
   const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === null || value === undefined) continue;
-      if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  function svg(tag, attrs = {}, ...children) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-    for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    return node;
-  }
+  const { el, svg, showError, request } = window.AskPro;
 
   const bytes = n => n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
   const time = iso => iso ? new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "–";
   const text = (id, value) => { document.getElementById(id).textContent = value; };
 
-  function showError(message) {
-    const box = document.getElementById("page-error");
-    box.textContent = message;
-    box.hidden = !message;
-  }
-
-  async function call(url, options = {}) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" }, ...options });
-    if (response.status === 401) {
-      window.location.assign("/login");
-      throw new Error("Signed out");
-    }
-    if (!response.ok) {
-      let detail = `${response.status} ${response.statusText}`;
-      try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
-      throw new Error(detail);
-    }
-    return response.json();
-  }
+  const call = async (url, options = {}) => (await request(url, options)).json();
 
   // A line chart of values 0..max over the samples; each point is a circle so tests and people can count them.
   function lineChart(id, values, max, width, height) {

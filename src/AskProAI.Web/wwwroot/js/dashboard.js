@@ -4,7 +4,6 @@
 
 (() => {
   const LIVE_REFRESH_MS = 5000;
-  const SVG_NS = "http://www.w3.org/2000/svg";
   const numberFormat = new Intl.NumberFormat(undefined);
   const moneyFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
@@ -13,49 +12,15 @@
   let hub = null;
   const fetchSeq = {};
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === null || value === undefined) continue;
-      if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  function svg(tag, attrs = {}, ...children) {
-    const node = document.createElementNS(SVG_NS, tag);
-    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-    for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    return node;
-  }
+  const { el, svg, showError, request } = window.AskPro;
 
   const card = name => document.querySelector(`[data-widget="${name}"]`);
   const money = cents => moneyFormat.format(cents / 100);
   const seconds = s => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
   const time = iso => new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
-  function showError(message) {
-    const box = document.getElementById("page-error");
-    box.textContent = message;
-    box.hidden = !message;
-  }
-
   async function getJson(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.status === 401) {
-      window.location.assign("/login");
-      throw new Error("Signed out");
-    }
-    if (!response.ok) {
-      let detail = `${response.status} ${response.statusText}`;
-      try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
-      throw new Error(detail);
-    }
+    const response = await request(url);
     return { body: await response.json(), cache: response.headers.get("X-Cache") };
   }
 

@@ -6,31 +6,15 @@ namespace AskProAI.Web.Tests.Features.Dashboard;
 /// <summary>The dashboard page in a real browser (Debian's Chromium) against the service on a loopback port.</summary>
 public sealed class DashboardPageBrowserTests(DashboardPageBrowserTests.Fixture app) : IClassFixture<DashboardPageBrowserTests.Fixture>
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     [Fact]
     public async Task Manager_LogsInThroughTheForm_SeesAllFourWidgetsWithNumbers()
     {
-        Assert.True(
-            File.Exists(ChromiumPath),
-            $"Chromium is missing at {ChromiumPath}. Install the Debian package 'chromium' (bash scripts/test.sh does); never run 'playwright install'.");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        await using var chromium = await ChromiumPage.OpenAsync();
+        var page = chromium.Page;
 
         await page.GotoAsync(app.BaseAddress + "/");
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#email", TestData.Manager1Email);
-        await page.FillAsync("#password", TestData.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync(app.BaseAddress + "/");
+        await chromium.LogInAsync(app.BaseAddress, TestData.Manager1Email);
 
         foreach (var name in new[] { "stats_overview", "dashboard_stats", "live_calls", "recent_calls" })
         {

@@ -10,7 +10,6 @@ namespace AskProAI.Web.Tests.Features.Live;
 /// <summary>A signed webhook changes the open dashboard without a reload (real Chromium, real WebSockets).</summary>
 public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITestOutputHelper output) : IClassFixture<LivePushBrowserTests.Fixture>
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const int MeasuredEvents = 50;
 
     // Sends the signed webhook from the page and resolves when the live widget's ongoing number shows the expected
@@ -107,42 +106,17 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
     }
 
     /// <summary>Chromium logged in as manager 1 on the dashboard, with live push connected.</summary>
-    private sealed class BrowserSession : IAsyncDisposable
+    private static class BrowserSession
     {
-        private IPlaywright _playwright = null!;
-        private IBrowser _browser = null!;
-
-        public IPage Page { get; private set; } = null!;
-
-        public static async Task<BrowserSession> OpenAsync(KestrelWebAppFixture app)
+        public static async Task<ChromiumPage> OpenAsync(KestrelWebAppFixture app)
         {
-            Assert.True(
-                File.Exists(ChromiumPath),
-                $"Chromium is missing at {ChromiumPath}. Install the Debian package 'chromium' (bash scripts/test.sh does); never run 'playwright install'.");
-            var session = new BrowserSession { _playwright = await Playwright.CreateAsync() };
-            session._browser = await session._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
-            var context = await session._browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
-            var page = session.Page = await context.NewPageAsync();
-            page.SetDefaultTimeout(20_000);
+            var session = await ChromiumPage.OpenAsync();
+            var page = session.Page;
             await page.GotoAsync(app.BaseAddress + "/login");
-            await page.FillAsync("#email", TestData.Manager1Email);
-            await page.FillAsync("#password", TestData.Password);
-            await page.ClickAsync("#login-submit");
-            await page.WaitForURLAsync(app.BaseAddress + "/");
+            await session.LogInAsync(app.BaseAddress, TestData.Manager1Email);
             await page.WaitForSelectorAsync("[data-widget='live_calls'][data-loaded='true']");
             await page.WaitForSelectorAsync("#dashboard[data-live='on']");
             return session;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
         }
     }
 
