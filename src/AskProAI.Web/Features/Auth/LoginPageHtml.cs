@@ -15,6 +15,7 @@ internal static class LoginPageHtml
             <html lang="en">
             <head>
               <meta charset="utf-8">
+              <link rel="icon" href="data:,">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>Sign in · AskProAI</title>
               <link rel="stylesheet" href="/css/site.css">
