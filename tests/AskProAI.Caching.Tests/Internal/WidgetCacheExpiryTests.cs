@@ -9,9 +9,10 @@ public class WidgetCacheExpiryTests
     public async Task GetOrCompute_TierTtl_ExpiresAfterTtl(string widget, int ttlSeconds)
     {
         // Start at the top of an hour so that no hour boundary falls inside the TTL; the live tier's 60 s TTL ends
-        // on a minute boundary, where stale rollover (tested in WidgetCacheRefreshTests) would answer instead.
+        // on a minute boundary, where stale rollover and next-bucket prefetch (tested in WidgetCacheRefreshTests)
+        // would answer instead.
         await using var f = new CacheFixture(
-            o => o.Live.ServeStaleOnRollover = false,
+            o => (o.Live.ServeStaleOnRollover, o.Live.PrefetchNextBucket) = (false, false),
             time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
         var counter = new Counter();
         var w = f.Widget(widget);
