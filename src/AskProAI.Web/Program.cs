@@ -1,19 +1,19 @@
 using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Features.Calls;
-using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
-using AskProAI.Web.Features.Distributed;
-using AskProAI.Web.Features.Errors;
-using AskProAI.Web.Features.Health;
-using AskProAI.Web.Features.Hosting;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
-using AskProAI.Web.Features.Setup;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Webhooks;
 using AskProAI.Web.Features.Widgets;
+using AskProAI.Web.Infrastructure.Clock;
+using AskProAI.Web.Infrastructure.Distributed;
+using AskProAI.Web.Infrastructure.Errors;
+using AskProAI.Web.Infrastructure.Health;
+using AskProAI.Web.Infrastructure.Hosting;
+using AskProAI.Web.Infrastructure.Setup;
 
 var builder = WebApplication.CreateBuilder(SetupOptions.WithoutSwitches(args));
 

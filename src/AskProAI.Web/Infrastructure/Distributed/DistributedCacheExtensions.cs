@@ -2,7 +2,7 @@ using AskProAI.Caching;
 using AskProAI.Caching.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AskProAI.Web.Features.Distributed;
+namespace AskProAI.Web.Infrastructure.Distributed;
 
 /// <summary>
 /// Distributed mode: with <c>Cache:Redis</c> set (a StackExchange.Redis connection string, or the section

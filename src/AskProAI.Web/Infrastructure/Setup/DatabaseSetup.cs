@@ -3,7 +3,7 @@ using AskProAI.Web.Features.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace AskProAI.Web.Features.Setup;
+namespace AskProAI.Web.Infrastructure.Setup;
 
 /// <summary>Registers the database and prepares it at start: migrations, roles, demo data and demo users.</summary>
 internal static class DatabaseSetup

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AskProAI.Web.Features.Hosting;
+namespace AskProAI.Web.Infrastructure.Hosting;
 
 /// <summary>
 /// Raises the thread pool's floor of worker threads (<c>Hosting:MinWorkerThreads</c>, default 64).

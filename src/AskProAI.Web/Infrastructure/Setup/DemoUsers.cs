@@ -3,7 +3,7 @@ using AskProAI.Web.Features.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace AskProAI.Web.Features.Setup;
+namespace AskProAI.Web.Infrastructure.Setup;
 
 /// <summary>
 /// The demo logins, made only with demo data in Development: <c>admin@askpro.test</c> (SuperAdmin, company 1) and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AskProAI.Web.Features.Clock;
+namespace AskProAI.Web.Infrastructure.Clock;
 
 /// <summary>
 /// A shifted clock for load tests that must cross an hour boundary on demand: with <c>Clock:StartAt</c>

@@ -1,4 +1,4 @@
-namespace AskProAI.Web.Features.Errors;
+namespace AskProAI.Web.Infrastructure.Errors;
 
 /// <summary>Every error is a ProblemDetails response: bad input 4xx with a message; a 500 means a bug.</summary>
 internal static class ErrorHandlingExtensions

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Threading.Channels;
-using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace AskProAI.Web.Tests.Features.Distributed;
+namespace AskProAI.Web.Tests.Infrastructure.Distributed;
 
 /// <summary>
 /// Two service instances sharing PostgreSQL and Redis (<c>ASKPRO_TEST_REDIS</c>), each with its own L1: a write on one

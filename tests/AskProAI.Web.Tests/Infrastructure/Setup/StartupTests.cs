@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using AskProAI.Data;
-using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.Features.Setup;
+namespace AskProAI.Web.Tests.Infrastructure.Setup;
 
 /// <summary>Demo data and demo users exist only in Development; elsewhere the service refuses to run with demo users.</summary>
 public sealed class StartupTests

@@ -2,7 +2,7 @@ using AskProAI.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AskProAI.Web.Features.Health;
+namespace AskProAI.Web.Infrastructure.Health;
 
 /// <summary>Registers and maps <c>GET /health</c>.</summary>
 internal static class HealthExtensions

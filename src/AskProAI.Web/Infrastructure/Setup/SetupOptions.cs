@@ -1,4 +1,4 @@
-namespace AskProAI.Web.Features.Setup;
+namespace AskProAI.Web.Infrastructure.Setup;
 
 /// <summary>What the service does to its database at start.</summary>
 internal sealed class SetupOptions

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using AskProAI.Caching;
-using AskProAI.Web.Tests.Infrastructure;
 
-namespace AskProAI.Web.Tests.Features.Distributed;
+namespace AskProAI.Web.Tests.Infrastructure.Distributed;
 
 /// <summary>
 /// Two service instances over a redis-server of the test's own, killed and restarted on the same port while both
