@@ -1,10 +1,10 @@
 using System.Net;
 using AskProAI.Web.Features.Monitoring;
-using AskProAI.Web.Tests.CacheAdmin;
+using AskProAI.Web.Tests.Features.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.Monitoring;
+namespace AskProAI.Web.Tests.Features.Monitoring;
 
 /// <summary>The Prometheus endpoint and the database query counter.</summary>
 public sealed class MetricsTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using AskProAI.Web.Tests.Infrastructure;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>Who may use the admin API and the analytics page.</summary>
 public sealed class CacheAdminAuthorizationTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>

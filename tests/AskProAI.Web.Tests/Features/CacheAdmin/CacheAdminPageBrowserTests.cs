@@ -1,7 +1,7 @@
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The cache analytics page in a real browser (Debian's Chromium) against the service on a loopback port.</summary>
 public sealed class CacheAdminPageBrowserTests(CacheAdminPageBrowserTests.Fixture app) : IClassFixture<CacheAdminPageBrowserTests.Fixture>

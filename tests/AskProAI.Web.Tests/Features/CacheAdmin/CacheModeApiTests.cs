@@ -1,7 +1,7 @@
 using System.Net;
 using AskProAI.Web.Tests.Infrastructure;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The rollout modes switched through the admin API.</summary>
 public sealed class CacheModeApiTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>, IAsyncLifetime

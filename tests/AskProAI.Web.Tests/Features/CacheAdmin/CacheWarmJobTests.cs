@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The jobs on the cache queue: refresh, warm of a company, and warm of all with bounded concurrency.</summary>
 public sealed class CacheWarmJobTests(CacheWarmJobTests.Fixture app) : IClassFixture<CacheWarmJobTests.Fixture>

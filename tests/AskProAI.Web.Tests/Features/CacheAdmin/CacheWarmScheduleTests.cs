@@ -3,7 +3,7 @@ using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The daily full warm at 03:00 Europe/Berlin, driven by the fake clock.</summary>
 public sealed class CacheWarmScheduleTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>

@@ -3,7 +3,7 @@ using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The pre-hour warm: from minute 55 the next hour's buckets of active companies are computed, spread out.</summary>
 public sealed class PreHourWarmTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>

@@ -6,7 +6,7 @@ using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The service with an admin API token configured; helpers for the admin API and for waiting on jobs.</summary>
 public class AdminApiFixture : WebAppFixture

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AskProAI.Web.Tests.Infrastructure;
 
-namespace AskProAI.Web.Tests.CacheAdmin;
+namespace AskProAI.Web.Tests.Features.CacheAdmin;
 
 /// <summary>The admin API contract: answers, effects and errors of stats, clear, invalidate, warm and jobs.</summary>
 public sealed class CacheAdminApiTests(AdminApiFixture app) : IClassFixture<AdminApiFixture>
