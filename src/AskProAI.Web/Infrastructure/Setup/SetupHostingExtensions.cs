@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace AskProAI.Web.Infrastructure.Setup;
 
 /// <summary>Registers the database and prepares it at start: migrations, roles, demo data and demo users.</summary>
-internal static class DatabaseSetup
+internal static class SetupHostingExtensions
 {
     /// <summary>Adds the data layer (<c>Database</c>, <c>ConnectionStrings:AskPro</c>) and the start-up switches.</summary>
     public static WebApplicationBuilder AddAskProDatabase(this WebApplicationBuilder builder, string[] args)
@@ -23,7 +23,7 @@ internal static class DatabaseSetup
     /// <exception cref="InvalidOperationException">Demo users exist outside Development.</exception>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup).FullName!);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SetupHostingExtensions).FullName!);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var started = time.GetTimestamp();
         await AskProDatabase.MigrateAsync(app.Services, cancellationToken);

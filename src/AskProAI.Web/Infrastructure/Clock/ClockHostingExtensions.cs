@@ -7,7 +7,7 @@ namespace AskProAI.Web.Infrastructure.Clock;
 /// (an ISO 8601 instant) the service's <see cref="TimeProvider"/> starts at that instant and runs at normal
 /// speed. Unset (the default), the system clock is used.
 /// </summary>
-internal static class ClockExtensions
+internal static class ClockHostingExtensions
 {
     public static WebApplicationBuilder AddClock(this WebApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace AskProAI.Web.Infrastructure.Errors;
 
 /// <summary>Every error is a ProblemDetails response: bad input 4xx with a message; a 500 means a bug.</summary>
-internal static class ErrorHandlingExtensions
+internal static class ErrorHandlingHostingExtensions
 {
     /// <summary>Adds ProblemDetails with the request's trace id.</summary>
     public static WebApplicationBuilder AddErrorHandling(this WebApplicationBuilder builder)

@@ -9,7 +9,7 @@ namespace AskProAI.Web.Infrastructure.Distributed;
 /// <c>Cache:Redis:Configuration</c> with the other <see cref="RedisCacheOptions"/>), Redis becomes the shared L2,
 /// the invalidation backplane and the computation lock; absent, the service runs in embedded in-process mode.
 /// </summary>
-internal static class DistributedCacheExtensions
+internal static class DistributedCacheHostingExtensions
 {
     public static WebApplicationBuilder AddDistributedCache(this WebApplicationBuilder builder)
     {

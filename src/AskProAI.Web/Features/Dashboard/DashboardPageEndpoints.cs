@@ -1,7 +1,7 @@
 namespace AskProAI.Web.Features.Dashboard;
 
 /// <summary>Maps the dashboard page: static HTML, CSS and JS from wwwroot that reads the widget API.</summary>
-internal static class DashboardPageExtensions
+internal static class DashboardPageEndpoints
 {
     private const string PageFile = "dashboard.html";
 

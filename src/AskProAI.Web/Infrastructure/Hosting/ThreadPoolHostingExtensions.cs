@@ -9,7 +9,7 @@ namespace AskProAI.Web.Infrastructure.Hosting;
 /// second when starved, so a burst of recomputations (a minute or hour rollover, a warm) made even cache hits wait
 /// seconds for a thread. With a floor, hits get a thread at once and the OS shares the cores between them.
 /// </summary>
-internal static class ThreadPoolExtensions
+internal static class ThreadPoolHostingExtensions
 {
     public const int DefaultMinWorkerThreads = 64;
 

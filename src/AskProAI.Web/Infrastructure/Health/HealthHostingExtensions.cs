@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AskProAI.Web.Infrastructure.Health;
 
 /// <summary>Registers and maps <c>GET /health</c>.</summary>
-internal static class HealthExtensions
+internal static class HealthHostingExtensions
 {
     /// <summary>Adds the health checks: the database answers.</summary>
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
