@@ -44,12 +44,12 @@ app.UseWidgetInvalidation();
 
 app.MapHealth();
 app.MapAuth();
-app.MapCompanies();
-app.MapWidgets();
+var company = app.MapCompanies();
+company.MapWidgets();
+company.MapCalls();
 app.MapDashboardPage();
 app.MapMonitoring();
 app.MapCacheAdmin();
-app.MapCalls();
 app.MapWebhooks();
 app.MapLiveUpdates();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AskProAI.Data;
 using AskProAI.Web.Features.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -8,21 +9,15 @@ namespace AskProAI.Web.Features.Calls;
 /// <summary>Creates and changes appointments; one <c>SaveChanges</c> each, invalidated by the change tracker observers.</summary>
 internal static class AppointmentEndpoints
 {
-    public static async Task<IResult> CreateAsync(
-        string companyId, CreateAppointmentRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<Created<AppointmentDto>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        CreateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         if (request is null)
         {
             return CallEndpoints.MissingBody();
         }
 
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         check.Required("branchId", request.BranchId);
         check.Required("staffId", request.StaffId);
         check.Required("customerId", request.CustomerId);
@@ -36,7 +31,7 @@ internal static class AppointmentEndpoints
         Call? call = null;
         if (request.CallId is { } callId)
         {
-            call = await db.Calls.FirstOrDefaultAsync(c => c.Id == callId && c.CompanyId == access.CompanyId, cancellationToken);
+            call = await db.Calls.FirstOrDefaultAsync(c => c.Id == callId && c.CompanyId == company.Id, cancellationToken);
             if (call is null)
             {
                 check.Add("callId", "No call of this company has this id.");
@@ -50,7 +45,7 @@ internal static class AppointmentEndpoints
 
         var appointment = new Appointment
         {
-            CompanyId = access.CompanyId,
+            CompanyId = company.Id,
             BranchId = request.BranchId!.Value,
             StaffId = request.StaffId!.Value,
             CustomerId = request.CustomerId!.Value,
@@ -68,21 +63,15 @@ internal static class AppointmentEndpoints
 
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created(
-            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{access.CompanyId}/appointments/{appointment.Id}"),
+            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{company.Id}/appointments/{appointment.Id}"),
             AppointmentDto.From(appointment));
     }
 
-    public static async Task<IResult> UpdateAsync(
-        string companyId, string appointmentId, UpdateAppointmentRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         if (!long.TryParse(appointmentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await db.Appointments.FirstOrDefaultAsync(a => a.Id == id && a.CompanyId == access.CompanyId, cancellationToken) is not { } appointment)
+            || await db.Appointments.FirstOrDefaultAsync(a => a.Id == id && a.CompanyId == company.Id, cancellationToken) is not { } appointment)
         {
             return CallEndpoints.NotFound("appointment");
         }
@@ -92,7 +81,7 @@ internal static class AppointmentEndpoints
             return CallEndpoints.MissingBody();
         }
 
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         if (request is { Status: null, StartsAt: null, PriceCents: null })
         {
             check.Add(string.Empty, "Send at least one of status, startsAt and priceCents.");

@@ -2,6 +2,7 @@ using System.Globalization;
 using AskProAI.Data;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -18,34 +19,27 @@ internal static class CallEndpoints
     /// Maps <c>POST /calls</c>, <c>PATCH /calls/{callId}</c>, <c>POST /calls/end-ongoing</c>, <c>POST /appointments</c>,
     /// <c>PATCH /appointments/{id}</c> and <c>POST /imports/calls</c> under <c>/api/companies/{companyId}</c>.
     /// </summary>
-    public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCalls(this RouteGroupBuilder company)
     {
-        var company = app.MapGroup("/api/companies/{companyId}").RequireAuthorization();
         company.MapPost("/calls", CreateCallAsync).WithName("CreateCall");
         company.MapPatch("/calls/{callId}", EndCallAsync).WithName("EndCall");
         company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
         company.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
         company.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
         company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls").InvalidatesWidgets(typeof(Call));
-        return app;
+        return company;
     }
 
-    private static async Task<IResult> CreateCallAsync(
-        string companyId, CreateCallRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CallDto>, ProblemHttpResult, ValidationProblem>> CreateCallAsync(
+        CreateCallRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         if (request is null)
         {
             return MissingBody();
         }
 
         var now = time.GetUtcNow();
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         check.Required("branchId", request.BranchId);
         var direction = check.Enum<CallDirection>("direction", request.Direction, null);
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Ongoing);
@@ -66,7 +60,7 @@ internal static class CallEndpoints
         var startedAt = (request.StartedAt ?? now).UtcDateTime;
         var call = new Call
         {
-            CompanyId = access.CompanyId,
+            CompanyId = company.Id,
             BranchId = request.BranchId!.Value,
             CustomerId = request.CustomerId,
             Direction = direction!.Value,
@@ -78,21 +72,15 @@ internal static class CallEndpoints
         db.Calls.Add(call);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created(
-            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{access.CompanyId}/calls/{call.Id}"),
+            string.Create(CultureInfo.InvariantCulture, $"/api/companies/{company.Id}/calls/{call.Id}"),
             CallDto.From(call));
     }
 
-    private static async Task<IResult> EndCallAsync(
-        string companyId, string callId, EndCallRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>> EndCallAsync(
+        string callId, EndCallRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await db.Calls.FirstOrDefaultAsync(c => c.Id == id && c.CompanyId == access.CompanyId, cancellationToken) is not { } call)
+            || await db.Calls.FirstOrDefaultAsync(c => c.Id == id && c.CompanyId == company.Id, cancellationToken) is not { } call)
         {
             return NotFound("call");
         }
@@ -103,7 +91,7 @@ internal static class CallEndpoints
         }
 
         var now = time.GetUtcNow();
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         var status = check.Enum<CallStatus>("status", request.Status, null, EndStatuses);
         var endedAt = (request.EndedAt ?? now).UtcDateTime;
         if (endedAt < call.StartedAt)
@@ -131,28 +119,20 @@ internal static class CallEndpoints
     }
 
     /// <summary>A bulk update that bypasses the change tracker, so it invalidates explicitly after it committed.</summary>
-    private static async Task<IResult> EndOngoingCallsAsync(
-        string companyId,
+    private static async Task<Results<Ok<EndOngoingCallsResult>, ProblemHttpResult, ValidationProblem>> EndOngoingCallsAsync(
         EndOngoingCallsRequest? request,
-        HttpContext context,
-        TenantGate tenants,
+        CurrentCompany company,
         AskProDbContext db,
         IWidgetInvalidator invalidator,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         if (request is null)
         {
             return MissingBody();
         }
 
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         var before = check.Required("startedBefore", request.StartedBefore);
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Failed, EndStatuses);
         if (!check.IsValid)
@@ -164,22 +144,22 @@ internal static class CallEndpoints
         var endedAt = time.GetUtcNow().UtcDateTime;
         var newStatus = status!.Value;
         var ended = await db.Calls
-            .Where(c => c.CompanyId == access.CompanyId && c.Status == CallStatus.Ongoing && c.StartedAt < cutoff)
+            .Where(c => c.CompanyId == company.Id && c.Status == CallStatus.Ongoing && c.StartedAt < cutoff)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, newStatus).SetProperty(c => c.EndedAt, endedAt), cancellationToken);
         if (ended > 0)
         {
-            await invalidator.InvalidateAsync(access.CompanyId, typeof(Call));
+            await invalidator.InvalidateAsync(company.Id, typeof(Call));
         }
 
         return TypedResults.Ok(new EndOngoingCallsResult(ended));
     }
 
-    internal static IResult NotFound(string what) => TypedResults.Problem(
+    internal static ProblemHttpResult NotFound(string what) => TypedResults.Problem(
         title: $"Unknown {what}",
         detail: $"This company has no {what} with this id.",
         statusCode: StatusCodes.Status404NotFound);
 
-    internal static IResult MissingBody() => TypedResults.Problem(
+    internal static ProblemHttpResult MissingBody() => TypedResults.Problem(
         title: "Missing body",
         detail: "Send a JSON object.",
         statusCode: StatusCodes.Status400BadRequest);

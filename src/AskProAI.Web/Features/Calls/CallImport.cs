@@ -1,6 +1,7 @@
 using System.Data.Common;
 using AskProAI.Data;
 using AskProAI.Web.Features.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -15,16 +16,10 @@ internal static class CallImport
     /// <summary>The most calls one request may import.</summary>
     public const int MaxCalls = 1000;
 
-    public static async Task<IResult> ImportAsync(
-        string companyId, ImportCallsRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportCallsResult>, ProblemHttpResult, ValidationProblem>> ImportAsync(
+        ImportCallsRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
-        var check = new WriteValidation(db, access.CompanyId);
+        var check = new WriteValidation(db, company.Id);
         if (request?.Calls is not { Count: > 0 and <= MaxCalls } calls)
         {
             check.Add("calls", $"Send 1 to {MaxCalls} calls.");
@@ -32,10 +27,10 @@ internal static class CallImport
         }
 
         var now = time.GetUtcNow();
-        var branches = (await db.Branches.AsNoTracking().Where(b => b.CompanyId == access.CompanyId).Select(b => b.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var branches = (await db.Branches.AsNoTracking().Where(b => b.CompanyId == company.Id).Select(b => b.Id).ToListAsync(cancellationToken)).ToHashSet();
         var wantedCustomers = calls.Where(c => c?.CustomerId is not null).Select(c => c!.CustomerId!.Value).Distinct().ToList();
         var customers = (await db.Customers.AsNoTracking()
-            .Where(c => c.CompanyId == access.CompanyId && wantedCustomers.Contains(c.Id))
+            .Where(c => c.CompanyId == company.Id && wantedCustomers.Contains(c.Id))
             .Select(c => c.Id)
             .ToListAsync(cancellationToken)).ToHashSet();
         var externalIds = new HashSet<string>(StringComparer.Ordinal);
@@ -85,7 +80,7 @@ internal static class CallImport
             {
                 rows.Add(new Call
                 {
-                    CompanyId = access.CompanyId,
+                    CompanyId = company.Id,
                     BranchId = item.BranchId!.Value,
                     CustomerId = item.CustomerId,
                     Direction = direction!.Value,
@@ -103,7 +98,7 @@ internal static class CallImport
         {
             var ids = externalIds.ToList();
             var taken = await db.Calls.AsNoTracking()
-                .Where(c => c.CompanyId == access.CompanyId && c.ExternalId != null && ids.Contains(c.ExternalId))
+                .Where(c => c.CompanyId == company.Id && c.ExternalId != null && ids.Contains(c.ExternalId))
                 .Select(c => c.ExternalId!)
                 .ToListAsync(cancellationToken);
             foreach (var id in taken)

@@ -1,4 +1,5 @@
 using AskProAI.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -32,7 +33,7 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
         list.Add(message);
     }
 
-    public IResult Problem() => TypedResults.ValidationProblem(
+    public ValidationProblem Problem() => TypedResults.ValidationProblem(
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
         title: "The request is not valid");
 

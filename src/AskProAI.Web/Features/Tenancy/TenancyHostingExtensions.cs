@@ -1,54 +1,14 @@
-using AskProAI.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace AskProAI.Web.Features.Tenancy;
 
-/// <summary>Registers and maps the tenant (company) features.</summary>
+/// <summary>Registers the tenant (company) features.</summary>
 internal static class TenancyHostingExtensions
 {
-    /// <summary>Adds the company directory and the tenant gate.</summary>
+    /// <summary>Adds the company directory, the tenant gate and the request's <see cref="CurrentCompany"/>.</summary>
     public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CompanyDirectory>();
         builder.Services.AddSingleton<TenantGate>();
+        builder.Services.AddScoped<CurrentCompany>();
         return builder;
     }
-
-    /// <summary>Maps <c>GET /api/companies</c>: the companies the user may see (all for a SuperAdmin).</summary>
-    public static IEndpointRouteBuilder MapCompanies(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/companies", ListCompaniesAsync)
-            .RequireAuthorization()
-            .WithName("ListCompanies");
-        return app;
-    }
-
-    private static async Task<IResult> ListCompaniesAsync(HttpContext context, AskProDbContext db, CancellationToken cancellationToken)
-    {
-        var user = context.User;
-        var query = db.Companies.AsNoTracking();
-        if (!user.IsInRole(Auth.AuthConstants.SuperAdminRole))
-        {
-            var own = TenantGate.CompanyOf(user) ?? 0;
-            query = query.Where(c => c.Id == own);
-        }
-
-        var companies = await query
-            .OrderBy(c => c.Id)
-            .Select(c => new CompanySummary(c.Id, c.Name, c.TimeZone))
-            .ToListAsync(cancellationToken);
-        context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new CompanyList(companies, TenantGate.CompanyOf(user)));
-    }
 }
-
-/// <summary>The companies a user may see.</summary>
-/// <param name="Companies">The companies, by id.</param>
-/// <param name="OwnCompanyId">The user's own company.</param>
-internal sealed record CompanyList(IReadOnlyList<CompanySummary> Companies, int? OwnCompanyId);
-
-/// <summary>A company in a list.</summary>
-/// <param name="Id">The company id.</param>
-/// <param name="Name">The company name.</param>
-/// <param name="TimeZone">The company's time zone id.</param>
-internal sealed record CompanySummary(int Id, string Name, string TimeZone);

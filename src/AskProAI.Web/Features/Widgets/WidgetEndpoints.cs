@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AskProAI.Caching;
 using AskProAI.Web.Features.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AskProAI.Web.Features.Widgets;
 
@@ -12,34 +13,20 @@ internal static class WidgetEndpoints
     internal const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>
-    /// Maps <c>GET /api/companies/{companyId}/widgets/{name}</c> (the widget value, with <c>X-Cache</c> and
-    /// <c>Server-Timing</c> headers) and <c>GET /api/companies/{companyId}/dashboard</c> (every widget with its cache outcome).
+    /// Maps <c>GET /widgets/{name}</c> (the widget value, with <c>X-Cache</c> and <c>Server-Timing</c> headers) and
+    /// <c>GET /dashboard</c> (every widget with its cache outcome) under the company group.
     /// </summary>
-    public static IEndpointRouteBuilder MapWidgets(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapWidgets(this RouteGroupBuilder company)
     {
-        // The company id is taken as a string so that a malformed id is a 400 from us, not a routing 404.
-        var company = app.MapGroup("/api/companies/{companyId}").RequireAuthorization();
         company.MapGet("/widgets/{name}", GetWidgetAsync).WithName("GetWidget");
         company.MapGet("/dashboard", GetDashboardAsync).WithName("GetDashboard");
-        return app;
+        return company;
     }
 
-    private static async Task<IResult> GetWidgetAsync(
-        string companyId,
-        string name,
-        HttpContext context,
-        TenantGate tenants,
-        WidgetRegistry widgets,
-        IWidgetCache cache,
-        WidgetJson json,
-        CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetWidgetAsync(
+        string name, CurrentCompany company, HttpContext context, [AsParameters] WidgetServices services, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
+        var widgets = services.Widgets;
         if (!widgets.TryGet(name, out var widget))
         {
             return TypedResults.Problem(
@@ -49,36 +36,24 @@ internal static class WidgetEndpoints
                 extensions: new Dictionary<string, object?> { ["widgets"] = widgets.Names });
         }
 
-        var result = await widget.GetAsync(cache, access.CompanyId, cancellationToken);
+        var result = await widget.GetAsync(services.Cache, company.Id, cancellationToken);
         var headers = context.Response.Headers;
         headers["X-Cache"] = result.Outcome.ToHeader();
         headers["Server-Timing"] = ServerTiming(result, "cache");
         headers.CacheControl = "no-store";
-        return TypedResults.Bytes(json.Of(result.Value), JsonContentType);
+        return TypedResults.Bytes(services.Json.Of(result.Value), JsonContentType);
     }
 
-    private static async Task<IResult> GetDashboardAsync(
-        string companyId,
-        HttpContext context,
-        TenantGate tenants,
-        WidgetRegistry widgets,
-        IWidgetCache cache,
-        WidgetJson json,
-        CancellationToken cancellationToken)
+    private static async Task<DashboardJsonResult> GetDashboardAsync(
+        CurrentCompany company, HttpContext context, [AsParameters] WidgetServices services, CancellationToken cancellationToken)
     {
-        var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
-        if (access.Problem is { } refused)
-        {
-            return refused;
-        }
-
         // Each widget has its own DbContext, so the misses run side by side: all are started before any is awaited
         // (hits complete synchronously and allocate no task).
-        var all = widgets.All;
+        var all = services.Widgets.All;
         var pending = new ValueTask<WidgetResult>[all.Count];
         for (var i = 0; i < all.Count; i++)
         {
-            pending[i] = all[i].GetAsync(cache, access.CompanyId, cancellationToken);
+            pending[i] = all[i].GetAsync(services.Cache, company.Id, cancellationToken);
         }
 
         var results = new WidgetResult[all.Count];
@@ -89,7 +64,7 @@ internal static class WidgetEndpoints
 
         context.Response.Headers["Server-Timing"] = string.Join(", ", results.Select(r => ServerTiming(r, r.Definition.Name)));
         context.Response.Headers.CacheControl = "no-store";
-        return new DashboardJsonResult(json, access.CompanyId, results);
+        return new DashboardJsonResult(services.Json, company.Id, results);
     }
 
     /// <summary><c>cache;desc="MISS";dur=12.3, compute;dur=12.1</c> (the compute part only when this request computed).</summary>
@@ -106,6 +81,12 @@ internal static class WidgetEndpoints
         return text.ToString();
     }
 }
+
+/// <summary>What the widget handlers need besides the request: the widgets, the cache and the JSON writer.</summary>
+/// <param name="Widgets">The widgets by name.</param>
+/// <param name="Cache">The widget cache.</param>
+/// <param name="Json">The widget JSON writer.</param>
+internal readonly record struct WidgetServices(WidgetRegistry Widgets, IWidgetCache Cache, WidgetJson Json);
 
 /// <summary>Writes a dashboard straight into the response, each widget's data from its JSON kept by <see cref="WidgetJson"/>.</summary>
 internal sealed class DashboardJsonResult(WidgetJson json, int companyId, IReadOnlyList<WidgetResult> results) : IResult
