@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AskProAI.Caching.Redis.Internal;
 
-/// <summary>Every log message of the Redis layer, with fixed event ids (2001+). Never keys, values or tag text of tenants.</summary>
+/// <summary>Every log message of the Redis layer, with fixed event ids (2000-2999, see docs/architecture.md). Never keys, values or tag text of tenants.</summary>
 internal static partial class Log
 {
     [LoggerMessage(2001, LogLevel.Warning, "Redis connection failed: {ConnectionType} {EndPoint} {FailureType}")]

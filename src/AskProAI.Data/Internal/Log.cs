@@ -2,21 +2,21 @@ using Microsoft.Extensions.Logging;
 
 namespace AskProAI.Data.Internal;
 
-/// <summary>Every log message of the data assembly, with fixed event ids. Counts only, never row contents.</summary>
+/// <summary>Every log message of the data assembly, with fixed event ids (3000-3999, see docs/architecture.md). Counts only, never row contents.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(2001, LogLevel.Information, "Database ready ({Provider}): {Applied} migrations applied")]
+    [LoggerMessage(3001, LogLevel.Information, "Database ready ({Provider}): {Applied} migrations applied")]
     public static partial void Migrated(ILogger logger, string provider, int applied);
 
-    [LoggerMessage(2002, LogLevel.Information, "Generating demo data: {Companies} companies x {CallsPerCompany} calls over {Days} days (seed {Seed})")]
+    [LoggerMessage(3002, LogLevel.Information, "Generating demo data: {Companies} companies x {CallsPerCompany} calls over {Days} days (seed {Seed})")]
     public static partial void DemoDataStarting(ILogger logger, int companies, int callsPerCompany, int days, int seed);
 
-    [LoggerMessage(2003, LogLevel.Information, "Demo data generated: {Calls} calls, {Appointments} appointments, {Customers} customers in {ElapsedMs:F0} ms")]
+    [LoggerMessage(3003, LogLevel.Information, "Demo data generated: {Calls} calls, {Appointments} appointments, {Customers} customers in {ElapsedMs:F0} ms")]
     public static partial void DemoDataGenerated(ILogger logger, long calls, long appointments, int customers, double elapsedMs);
 
-    [LoggerMessage(2004, LogLevel.Debug, "Demo data: wrote {Rows} rows to {Table} in {ElapsedMs:F0} ms")]
+    [LoggerMessage(3004, LogLevel.Debug, "Demo data: wrote {Rows} rows to {Table} in {ElapsedMs:F0} ms")]
     public static partial void DemoTableWritten(ILogger logger, string table, int rows, double elapsedMs);
 
-    [LoggerMessage(2005, LogLevel.Debug, "Demo data: built {Rows} call and appointment rows in memory after {ElapsedMs:F0} ms")]
+    [LoggerMessage(3005, LogLevel.Debug, "Demo data: built {Rows} call and appointment rows in memory after {ElapsedMs:F0} ms")]
     public static partial void DemoDataBuilt(ILogger logger, long rows, double elapsedMs);
 }
