@@ -18,7 +18,7 @@ public sealed class RedisCacheOptions
     [Required]
     public string Prefix { get; set; } = "askpro:";
 
-    /// <summary>Gets or sets the payload size from which values are LZ4-compressed in Redis.</summary>
+    /// <summary>Gets or sets the payload size from which values are Brotli-compressed (quality 1) in Redis.</summary>
     /// <value>The default value is 1,024 bytes.</value>
     [Range(0, int.MaxValue)]
     public int CompressionThresholdBytes { get; set; } = 1024;

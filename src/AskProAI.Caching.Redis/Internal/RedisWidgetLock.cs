@@ -8,7 +8,7 @@ namespace AskProAI.Caching.Redis.Internal;
 /// compare-and-delete, so an owner whose lease ran out cannot delete the lock another owner took since. With a
 /// release grace, the release shortens the lease to the grace instead of deleting: an instance whose L2 poll
 /// landed just before the owner's write then finds the lock still taken and reads the value on its next poll,
-/// rather than taking the lock and computing again (the engine does not re-read L2 after taking the lock).
+/// rather than taking the lock only to find the value on the L2 read the engine makes after taking it.
 /// </summary>
 internal sealed class RedisWidgetLock(RedisConnection redis, ILogger<RedisWidgetLock> logger) : IDistributedWidgetLock
 {
