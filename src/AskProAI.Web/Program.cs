@@ -40,7 +40,6 @@ app.UseErrorHandling();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseWidgetInvalidation();
 
 app.MapHealth();
 app.MapAuth();

@@ -9,7 +9,8 @@ namespace AskProAI.Web.Features.Calls;
 
 /// <summary>
 /// The write API staff and the telephony integration use, tenant-checked like the reads. Each request is one
-/// <c>SaveChanges</c> (one transaction); the change tracker observers invalidate the affected widgets after commit.
+/// <c>SaveChanges</c> (one transaction); the change tracker observers invalidate the affected widgets after commit,
+/// and the two writes around the change tracker (end-ongoing, import) call <see cref="IWidgetInvalidator"/> after theirs.
 /// </summary>
 internal static class CallEndpoints
 {
@@ -26,7 +27,7 @@ internal static class CallEndpoints
         company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
         company.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
         company.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
-        company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls").InvalidatesWidgets(typeof(Call));
+        company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls");
         return company;
     }
 

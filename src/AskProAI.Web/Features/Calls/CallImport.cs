@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AskProAI.Data;
+using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +9,7 @@ namespace AskProAI.Web.Features.Calls;
 
 /// <summary>
 /// <c>POST /api/companies/{companyId}/imports/calls</c>: inserts calls with raw SQL in one transaction, around the
-/// change tracker; the route declares <c>.InvalidatesWidgets(typeof(Call))</c>, so the middleware invalidates the
-/// company's call widgets when the answer is a 2xx.
+/// change tracker, so it invalidates the company's call widgets itself once the transaction committed.
 /// </summary>
 internal static class CallImport
 {
@@ -17,7 +17,7 @@ internal static class CallImport
     public const int MaxCalls = 1000;
 
     public static async Task<Results<Ok<ImportCallsResult>, ProblemHttpResult, ValidationProblem>> ImportAsync(
-        ImportCallsRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        ImportCallsRequest? request, CurrentCompany company, AskProDbContext db, IWidgetInvalidator invalidator, TimeProvider time, CancellationToken cancellationToken)
     {
         var check = new WriteValidation(db, company.Id);
         if (request?.Calls is not { Count: > 0 and <= MaxCalls } calls)
@@ -137,6 +137,7 @@ internal static class CallImport
                 statusCode: StatusCodes.Status409Conflict);
         }
 
+        await invalidator.InvalidateAsync(company.Id, typeof(Call));
         return TypedResults.Ok(new ImportCallsResult(rows.Count));
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AskProAI.Web.Features.Widgets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -9,15 +10,13 @@ namespace AskProAI.Web.Features.Invalidation;
 /// save; the changes are invalidated once they are committed (after the save, or after the explicit transaction's
 /// commit) and dropped when the save fails or the transaction rolls back.
 /// </summary>
-internal sealed class ChangeJournal(IServiceProvider services)
+/// <remarks>
+/// It depends on the widgets' definitions (<see cref="WidgetCatalog"/>), never on the widgets themselves: they need
+/// the DbContext factory, whose options need the interceptors that hold this journal.
+/// </remarks>
+internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator invalidator)
 {
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
-
-    // Resolved on first use: the invalidator needs the widgets, which need the DbContext factory, whose options
-    // need this interceptor; resolving it eagerly would be a cycle.
-    private WidgetInvalidator? _invalidator;
-
-    private WidgetInvalidator Invalidator => _invalidator ??= (WidgetInvalidator)services.GetRequiredService<IWidgetInvalidator>();
 
     /// <summary>Records the company and type of every added, modified or deleted row that a widget depends on.</summary>
     public void Capture(DbContext context)
@@ -37,7 +36,7 @@ internal sealed class ChangeJournal(IServiceProvider services)
             }
 
             var type = entry.Metadata.ClrType;
-            if (!Invalidator.IsTracked(type))
+            if (!widgets.IsTracked(type))
             {
                 continue;
             }
@@ -88,14 +87,14 @@ internal sealed class ChangeJournal(IServiceProvider services)
     public void TransactionEnded(DbContext? context) => Take(context, saving: false);
 
     public ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange>? changes, CancellationToken cancellationToken) =>
-        changes is { Count: > 0 } ? Invalidator.InvalidateAsync(changes, cancellationToken) : ValueTask.CompletedTask;
+        changes is { Count: > 0 } ? invalidator.InvalidateAsync(changes, cancellationToken) : ValueTask.CompletedTask;
 
     public void Invalidate(IReadOnlyCollection<EntityChange>? changes)
     {
         if (changes is { Count: > 0 })
         {
             // Synchronous SaveChanges: the in-process invalidation completes synchronously; an L2 one is waited for.
-            var pending = Invalidator.InvalidateAsync(changes, CancellationToken.None);
+            var pending = invalidator.InvalidateAsync(changes, CancellationToken.None);
             if (!pending.IsCompletedSuccessfully)
             {
                 pending.AsTask().GetAwaiter().GetResult();

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace AskProAI.Web.Features.Invalidation;
 
-/// <summary>Registers automatic invalidation: change tracker observers, the explicit invalidator and the route middleware.</summary>
+/// <summary>Registers invalidation: the change tracker observers (EF writes) and the invalidator (writes around the change tracker).</summary>
 internal static class InvalidationHostingExtensions
 {
     /// <summary>
@@ -17,12 +17,5 @@ internal static class InvalidationHostingExtensions
         services.AddSingleton<IInterceptor, InvalidationSaveChangesInterceptor>();
         services.AddSingleton<IInterceptor, InvalidationTransactionInterceptor>();
         return builder;
-    }
-
-    /// <summary>Uses the middleware that runs the invalidations endpoints declare (after routing and authorization).</summary>
-    public static WebApplication UseWidgetInvalidation(this WebApplication app)
-    {
-        app.UseMiddleware<RouteInvalidationMiddleware>();
-        return app;
     }
 }

@@ -8,7 +8,7 @@ namespace AskProAI.Web.Features.Invalidation;
 /// <c>widget:{name}:{company}</c> for that company only; other companies' entries are never touched.
 /// </summary>
 internal sealed class WidgetInvalidator(
-    WidgetRegistry widgets,
+    WidgetCatalog widgets,
     IWidgetCache cache,
     IEnumerable<IWidgetChangeNotifier> notifiers,
     ILogger<WidgetInvalidator> logger) : IWidgetInvalidator
@@ -19,7 +19,7 @@ internal sealed class WidgetInvalidator(
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         ArgumentNullException.ThrowIfNull(changedEntityTypes);
-        var names = WidgetsDependingOn(changedEntityTypes);
+        var names = widgets.NamesDependingOn(changedEntityTypes);
         await InvalidateWidgetsAsync(companyId, names, CancellationToken.None);
         return names;
     }
@@ -31,7 +31,7 @@ internal sealed class WidgetInvalidator(
         {
             if (company.Key > 0)
             {
-                await InvalidateWidgetsAsync(company.Key, WidgetsDependingOn(company.Select(c => c.EntityType)), cancellationToken);
+                await InvalidateWidgetsAsync(company.Key, widgets.NamesDependingOn(company.Select(c => c.EntityType)), cancellationToken);
             }
         }
     }
@@ -64,15 +64,6 @@ internal sealed class WidgetInvalidator(
         var names = widgets.NamesMatching(tags, companyId);
         Notify(companyId, names);
         return names;
-    }
-
-    /// <summary>Whether any widget depends on the entity type (rows of other types need not be collected).</summary>
-    public bool IsTracked(Type entityType) => widgets.All.Any(w => w.Widget.Definition.DependsOn.Contains(entityType));
-
-    private string[] WidgetsDependingOn(IEnumerable<Type> entityTypes)
-    {
-        var types = entityTypes as ICollection<Type> ?? [.. entityTypes];
-        return [.. widgets.All.Where(w => w.Widget.Definition.DependsOn.Any(types.Contains)).Select(w => w.Name)];
     }
 
     private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace AskProAI.Web.Features.Widgets;
 /// <summary>Registers the dashboard widgets and the widget cache.</summary>
 internal static class WidgetsHostingExtensions
 {
-    /// <summary>Adds the cache (options from the <c>Cache</c> section), the four widgets and their registry.</summary>
+    /// <summary>Adds the cache (options from the <c>Cache</c> section), the four widgets, their registry and their catalog.</summary>
     public static WebApplicationBuilder AddDashboardWidgets(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<WidgetCacheOptions>().BindConfiguration(WidgetCacheOptions.SectionName);
@@ -15,6 +15,7 @@ internal static class WidgetsHostingExtensions
             .AddDashboardWidget<RecentCallsWidget>()
             .AddDashboardWidget<StatsOverviewWidget>();
         builder.Services.AddSingleton<WidgetRegistry>();
+        builder.Services.AddSingleton<WidgetCatalog>();
         builder.Services.AddSingleton<WidgetJson>();
         return builder;
     }
@@ -24,6 +25,7 @@ internal static class WidgetsHostingExtensions
     {
         caching.AddWidget(TWidget.Definition.Name, TWidget.Definition.Tier);
         caching.Services.AddSingleton<IDashboardWidget, TWidget>();
+        caching.Services.AddSingleton(TWidget.Definition);
         return caching;
     }
 }

@@ -5,8 +5,8 @@ using AskProAI.Web.Tests.Infrastructure;
 namespace AskProAI.Web.Tests.Features.Invalidation;
 
 /// <summary>
-/// The route middleware: the import endpoint (raw SQL) invalidates its company's call widgets on 2xx only.
-/// On SQLite and on PostgreSQL.
+/// A write around the change tracker: the import endpoint (raw SQL) invalidates its company's call widgets after
+/// its commit, and a refused import (400, 403) invalidates nothing. On SQLite and on PostgreSQL.
 /// </summary>
 public abstract class RouteInvalidationTests(WebAppFixture app)
 {
