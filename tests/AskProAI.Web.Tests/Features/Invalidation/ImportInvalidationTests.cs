@@ -8,7 +8,7 @@ namespace AskProAI.Web.Tests.Features.Invalidation;
 /// A write around the change tracker: the import endpoint (raw SQL) invalidates its company's call widgets after
 /// its commit, and a refused import (400, 403) invalidates nothing. On SQLite and on PostgreSQL.
 /// </summary>
-public abstract class RouteInvalidationTests(WebAppFixture app)
+public abstract class ImportInvalidationTests(WebAppFixture app)
 {
     [Fact]
     public async Task Import_Success_InvalidatesCallWidgetsOfThatCompanyOnly()
@@ -79,12 +79,12 @@ public abstract class RouteInvalidationTests(WebAppFixture app)
         }
     }
 
-    public sealed class Sqlite(Sqlite.Fixture app) : RouteInvalidationTests(app), IClassFixture<Sqlite.Fixture>
+    public sealed class Sqlite(Sqlite.Fixture app) : ImportInvalidationTests(app), IClassFixture<Sqlite.Fixture>
     {
         public sealed class Fixture : WritableWebAppFixture;
     }
 
-    public sealed class PostgreSql(PostgreSql.Fixture app) : RouteInvalidationTests(app), IClassFixture<PostgreSql.Fixture>
+    public sealed class PostgreSql(PostgreSql.Fixture app) : ImportInvalidationTests(app), IClassFixture<PostgreSql.Fixture>
     {
         public sealed class Fixture() : WritableWebAppFixture(TestDatabaseProvider.PostgreSql);
     }
