@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AskProAI.Caching.Redis;
 
@@ -10,12 +11,14 @@ public sealed class RedisCacheOptions
 
     /// <summary>Gets or sets the StackExchange.Redis connection string, such as <c>127.0.0.1:6379</c>.</summary>
     /// <value>There is no default: it must be set.</value>
-    [Required]
+    [Required(ErrorMessage = "The Configuration must be set (a StackExchange.Redis connection string).")]
     public string Configuration { get; set; } = string.Empty;
 
     /// <summary>Gets or sets the prefix of every key and of the backplane channel; it must not contain <c>{</c> or <c>}</c>.</summary>
     /// <value>The default value is <c>askpro:</c>.</value>
     [Required]
+    [StringLength(64)]
+    [RegularExpression("^[^{}]+$", ErrorMessage = "The Prefix must not contain '{{' or '}}' (they would change the hash slot).")]
     public string Prefix { get; set; } = "askpro:";
 
     /// <summary>Gets or sets the payload size from which values are Brotli-compressed (quality 1) in Redis.</summary>
@@ -25,14 +28,17 @@ public sealed class RedisCacheOptions
 
     /// <summary>Gets or sets how long one Redis operation may take before it counts as failed.</summary>
     /// <value>The default value is 250 milliseconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Gets or sets how long a connection attempt may take; requests made while the first one runs wait at most this long.</summary>
     /// <value>The default value is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "10675199.02:48:05.4775807")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Gets or sets the longest wait between two reconnection attempts (the backoff grows up to it).</summary>
     /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "10675199.02:48:05.4775807")]
     public TimeSpan ReconnectMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how many consecutive failed operations open the circuit breaker.</summary>
@@ -42,10 +48,12 @@ public sealed class RedisCacheOptions
 
     /// <summary>Gets or sets how long the open circuit rejects calls before one probe call is let through.</summary>
     /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "10675199.02:48:05.4775807")]
     public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how long Redis keeps an entry past its expiry, so that clocks a little apart agree.</summary>
     /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807")]
     public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -53,6 +61,7 @@ public sealed class RedisCacheOptions
     /// entry could outlive the stamp that invalidates it.
     /// </summary>
     /// <value>The default value is 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "10675199.02:48:05.4775807")]
     public TimeSpan TagStampRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
@@ -60,52 +69,10 @@ public sealed class RedisCacheOptions
     /// L2 for the owner's value reads it instead of computing again; zero deletes the lock at once.
     /// </summary>
     /// <value>The default value is 100 milliseconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan LockReleaseGrace { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Returns the validation errors of these options, empty when they are valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Configuration))
-        {
-            errors.Add("Cache:Redis:Configuration must be set (a StackExchange.Redis connection string).");
-        }
-
-        if (string.IsNullOrEmpty(Prefix) || Prefix.AsSpan().IndexOfAny('{', '}') >= 0 || Prefix.Length > 64)
-        {
-            errors.Add("Cache:Redis:Prefix must be 1 to 64 characters without '{' or '}' (they would change the hash slot).");
-        }
-
-        if (CompressionThresholdBytes < 0)
-        {
-            errors.Add("Cache:Redis:CompressionThresholdBytes must not be negative.");
-        }
-
-        if (OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromMinutes(1))
-        {
-            errors.Add("Cache:Redis:OperationTimeout must be positive and at most 1 minute.");
-        }
-
-        if (ConnectTimeout <= TimeSpan.Zero || ReconnectMaxBackoff <= TimeSpan.Zero || BreakerOpenDuration <= TimeSpan.Zero)
-        {
-            errors.Add("Cache:Redis:ConnectTimeout, ReconnectMaxBackoff and BreakerOpenDuration must be positive.");
-        }
-
-        if (BreakerFailureThreshold < 1)
-        {
-            errors.Add("Cache:Redis:BreakerFailureThreshold must be at least 1.");
-        }
-
-        if (LockReleaseGrace < TimeSpan.Zero || LockReleaseGrace > TimeSpan.FromSeconds(10))
-        {
-            errors.Add("Cache:Redis:LockReleaseGrace must be between 0 and 10 seconds.");
-        }
-
-        if (ExpiryMargin < TimeSpan.Zero || TagStampRetention <= TimeSpan.Zero)
-        {
-            errors.Add("Cache:Redis:ExpiryMargin must not be negative and TagStampRetention must be positive.");
-        }
-
-        return errors;
-    }
 }
+
+/// <summary>Validates <see cref="RedisCacheOptions"/> from its attributes, by the options source generator.</summary>
+[OptionsValidator]
+internal sealed partial class RedisCacheOptionsValidator : IValidateOptions<RedisCacheOptions>;

@@ -19,7 +19,7 @@ public static class RedisCachingBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
-        services.AddOptions<RedisCacheOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisCacheOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCacheOptions>, RedisCacheOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -34,14 +34,5 @@ public static class RedisCachingBuilderExtensions
         services.TryAddSingleton<RedisWidgetLock>();
         services.AddSingleton<IDistributedWidgetLock>(sp => sp.GetRequiredService<RedisWidgetLock>());
         return builder;
-    }
-}
-
-internal sealed class RedisCacheOptionsValidator : IValidateOptions<RedisCacheOptions>
-{
-    public ValidateOptionsResult Validate(string? name, RedisCacheOptions options)
-    {
-        var errors = options.Validate();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AskProAI.Data;
 
@@ -48,8 +49,8 @@ public static class AskProDataServiceCollectionExtensions
 
         services.AddOptions<DemoDataOptions>()
             .Bind(configuration.GetSection(DemoDataOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DemoDataOptions>, DemoDataOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DemoDataGenerator>();
         return services;

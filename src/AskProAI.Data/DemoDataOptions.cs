@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AskProAI.Data;
 
@@ -58,3 +59,7 @@ public sealed class DemoDataOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Validates <see cref="DemoDataOptions"/>: its attributes and its cross-field rule, by the options source generator.</summary>
+[OptionsValidator]
+internal sealed partial class DemoDataOptionsValidator : IValidateOptions<DemoDataOptions>;

@@ -42,7 +42,7 @@ internal static class RedisTestEnvironment
         // A generous timeout: these tests are about behaviour, and the 2-core test machine is shared with builds.
         var options = new RedisCacheOptions { Configuration = configuration, Prefix = prefix, OperationTimeout = TimeSpan.FromSeconds(2) };
         configure?.Invoke(options);
-        Assert.Empty(options.Validate());
+        Assert.True(new RedisCacheOptionsValidator().Validate(null, options).Succeeded);
         return new RedisConnection(
             Options.Create(options), time ?? TimeProvider.System, NullLogger<RedisConnection>.Instance, new RedisMetrics(new TestMeterFactory()));
     }

@@ -19,7 +19,7 @@ internal static class CacheAdminHostingExtensions
     public static WebApplicationBuilder AddCacheAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CacheWarmOptions>().BindConfiguration(CacheWarmOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CacheWarmOptions>().BindConfiguration(CacheWarmOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CacheWarmOptions>, CacheWarmOptionsValidator>();
         services.AddOptions<AdminApiOptions>().BindConfiguration(AdminApiOptions.SectionName);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AskProAI.Web.Features.CacheAdmin;
 
 /// <summary>Warming settings, section <c>Cache:Warm</c>: the daily full warm and the pre-hour warm of active companies.</summary>
-internal sealed class CacheWarmOptions
+internal sealed class CacheWarmOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Cache:Warm";
@@ -58,33 +58,37 @@ internal sealed class CacheWarmOptions
 
     /// <summary>Finds <see cref="TimeZone"/>.</summary>
     public TimeZoneInfo FindTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-}
 
-/// <summary>Validates what data annotations cannot: the cron expression, the time zone and the pre-hour window.</summary>
-internal sealed class CacheWarmOptionsValidator : IValidateOptions<CacheWarmOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CacheWarmOptions options)
+    /// <summary>What attributes cannot say: the cron expression parses, the time zone exists, the pre-hour window is in order.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
+        string? cronError = null;
         try
         {
-            _ = options.ParseCron();
+            _ = ParseCron();
         }
         catch (CronFormatException ex)
         {
-            errors.Add($"Cache:Warm:Cron '{options.Cron}' is not a 5-field cron expression: {ex.Message}");
+            cronError = $"Cache:Warm:Cron '{Cron}' is not a 5-field cron expression: {ex.Message}";
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? string.Empty, out _))
+        if (cronError is not null)
         {
-            errors.Add($"Cache:Warm:TimeZone '{options.TimeZone}' is not a known time zone id (e.g. Europe/Berlin).");
+            yield return new ValidationResult(cronError, [nameof(Cron)]);
         }
 
-        if (options.PreHourStartMinute >= options.PreHourEndMinute)
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? string.Empty, out _))
         {
-            errors.Add("Cache:Warm:PreHourStartMinute must be before PreHourEndMinute.");
+            yield return new ValidationResult($"Cache:Warm:TimeZone '{TimeZone}' is not a known time zone id (e.g. Europe/Berlin).", [nameof(TimeZone)]);
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        if (PreHourStartMinute >= PreHourEndMinute)
+        {
+            yield return new ValidationResult("Cache:Warm:PreHourStartMinute must be before PreHourEndMinute.", [nameof(PreHourStartMinute)]);
+        }
     }
 }
+
+/// <summary>Validates <see cref="CacheWarmOptions"/>: its attributes and its cross-field rules, by the options source generator.</summary>
+[OptionsValidator]
+internal sealed partial class CacheWarmOptionsValidator : IValidateOptions<CacheWarmOptions>;

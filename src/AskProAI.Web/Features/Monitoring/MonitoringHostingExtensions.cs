@@ -17,7 +17,8 @@ internal static class MonitoringHostingExtensions
     public static WebApplicationBuilder AddMonitoring(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<DatabaseMetrics>();
         services.AddSingleton<QueryCountingInterceptor>();

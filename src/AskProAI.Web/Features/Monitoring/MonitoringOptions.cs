@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AskProAI.Web.Features.Monitoring;
 
@@ -19,3 +20,7 @@ internal sealed class MonitoringOptions
     [RegularExpression("^/[a-z0-9/_-]*$")]
     public string MetricsPath { get; set; } = "/metrics";
 }
+
+/// <summary>Validates <see cref="MonitoringOptions"/> from its attributes, by the options source generator.</summary>
+[OptionsValidator]
+internal sealed partial class MonitoringOptionsValidator : IValidateOptions<MonitoringOptions>;
