@@ -123,11 +123,11 @@ internal sealed partial class WidgetCache
                 var value = await compute(state, context, flight.Token);
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
-                result = value is null ? null : new FlightResult(value, flight.StartTicks, fromStore: false);
+                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, _now.UtcTicks), fromStore: false);
                 var payload = result is null ? null : TrySerialize(value);
                 if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
                 {
-                    await WriteStoreAsync(flight, widget, companyId, payload);
+                    await WriteStoreAsync(flight, widget, companyId, result, payload);
                 }
             }
             else

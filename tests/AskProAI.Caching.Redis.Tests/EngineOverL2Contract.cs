@@ -1,0 +1,130 @@
+using AskProAI.Caching.Redis.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AskProAI.Caching.Redis.Tests;
+
+/// <summary>
+/// What the engine guarantees on top of an L2, run against every <see cref="IWidgetCacheStore"/> (in-memory and
+/// Redis): two engine instances ("nodes") share one store and one fake clock starting at 18:07:30 UTC.
+/// </summary>
+public abstract class EngineOverL2Contract : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Start = new(2025, 8, 6, 18, 7, 30, TimeSpan.Zero);
+
+    private readonly List<L2Node> _nodes = [];
+    private IWidgetCacheStore? _store;
+
+    protected FakeTimeProvider Time { get; } = new(Start);
+
+    protected IWidgetCacheStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
+
+    public Task InitializeAsync()
+    {
+        _store = CreateStore(Time);
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    protected abstract IWidgetCacheStore CreateStore(FakeTimeProvider time);
+
+    private protected L2Node Node(Action<WidgetCacheOptions>? configure = null)
+    {
+        var node = new L2Node(Store, Time, configure);
+        _nodes.Add(node);
+        return node;
+    }
+
+    [Fact]
+    public async Task L2Copy_KeepsTheEntrysRemainingLifetime_NotAFreshTtl()
+    {
+        var (a, b) = (Node(), Node());
+        var counter = new Counter();
+        Assert.Equal(1, (await a.GetAsync(a.Heavy, 1, counter)).Value);
+
+        Time.Advance(TimeSpan.FromSeconds(800)); // 100 s of the 900 s TTL left
+        var copy = await b.GetAsync(b.Heavy, 1, counter);
+        Assert.Equal(1, copy.Value);
+        Assert.Equal(1, counter.Count);
+
+        Time.Advance(TimeSpan.FromSeconds(101)); // past the entry's own expiry, though B read it only 101 s ago
+        Assert.False(b.Cache.IsCached(b.Heavy, 1), "B's copy outlived the entry's TTL");
+        var after = await b.GetAsync(b.Heavy, 1, counter);
+        Assert.Equal(2, after.Value);
+    }
+}
+
+/// <summary>The engine guarantees over the in-memory L2.</summary>
+public sealed class InMemoryEngineOverL2Tests : EngineOverL2Contract
+{
+    protected override IWidgetCacheStore CreateStore(FakeTimeProvider time) => new InMemoryWidgetCacheStore(time);
+}
+
+/// <summary>The engine guarantees over Redis (ASKPRO_TEST_REDIS), under a prefix of its own.</summary>
+public sealed class RedisEngineOverL2Tests : EngineOverL2Contract
+{
+    private RedisConnection? _redis;
+
+    protected override IWidgetCacheStore CreateStore(FakeTimeProvider time)
+    {
+        _redis = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix(), time);
+        return new RedisWidgetCacheStore(_redis, time, NullLogger<RedisWidgetCacheStore>.Instance, new RedisMetrics(new TestMeterFactory()));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One engine instance on a shared store and clock.</summary>
+internal sealed class L2Node : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public L2Node(IWidgetCacheStore store, FakeTimeProvider time, Action<WidgetCacheOptions>? configure)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<TimeProvider>(time);
+        services.AddAskProCaching(configure)
+            .AddWidget("live_calls", WidgetTier.Live)
+            .AddWidget("recent_calls", WidgetTier.Statistics)
+            .AddWidget("dashboard_stats", WidgetTier.Heavy)
+            .UseStore(store);
+        _provider = services.BuildServiceProvider();
+        Cache = _provider.GetRequiredService<IWidgetCache>();
+        Queue = _provider.GetRequiredService<ICacheWorkQueue>();
+    }
+
+    public IWidgetCache Cache { get; }
+
+    public ICacheWorkQueue Queue { get; }
+
+    public WidgetHandle Live => Widget("live_calls");
+
+    public WidgetHandle Recent => Widget("recent_calls");
+
+    public WidgetHandle Heavy => Widget("dashboard_stats");
+
+    public WidgetHandle Widget(string name) => Cache.TryGetWidget(name, out var w) ? w : throw new InvalidOperationException(name);
+
+    /// <summary>Gets a value computed by a counter, so a test sees which computation a value came from.</summary>
+    public ValueTask<CacheResult<int>> GetAsync(WidgetHandle widget, int companyId, Counter counter) =>
+        widget.GetOrComputeAsync(companyId, counter, static (c, _, _) => new ValueTask<int>(c.Next()));
+
+    public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
+}
