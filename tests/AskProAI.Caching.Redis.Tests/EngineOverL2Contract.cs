@@ -61,6 +61,62 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         var after = await b.GetAsync(b.Heavy, 1, counter);
         Assert.Equal(2, after.Value);
     }
+
+    [Fact]
+    public async Task RefreshAsync_WithTheValueInL2_ComputesFromTheSource()
+    {
+        var (a, b) = (Node(), Node());
+        var counter = new Counter();
+        await a.GetAsync(a.Heavy, 1, counter);
+        await b.GetAsync(b.Heavy, 1, counter);
+        Time.Advance(TimeSpan.FromSeconds(10));
+
+        var refreshed = await b.Cache.RefreshAsync(b.Heavy, 1, counter, static (c, _, _) => new ValueTask<int>(c.Next()));
+
+        Assert.Equal(2, refreshed.Value);
+        Assert.Equal(2, counter.Count);
+        Assert.Equal(Time.GetUtcNow(), refreshed.ComputedAt);
+        var next = await b.GetAsync(b.Heavy, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, 2), (next.Outcome, next.Value));
+    }
+
+    [Fact]
+    public async Task BackgroundRefresh_WithTheValueInL2_ComputesFromTheSource()
+    {
+        var a = Node();
+        var counter = new Counter();
+        await a.GetAsync(a.Heavy, 1, counter);
+        Time.Advance(TimeSpan.FromSeconds(900 * 0.85));
+
+        var hit = await a.GetAsync(a.Heavy, 1, counter); // past the refresh point: served at once, refreshed behind
+        Assert.Equal((CacheOutcome.Hit, 1), (hit.Outcome, hit.Value));
+        await a.Queue.WhenIdleAsync();
+
+        Assert.Equal(2, counter.Count);
+        Time.Advance(TimeSpan.FromSeconds(200)); // past the first value's expiry, within the refreshed one's
+        var after = await a.GetAsync(a.Heavy, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, 2), (after.Outcome, after.Value));
+    }
+
+    [Fact]
+    public async Task BackgroundRefresh_PeerRefreshedAlready_TakesThePeersNewerValue()
+    {
+        var (a, b) = (Node(), Node());
+        var counter = new Counter();
+        await a.GetAsync(a.Heavy, 1, counter);
+        await b.GetAsync(b.Heavy, 1, counter);
+        Time.Advance(TimeSpan.FromSeconds(765));
+        await a.GetAsync(a.Heavy, 1, counter);
+        await a.Queue.WhenIdleAsync();
+        Assert.Equal(2, counter.Count);
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await b.GetAsync(b.Heavy, 1, counter); // past B's refresh point: B refreshes, and finds A's newer value
+        await b.Queue.WhenIdleAsync();
+
+        Assert.Equal(2, counter.Count);
+        Assert.Equal(2, (await b.GetAsync(b.Heavy, 1, counter)).Value);
+    }
 }
 
 /// <summary>The engine guarantees over the in-memory L2.</summary>

@@ -57,21 +57,26 @@ internal sealed partial class WidgetCache
             : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero));
     }
 
-    /// <summary>Joins the computation in flight for the key, or starts one (then <paramref name="started"/> is true).</summary>
-    private Flight JoinOrStart(WidgetHandle widget, int companyId, EntryKey key, bool background, out bool started)
+    /// <summary>
+    /// Joins the computation in flight for the key, or starts one (then <paramref name="started"/> is true). A
+    /// refresh (<paramref name="freshAfterTicks"/> past long.MinValue) joins only a computation that stands for
+    /// the same point or a later one, so it never gets a value older than what it is meant to replace.
+    /// </summary>
+    private Flight JoinOrStart(WidgetHandle widget, int companyId, EntryKey key, bool background, out bool started, long freshAfterTicks = long.MinValue)
     {
         while (true)
         {
             if (_flights.TryGetValue(key, out var current))
             {
-                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget);
+                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget)
+                    || current.FreshAfterTicks < freshAfterTicks;
                 if (!stale && (background || current.TryJoin()))
                 {
                     started = false;
                     return current;
                 }
 
-                var replacement = NewFlight(widget, companyId, key, background);
+                var replacement = NewFlight(widget, companyId, key, background, freshAfterTicks);
                 if (_flights.TryUpdate(key, replacement, current))
                 {
                     started = true;
@@ -81,7 +86,7 @@ internal sealed partial class WidgetCache
                 continue;
             }
 
-            var flight = NewFlight(widget, companyId, key, background);
+            var flight = NewFlight(widget, companyId, key, background, freshAfterTicks);
             if (_flights.TryAdd(key, flight))
             {
                 started = true;
@@ -90,13 +95,13 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background)
+    private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background, long freshAfterTicks)
     {
         // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
         var company = CompanyOf(companyId);
         var cell = CellOf(company, widget);
         // A precise read (not the coarse clock): the start time is compared with tag stamps written by other instances.
-        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background);
+        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background, freshAfterTicks);
     }
 
     private async Task RunFlightAsync<TState, T>(

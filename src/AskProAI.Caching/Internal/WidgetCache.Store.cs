@@ -27,7 +27,7 @@ internal sealed partial class WidgetCache
                 flight.StartVersion,
                 result.CreatedTicks,
                 expires,
-                widget.BackgroundRefresh ? expires - (long)(ttl * (1 - _refreshThreshold)) : long.MaxValue,
+                widget.BackgroundRefresh ? expires - ttl + (long)(ttl * _refreshThreshold) : long.MaxValue,
                 widget.PrefetchNextBucket ? PrefetchTicksOf(widget, flight.Key) : long.MaxValue,
                 widget,
                 flight.Company,
@@ -113,8 +113,10 @@ internal sealed partial class WidgetCache
             var key = ToWidgetKey(widget, flight.Key).ToString();
             var stored = await _store!.GetAsync(key, companyId, flight.Token);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (stored is null || stored.ExpiresUnixMs <= nowMs)
+            if (stored is null || stored.ExpiresUnixMs <= nowMs
+                || DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks <= flight.FreshAfterTicks)
             {
+                // A refresh does not take a value no newer than the one it is meant to replace.
                 return null;
             }
 
