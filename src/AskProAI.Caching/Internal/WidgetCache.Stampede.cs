@@ -161,7 +161,11 @@ internal sealed partial class WidgetCache
         }
     }
 
-    /// <summary>Serves the last good value, marked stale, when a computation failed (fail-safe).</summary>
+    /// <summary>
+    /// Serves the last good value, marked stale, when a computation failed (fail-safe): only a value no
+    /// invalidation has touched (read-your-writes wins), and at most <see cref="WidgetCacheOptions.FailSafeMaxDuration"/>
+    /// past its expiry.
+    /// </summary>
     private bool TryFailSafe<T>(WidgetHandle widget, EntryKey key, Exception exception, out CacheResult<T> result)
     {
         result = default;
@@ -174,7 +178,7 @@ internal sealed partial class WidgetCache
         var limit = _options.FailSafeMaxDuration.Ticks;
         foreach (var candidate in (ReadOnlySpan<EntryKey>)[key, key.Previous])
         {
-            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && entry.Value is T value)
+            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && IsValid(entry) && entry.Value is T value)
             {
                 widget.Counters.StaleHit();
                 Log.FailSafeServed(_logger, widget.Name, key.CompanyId, exception.GetType().Name);

@@ -119,6 +119,31 @@ public class WidgetCacheStampedeTests
     }
 
     [Fact]
+    public async Task GetOrCompute_FailureAfterInvalidation_ThrowsRatherThanServingTheInvalidatedValue()
+    {
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await f.Cache.InvalidateAsync(CacheTag.Company(1)); // an acknowledged write
+
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+            await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new TimeoutException()));
+        Assert.Equal(0, f.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls").StaleHits);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_FailureAfterInvalidation_DoesNotServeThePreviousBucketEither()
+    {
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 59, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        await f.Cache.InvalidateAsync(CacheTag.CompanyWidget("recent_calls", 1));
+        f.Time.Advance(TimeSpan.FromMinutes(2)); // the next hour's bucket
+
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+            await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new TimeoutException()));
+    }
+
+    [Fact]
     public async Task GetOrCompute_FailureBeyondFailSafeWindow_Throws()
     {
         await using var f = new CacheFixture(o => o.FailSafeMaxDuration = TimeSpan.FromMinutes(1), time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
