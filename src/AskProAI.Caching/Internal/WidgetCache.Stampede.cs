@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace AskProAI.Caching.Internal;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace AskProAI.Caching.Internal;
 /// </summary>
 internal sealed partial class WidgetCache
 {
+    private readonly ConcurrentDictionary<EntryKey, Throttle> _throttled = new();
+
     private async ValueTask<CacheResult<T>> GetSlowAsync<TState, T>(
         WidgetHandle widget,
         int companyId,
@@ -19,6 +23,11 @@ internal sealed partial class WidgetCache
         Flight flight;
         try
         {
+            if (!_throttled.IsEmpty && TryServeThrottled(widget, key, now, out CacheResult<T> throttled))
+            {
+                return throttled;
+            }
+
             if (widget.ServeStaleOnRollover && TryServeRollover(widget, companyId, key, now, state, compute, out var stale))
             {
                 return stale;
@@ -182,6 +191,11 @@ internal sealed partial class WidgetCache
             {
                 widget.Counters.StaleHit();
                 Log.FailSafeServed(_logger, widget.Name, key.CompanyId, exception.GetType().Name);
+                if (widget.FailSafeThrottle > TimeSpan.Zero)
+                {
+                    _throttled[key] = new Throttle(entry, now + widget.FailSafeThrottle.Ticks);
+                }
+
                 result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero));
                 return true;
             }
@@ -189,6 +203,45 @@ internal sealed partial class WidgetCache
 
         return false;
     }
+
+    /// <summary>
+    /// Within the fail-safe throttle after a failed computation, serves the fail-safe value again without calling
+    /// the source, unless an invalidation touched it since or it has passed the fail-safe window.
+    /// </summary>
+    private bool TryServeThrottled<T>(WidgetHandle widget, EntryKey key, long now, out CacheResult<T> result)
+    {
+        result = default;
+        if (!_throttled.TryGetValue(key, out var throttle))
+        {
+            return false;
+        }
+
+        var entry = throttle.Entry;
+        if (now >= throttle.UntilTicks || !IsValid(entry) || now - entry.ExpiresTicks > _options.FailSafeMaxDuration.Ticks || entry.Value is not T value)
+        {
+            _throttled.TryRemove(new KeyValuePair<EntryKey, Throttle>(key, throttle));
+            return false;
+        }
+
+        widget.Counters.StaleHit();
+        result = new CacheResult<T>(value, CacheOutcome.Stale, entry.CreatedAt);
+        return true;
+    }
+
+    /// <summary>Drops fail-safe throttles that have run out (from the sweep).</summary>
+    private void SweepThrottles(long now)
+    {
+        foreach (var (key, throttle) in _throttled)
+        {
+            if (now >= throttle.UntilTicks)
+            {
+                _throttled.TryRemove(new KeyValuePair<EntryKey, Throttle>(key, throttle));
+            }
+        }
+    }
+
+    /// <summary>A key answered from a fail-safe value until a moment, without calling the source.</summary>
+    private sealed record Throttle(CacheEntry Entry, long UntilTicks);
 
     /// <summary>Computes without the cache, after the cache layer itself failed.</summary>
     private async ValueTask<CacheResult<T>> ComputeDirectAsync<TState, T>(

@@ -204,6 +204,7 @@ internal sealed partial class WidgetCache
         try
         {
             var now = _now.UtcTicks;
+            SweepThrottles(now);
             var keep = Math.Max(_options.FailSafeMaxDuration.Ticks, TimeSpan.TicksPerHour);
             foreach (var (key, entry) in _entries)
             {

@@ -95,7 +95,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
                 overrides?.Ttl ?? tierOptions.Ttl,
                 overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
                 overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover,
-                overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket);
+                overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket,
+                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle);
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;

@@ -144,6 +144,66 @@ public class WidgetCacheStampedeTests
     }
 
     [Fact]
+    public async Task GetOrCompute_AfterAFailure_ServesStaleWithoutCallingTheSourceForTheThrottle()
+    {
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromMinutes(6)); // expired
+        var calls = new Counter();
+        Func<Counter, WidgetComputeContext, CancellationToken, ValueTask<int>> failing = (c, _, _) =>
+        {
+            c.Next();
+            throw new TimeoutException("database down");
+        };
+
+        var first = await f.Cache.GetOrComputeAsync(f.Recent, 1, calls, failing);
+        f.Time.Advance(TimeSpan.FromSeconds(29)); // the statistics tier's throttle is 30 s
+        var throttled = await f.Cache.GetOrComputeAsync(f.Recent, 1, calls, failing);
+
+        Assert.Equal((CacheOutcome.Stale, 11), (first.Outcome, first.Value));
+        Assert.Equal((CacheOutcome.Stale, 11), (throttled.Outcome, throttled.Value));
+        Assert.Equal(1, calls.Count);
+
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // throttle over: the source is tried again
+        var retried = await f.Cache.GetOrComputeAsync(f.Recent, 1, calls, failing);
+        Assert.Equal((CacheOutcome.Stale, 11, 2), (retried.Outcome, retried.Value, calls.Count));
+    }
+
+    [Fact]
+    public async Task GetOrCompute_ThrottleConfiguredPerWidget_ZeroCallsTheSourceEveryTime()
+    {
+        await using var f = new CacheFixture(
+            o => o.Widgets["recent_calls"] = new WidgetOptions { Tier = WidgetTier.Statistics, FailSafeThrottle = TimeSpan.Zero },
+            time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(TimeSpan.Zero, f.Recent.FailSafeThrottle);
+        Assert.Equal(TimeSpan.FromSeconds(10), f.Live.FailSafeThrottle);
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromMinutes(6));
+        var calls = new Counter();
+        for (var i = 0; i < 3; i++)
+        {
+            var r = await f.Cache.GetOrComputeAsync<Counter, int>(f.Recent, 1, calls, (c, _, _) => throw new TimeoutException(c.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(CacheOutcome.Stale, r.Outcome);
+        }
+
+        Assert.Equal(3, calls.Count);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_InvalidationDuringThrottle_EndsIt()
+    {
+        await using var f = new CacheFixture(time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(11));
+        f.Time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(CacheOutcome.Stale, (await f.Cache.GetOrComputeAsync<int, int>(f.Recent, 1, 0, (_, _, _) => throw new TimeoutException())).Outcome);
+
+        await f.Cache.InvalidateAsync(CacheTag.Company(1));
+
+        var fresh = await f.Cache.GetOrComputeAsync(f.Recent, 1, 0, (_, _, _) => new ValueTask<int>(12));
+        Assert.Equal((CacheOutcome.Miss, 12), (fresh.Outcome, fresh.Value));
+    }
+
+    [Fact]
     public async Task GetOrCompute_FailureBeyondFailSafeWindow_Throws()
     {
         await using var f = new CacheFixture(o => o.FailSafeMaxDuration = TimeSpan.FromMinutes(1), time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
