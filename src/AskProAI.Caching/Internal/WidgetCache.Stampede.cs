@@ -36,6 +36,11 @@ internal sealed partial class WidgetCache
             flight = JoinOrStart(widget, companyId, key, background: false, out var started);
             if (started)
             {
+                if (TryCompleteFromL1(widget, flight, key, out CacheResult<T> stored))
+                {
+                    return stored;
+                }
+
                 _ = RunFlightAsync(flight, widget, companyId, state, compute);
             }
         }
@@ -64,6 +69,28 @@ internal sealed partial class WidgetCache
         return result is null
             ? new CacheResult<T>(default!, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
             : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// Closes the stampede window: a caller that missed L1 just before the previous computation stored its value,
+    /// and looked for it in flight just after it left, would start a second computation. A computation stores its
+    /// value before it leaves, so looking in L1 again after starting one finds that value; the new computation then
+    /// ends at once with it, for this caller and any that joined meanwhile.
+    /// </summary>
+    private bool TryCompleteFromL1<T>(WidgetHandle widget, Flight flight, EntryKey key, out CacheResult<T> result)
+    {
+        var now = _now.UtcTicks;
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
+        {
+            _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(key, flight));
+            flight.Complete(new FlightResult(entry.Value, entry.CreatedTicks, entry.ExpiresTicks, fromStore: false));
+            widget.Counters.Hit();
+            result = new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt);
+            return true;
+        }
+
+        result = default;
+        return false;
     }
 
     /// <summary>

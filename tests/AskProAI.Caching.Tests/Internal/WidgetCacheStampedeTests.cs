@@ -37,6 +37,32 @@ public class WidgetCacheStampedeTests
     }
 
     [Fact]
+    public async Task GetOrCompute_ShortComputationManyCallers_NeverComputesTwice()
+    {
+        // No gate: callers keep arriving while the shared computation stores its value and leaves, the window in
+        // which a caller that missed L1 just before the store found no computation in flight and started another.
+        await using var f = new CacheFixture();
+        const int Repetitions = 1000;
+        const int Callers = 64;
+        var computations = new int[Repetitions + 1];
+        for (var company = 1; company <= Repetitions; company++)
+        {
+            var id = company;
+            var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+                await f.Cache.GetOrComputeAsync(f.Heavy, id, computations, static async (c, ctx, _) =>
+                {
+                    Interlocked.Increment(ref c[ctx.CompanyId]);
+                    await Task.Yield();
+                    return ctx.CompanyId;
+                })));
+            var results = await Task.WhenAll(callers);
+            Assert.All(results, r => Assert.Equal(id, r.Value));
+        }
+
+        Assert.Equal([], Enumerable.Range(1, Repetitions).Where(c => computations[c] != 1).Select(c => (c, computations[c])).ToArray());
+    }
+
+    [Fact]
     public async Task GetOrCompute_OneCallerCancels_OthersStillGetTheValue()
     {
         await using var f = new CacheFixture();
