@@ -117,6 +117,21 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         Assert.Equal(2, counter.Count);
         Assert.Equal(2, (await b.GetAsync(b.Heavy, 1, counter)).Value);
     }
+
+    [Fact]
+    public async Task ValueTuplesAndDictionaries_ComeBackFromL2Whole()
+    {
+        var (a, b) = (Node(), Node());
+        var byStatus = new Dictionary<string, int> { ["completed"] = 3, ["missed"] = 1 };
+        Func<int, WidgetComputeContext, CancellationToken, ValueTask<(int Calls, decimal Minutes, Dictionary<string, int> ByStatus)>> compute =
+            (n, _, _) => new((n, 12.5m, byStatus));
+        await a.Recent.GetOrComputeAsync(1, 42, compute);
+
+        var fromL2 = await b.Recent.GetOrComputeAsync(1, 0, compute); // 0 would be computed: the value must come from L2
+
+        Assert.Equal((42, 12.5m), (fromL2.Value.Calls, fromL2.Value.Minutes));
+        Assert.Equal(byStatus, fromL2.Value.ByStatus);
+    }
 }
 
 /// <summary>The engine guarantees over the in-memory L2.</summary>
