@@ -3,7 +3,7 @@ namespace AskProAI.Caching;
 /// <summary>Where a widget value came from.</summary>
 public enum CacheOutcome
 {
-    /// <summary>A fresh value from the cache.</summary>
+    /// <summary>A fresh value from the cache: from memory (L1), or from the shared L2 (see <see cref="CacheResult{T}.FromL2"/>).</summary>
     Hit = 0,
 
     /// <summary>Computed for this request (or joined a computation in flight).</summary>
@@ -20,6 +20,9 @@ public enum CacheOutcome
 /// <typeparam name="T">The widget's value type.</typeparam>
 public readonly record struct CacheResult<T>(T Value, CacheOutcome Outcome, DateTimeOffset ComputedAt)
 {
+    /// <summary>Gets whether a <see cref="CacheOutcome.Hit"/> came from the shared L2 (nothing was computed) rather than from memory.</summary>
+    public bool FromL2 { get; init; }
+
     /// <summary>The <c>X-Cache</c> header text of the outcome: HIT, MISS, STALE or BYPASS.</summary>
     public string OutcomeText => Outcome.ToHeader();
 }

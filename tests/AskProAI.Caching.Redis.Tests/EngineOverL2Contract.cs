@@ -132,6 +132,28 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         Assert.Equal((42, 12.5m), (fromL2.Value.Calls, fromL2.Value.Minutes));
         Assert.Equal(byStatus, fromL2.Value.ByStatus);
     }
+
+    [Fact]
+    public async Task L2Read_IsAHit_CountedApartFromMemoryHits()
+    {
+        var (a, b) = (Node(), Node());
+        var counter = new Counter();
+        var computed = await a.GetAsync(a.Recent, 1, counter);
+        var fromL2 = await b.GetAsync(b.Recent, 1, counter);
+        var fromMemory = await b.GetAsync(b.Recent, 1, counter);
+
+        Assert.Equal((CacheOutcome.Miss, false), (computed.Outcome, computed.FromL2));
+        Assert.Equal((CacheOutcome.Hit, true, 1), (fromL2.Outcome, fromL2.FromL2, fromL2.Value));
+        Assert.Equal("HIT", fromL2.OutcomeText);
+        Assert.Equal((CacheOutcome.Hit, false), (fromMemory.Outcome, fromMemory.FromL2));
+        Assert.Equal(1, counter.Count);
+        var stats = b.Cache.GetStatistics();
+        var widget = stats.Widgets.Single(w => w.Widget == "recent_calls");
+        Assert.Equal((1L, 1L, 0L, 2L, 1.0), (widget.Hits, widget.L2Hits, widget.Misses, widget.Requests, widget.HitRatio));
+        Assert.Equal(1, stats.Tiers.Single(t => t.Tier == WidgetTier.Statistics).L2Hits);
+        var onA = a.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls");
+        Assert.Equal((0L, 1L), (onA.L2Hits, onA.Misses));
+    }
 }
 
 /// <summary>The engine guarantees over the in-memory L2.</summary>

@@ -50,11 +50,13 @@ internal sealed partial class WidgetCache
             return await ComputeDirectAsync(widget, companyId, state, compute, cancellationToken);
         }
 
-        widget.Counters.Miss();
         FlightResult? result;
+        var fromL2 = false;
+        widget.Counters.StartWaiting();
         try
         {
             result = await flight.Task.WaitAsync(cancellationToken);
+            fromL2 = result is { FromStore: true };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -64,6 +66,16 @@ internal sealed partial class WidgetCache
         catch (Exception ex) when (TryFailSafe(widget, key, ex, out CacheResult<T> fallback))
         {
             return fallback;
+        }
+        finally
+        {
+            // Counted once the answer is known: a value another instance computed, read from L2, is a hit.
+            widget.Counters.StopWaiting(fromL2);
+        }
+
+        if (fromL2)
+        {
+            return new CacheResult<T>((T)result!.Value, CacheOutcome.Hit, result.CreatedAt) { FromL2 = true };
         }
 
         return result is null

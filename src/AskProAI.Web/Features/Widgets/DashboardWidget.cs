@@ -28,7 +28,10 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
             (Widget: this, Timing: timing),
             static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, state.Timing, ct)),
             cancellationToken);
-        return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed);
+        return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed)
+        {
+            FromL2 = result.FromL2,
+        };
     }
 
     public async Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken) =>

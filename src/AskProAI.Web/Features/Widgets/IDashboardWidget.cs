@@ -41,4 +41,8 @@ internal sealed record WidgetResult(
     CacheOutcome Outcome,
     DateTimeOffset ComputedAt,
     TimeSpan Elapsed,
-    TimeSpan? ComputeTime);
+    TimeSpan? ComputeTime)
+{
+    /// <summary>Gets whether a hit was read from the shared L2 (another instance computed it) rather than from memory.</summary>
+    public bool FromL2 { get; init; }
+}
