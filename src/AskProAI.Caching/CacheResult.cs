@@ -45,7 +45,15 @@ public static class CacheOutcomeExtensions
 /// <param name="CompanyId">The company (tenant) the value is for.</param>
 /// <param name="Tier">The widget's tier.</param>
 /// <param name="Background">Whether the computation is a background refresh or warm (no request waits on it).</param>
-public readonly record struct WidgetComputeContext(string Widget, int CompanyId, WidgetTier Tier, bool Background);
+public readonly record struct WidgetComputeContext(string Widget, int CompanyId, WidgetTier Tier, bool Background)
+{
+    /// <summary>
+    /// Gets the instant the value stands for: now, or the start of its bucket when it is computed ahead of it (the
+    /// pre-hour warm, the next-bucket prefetch), so that "today" and "the last hour" are those of the bucket the value
+    /// is served in. A computation reads this rather than the clock.
+    /// </summary>
+    public DateTimeOffset At { get; init; }
+}
 
 /// <summary>What an invalidation or clear did.</summary>
 /// <param name="Tags">The tags whose timestamps moved.</param>

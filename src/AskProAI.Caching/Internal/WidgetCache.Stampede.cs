@@ -159,7 +159,11 @@ internal sealed partial class WidgetCache
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
-        var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background);
+        // A value computed ahead of its bucket is computed for the bucket's start, not for the clock of its scheduling.
+        var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background)
+        {
+            At = new DateTimeOffset(Math.Max(_time.GetUtcNow().UtcTicks, WidgetKey.BucketStartOf(widget.Tier, flight.Key.Bucket).UtcTicks), TimeSpan.Zero),
+        };
         try
         {
             var result = _store is null ? null : await ReadStoreAsync<T>(flight, widget, companyId);
@@ -292,7 +296,7 @@ internal sealed partial class WidgetCache
     {
         var startedAt = _time.GetTimestamp();
         var at = _time.GetUtcNow();
-        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false), cancellationToken);
+        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false) { At = at }, cancellationToken);
         RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
         return new CacheResult<T>(value, CacheOutcome.Bypass, at);
     }

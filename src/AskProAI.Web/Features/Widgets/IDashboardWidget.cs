@@ -26,6 +26,13 @@ internal interface IDashboardWidget
 
     /// <summary>Computes the widget value for a company now, bypassing the cache.</summary>
     Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Computes the widget value for a company as of <paramref name="at"/> (the instant the cache says the value stands
+    /// for: the bucket's start when it is computed ahead, as the pre-hour warm does), bypassing the cache.
+    /// </summary>
+    Task<object> ComputeUncachedAsync(int companyId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ComputeUncachedAsync(companyId, cancellationToken);
 }
 
 /// <summary>A widget value and where it came from.</summary>
