@@ -136,7 +136,7 @@ internal static class StatsView
 
     private static void AddCounterColumns(Table table)
     {
-        foreach (var name in new[] { "Hit ratio", "Hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
+        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
         {
             table.AddColumn(new TableColumn(name).RightAligned().NoWrap());
         }
@@ -146,6 +146,7 @@ internal static class StatsView
     [
         Units.Ratio(counters.HitRatio),
         Units.Count(counters.Hits),
+        Units.Count(counters.L2Hits),
         Units.Count(counters.Misses),
         Units.Count(counters.StaleHits),
         Units.Count(counters.Refreshes),
