@@ -69,6 +69,9 @@ internal static partial class Log
     [LoggerMessage(2203, LogLevel.Information, "Dashboard hub: watch of another company refused")]
     public static partial void HubWatchRefused(ILogger logger);
 
+    [LoggerMessage(17001, LogLevel.Information, "Dashboard hub: watch of an unknown company refused")]
+    public static partial void HubWatchUnknownCompany(ILogger logger);
+
     [LoggerMessage(2210, LogLevel.Information, "Webhook {Webhook} rejected: {Reason}")]
     public static partial void WebhookRejected(ILogger logger, string webhook, string reason);
 

@@ -175,7 +175,8 @@
   async function watchCompany() {
     if (!hub || hub.state !== signalR.HubConnectionState.Connected || companyId === null) return;
     try {
-      await hub.invoke("Watch", companyId);
+      const answer = await hub.invoke("Watch", companyId);
+      if (!answer.watching) throw new Error(answer.refusal);
       document.getElementById("dashboard").dataset.live = "on";
     } catch (error) {
       showError(`Live updates: ${error.message}`);
