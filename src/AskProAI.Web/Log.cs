@@ -80,4 +80,10 @@ internal static partial class Log
 
     [LoggerMessage(2212, LogLevel.Debug, "Webhook {Webhook}: {Type} processed")]
     public static partial void WebhookProcessed(ILogger logger, string webhook, string type);
+
+    [LoggerMessage(17010, LogLevel.Information, "Demo activity: a live call every {IntervalSeconds:0.#} s (writes demo calls; never enable on real data)")]
+    public static partial void DemoActivityStarted(ILogger logger, double intervalSeconds);
+
+    [LoggerMessage(17011, LogLevel.Warning, "Demo activity: a step failed; trying again at the next one")]
+    public static partial void DemoActivityFailed(ILogger logger, Exception exception);
 }

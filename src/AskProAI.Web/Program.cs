@@ -3,6 +3,7 @@ using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Features.Calls;
 using AskProAI.Web.Features.Clock;
 using AskProAI.Web.Features.Dashboard;
+using AskProAI.Web.Features.Demo;
 using AskProAI.Web.Features.Distributed;
 using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
@@ -31,6 +32,7 @@ builder.AddCacheAdmin();
 builder.AddWidgetInvalidation();
 builder.AddWebhooks();
 builder.AddLiveUpdates();
+builder.AddDemoActivity();
 
 var app = builder.Build();
 
