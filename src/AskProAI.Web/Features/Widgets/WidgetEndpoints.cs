@@ -32,6 +32,7 @@ internal static class WidgetEndpoints
         WidgetRegistry widgets,
         IWidgetCache cache,
         WidgetJson json,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
@@ -53,6 +54,9 @@ internal static class WidgetEndpoints
         var headers = context.Response.Headers;
         headers["X-Cache"] = result.Outcome.ToHeader();
         headers["Server-Timing"] = ServerTiming(result, "cache");
+
+        // How old the value is, on the service's clock: the page shows "updated N s ago" without trusting the browser's clock.
+        headers.Age = ((long)Math.Max(0, (time.GetUtcNow() - result.ComputedAt).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "no-store";
         return TypedResults.Bytes(json.Of(result.Value), JsonContentType);
     }
