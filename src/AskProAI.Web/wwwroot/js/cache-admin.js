@@ -56,8 +56,11 @@
     const chart = document.getElementById("latency-chart");
     const rowHeight = 28;
     const labelWidth = 130;
-    const width = 600;
-    chart.setAttribute("viewBox", `0 0 ${width} ${Math.max(1, widgets.length) * rowHeight + 16}`);
+    // Drawn at the width it is shown at, so its text stays at 11 px on a phone too.
+    const width = Math.max(340, Math.round(chart.parentElement.clientWidth || 600) - 32);
+    const height = Math.max(1, widgets.length) * rowHeight + 16;
+    chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    chart.setAttribute("height", String(height));
     chart.replaceChildren();
     const max = Math.max(0.001, ...widgets.map(w => Math.max(w.meanComputeMs, w.cachedMeanMs)));
     widgets.forEach((w, i) => {

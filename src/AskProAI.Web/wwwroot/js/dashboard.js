@@ -171,7 +171,7 @@
       kpi("revenue", "Revenue", fmt.money(d.revenueCents)),
       kpi("avg-duration", "Avg. duration", duration(d.averageDurationSeconds)));
     if (d.calls === 0) {
-      return [kpis, el("p", { class: "empty-state", "data-empty": "dashboard_stats" }, `No calls between ${fmt.day(d.from)} and ${fmt.day(d.to)}. Calls appear here as soon as the phone assistant answers them.`)];
+      return [kpis, el("p", { class: "empty-state", "data-empty": "dashboard_stats" }, `No calls in the last 30 days (${fmt.day(d.from)} – ${fmt.day(d.to)}). Calls appear here as soon as the phone assistant answers them.`)];
     }
     const body = card("dashboard_stats").querySelector('[data-role="body"]');
     const width = Math.max(300, Math.min(900, Math.round((body.clientWidth || 600) * (window.innerWidth > 900 ? 0.64 : 1)) - 8));
