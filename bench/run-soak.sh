@@ -83,7 +83,7 @@ su postgres -s /bin/sh -c "$PG_BIN/psql -h 127.0.0.1 -p $pg_port -U postgres -d 
 start_instance() { # name port
   (
     cd "$web_dir"
-    exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$2" \
+    exec env ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://127.0.0.1:$2" \
       Database__Provider=PostgreSql ConnectionStrings__AskPro="$pg" Cache__Redis="127.0.0.1:$redis_port" \
       dotnet AskProAI.Web.dll >"$logs/instance-$1.log" 2>&1
   ) &

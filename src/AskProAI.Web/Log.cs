@@ -69,6 +69,9 @@ internal static partial class Log
     [LoggerMessage(4203, LogLevel.Information, "Dashboard hub: watch of another company refused")]
     public static partial void HubWatchRefused(ILogger logger);
 
+    [LoggerMessage(4204, LogLevel.Information, "Dashboard hub: watch of an unknown company refused")]
+    public static partial void HubWatchUnknownCompany(ILogger logger);
+
     [LoggerMessage(4210, LogLevel.Information, "Webhook {Webhook} rejected: {Reason}")]
     public static partial void WebhookRejected(ILogger logger, string webhook, string reason);
 
@@ -77,4 +80,10 @@ internal static partial class Log
 
     [LoggerMessage(4212, LogLevel.Debug, "Webhook {Webhook}: {Type} processed")]
     public static partial void WebhookProcessed(ILogger logger, string webhook, string type);
+
+    [LoggerMessage(4300, LogLevel.Information, "Demo activity: a live call every {IntervalSeconds:0.#} s (writes demo calls; never enable on real data)")]
+    public static partial void DemoActivityStarted(ILogger logger, double intervalSeconds);
+
+    [LoggerMessage(4301, LogLevel.Warning, "Demo activity: a step failed; trying again at the next one")]
+    public static partial void DemoActivityFailed(ILogger logger, Exception exception);
 }

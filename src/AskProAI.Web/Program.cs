@@ -2,6 +2,7 @@ using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Features.Calls;
 using AskProAI.Web.Features.Dashboard;
+using AskProAI.Web.Features.Demo;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
@@ -31,6 +32,7 @@ builder.AddCacheAdmin();
 builder.AddWidgetInvalidation();
 builder.AddWebhooks();
 builder.AddLiveUpdates();
+builder.AddDemoActivity();
 
 var app = builder.Build();
 

@@ -22,6 +22,10 @@ internal static class AskProModel
             company.ToTable("Companies");
             company.Property(c => c.Name).HasMaxLength(NameLength);
             company.Property(c => c.TimeZone).HasMaxLength(64);
+
+            // Database defaults too: rows written by the bulk demo writers and rows from before the column existed get them.
+            company.Property(c => c.Currency).HasMaxLength(3).HasDefaultValue("EUR");
+            company.Property(c => c.Locale).HasMaxLength(35).HasDefaultValue("de-DE");
         });
 
         builder.Entity<Branch>(branch =>

@@ -70,23 +70,37 @@ internal static class AuthEndpoints
         return TypedResults.Empty;
     }
 
-    private static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? error)
+    private static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? error, string? returnUrl)
     {
+        var local = LocalOrNull(returnUrl);
         if (context.User.Identity?.IsAuthenticated == true)
         {
-            return TypedResults.Redirect("/");
+            return TypedResults.Redirect(local ?? "/");
         }
 
-        var tokens = antiforgery.GetAndStoreTokens(context);
         var message = error switch
         {
             null or "" => null,
             "expired" => "The form expired; please sign in again.",
             _ => "Invalid email or password.",
         };
-        context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(LoginPageHtml.Render(tokens.FormFieldName, tokens.RequestToken ?? string.Empty, message), "text/html; charset=utf-8");
+        return Page(context, antiforgery, message, email: null, local, StatusCodes.Status200OK);
     }
+
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? message, string? email, string? returnUrl, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Content(
+            LoginPageHtml.Render(tokens.FormFieldName, tokens.RequestToken ?? string.Empty, message, email, returnUrl), "text/html; charset=utf-8", statusCode: status);
+    }
+
+    /// <summary>
+    /// The return address when it is a path on this site ("/admin/cache"), else null: "//host", "/\\host" and absolute
+    /// URLs would be open redirects (the same rule as ASP.NET Core's local URL check).
+    /// </summary>
+    internal static string? LocalOrNull(string? url) =>
+        url is { Length: > 0 } u && u[0] == '/' && (u.Length == 1 || (u[1] != '/' && u[1] != '\\')) && !u.Any(char.IsControl) ? u : null;
 
     private static async Task<IResult> FormLoginAsync(
         HttpContext context,
@@ -112,6 +126,7 @@ internal static class AuthEndpoints
         var form = await context.Request.ReadFormAsync(cancellationToken);
         string? email = form["email"];
         string? password = form["password"];
+        var returnUrl = LocalOrNull(form["returnUrl"]);
         if (!IsWellFormed(email, password))
         {
             return TypedResults.Redirect(AuthConstants.LoginPath + "?error=invalid");
@@ -121,11 +136,14 @@ internal static class AuthEndpoints
         if (!result.Succeeded)
         {
             Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "form", Reason(result));
-            return TypedResults.Redirect(AuthConstants.LoginPath + "?error=invalid");
+
+            // The form again, with the email kept (not in a redirect's query string, where it would land in logs).
+            var message = result.IsLockedOut ? "The account is locked; try again later." : "Invalid email or password.";
+            return Page(context, antiforgery, message, email, returnUrl, StatusCodes.Status401Unauthorized);
         }
 
-        // Always to the dashboard: a return URL from the query string would be an open redirect.
-        return TypedResults.Redirect("/");
+        // Only a path on this site: anything else in the return address would be an open redirect.
+        return TypedResults.Redirect(returnUrl ?? "/");
     }
 
     private static async Task LogoutAsync(HttpContext context)

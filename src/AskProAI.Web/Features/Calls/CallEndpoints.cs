@@ -50,6 +50,7 @@ internal static class CallEndpoints
             check.Add("startedAt", "The start must not be in the future.");
         }
 
+        check.OngoingStart("startedAt", status, request.StartedAt, now);
         await check.BranchAsync("branchId", request.BranchId, cancellationToken);
         await check.CustomerAsync("customerId", request.CustomerId, cancellationToken);
         await check.UniqueExternalIdAsync("externalId", request.ExternalId, cancellationToken);

@@ -63,6 +63,7 @@ internal static class CallImport
                 check.Add(prefix + "startedAt", "The start must not be in the future.");
             }
 
+            check.OngoingStart(prefix + "startedAt", status, item.StartedAt, now);
             if (item.EndedAt is { } end && (end < item.StartedAt || status == CallStatus.Ongoing))
             {
                 check.Add(prefix + "endedAt", "An ended call ends after it starts; an ongoing call has no end.");

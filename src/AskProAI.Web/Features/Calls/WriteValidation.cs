@@ -73,6 +73,20 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
         return value;
     }
 
+    /// <summary>An ongoing call must have started within <see cref="Widgets.LiveCallsWidget.OngoingHorizon"/>: older, it would never count as live.</summary>
+    public void OngoingStart(string field, CallStatus? status, DateTimeOffset? startedAt, DateTimeOffset now)
+    {
+        if (status == CallStatus.Ongoing && startedAt is { } start && start <= now - Widgets.LiveCallsWidget.OngoingHorizon)
+        {
+            Add(field, OngoingTooOld);
+        }
+    }
+
+    /// <summary>The refusal of an ongoing call that started before the live horizon.</summary>
+    public static string OngoingTooOld { get; } = string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"An ongoing call must have started within the last {Widgets.LiveCallsWidget.OngoingHorizon.TotalHours:0} hours; record an older call with its final status.");
+
     public void Range(string field, long? value, long min, long max)
     {
         if (value is { } v && (v < min || v > max))

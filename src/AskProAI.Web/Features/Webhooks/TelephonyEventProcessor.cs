@@ -136,7 +136,13 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             return null;
         }
 
-        return await CreateAsync(e, CallStatus.Ongoing, direction, (e.StartedAt ?? now).UtcDateTime, cancellationToken);
+        var startedAt = e.StartedAt ?? now;
+        if (startedAt <= now - Widgets.LiveCallsWidget.OngoingHorizon)
+        {
+            return "startedAt: " + Calls.WriteValidation.OngoingTooOld;
+        }
+
+        return await CreateAsync(e, CallStatus.Ongoing, direction, startedAt.UtcDateTime, cancellationToken);
     }
 
     private async Task<string?> EndAsync(TelephonyEvent e, Call? call, DateTimeOffset now, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using AskProAI.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace AskProAI.Web.Tests.Features.Live;
@@ -42,17 +41,18 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
     {
         await using var watcher = await Watcher.ConnectAsync(app, TestData.Manager1Email);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => watcher.Connection.InvokeAsync<int>("Watch", 2));
+        var refused = await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 2);
 
-        Assert.Contains("own company", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, await watcher.Connection.InvokeAsync<int>("Watch", 1));
+        Assert.False(refused.Watching);
+        Assert.Contains("own company", refused.Refusal, StringComparison.Ordinal);
+        Assert.True((await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 1)).Watching);
     }
 
     [Fact]
     public async Task SuperAdmin_WatchCompany2_GetsCompany2sChangesOnly()
     {
         await using var watcher = await Watcher.ConnectAsync(app, TestData.AdminEmail);
-        Assert.Equal(2, await watcher.Connection.InvokeAsync<int>("Watch", 2));
+        Assert.Equal(new WatchAnswerMessage(2, true, null), await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 2));
         using var writer = await ApiClientAsync(TestData.AdminEmail);
 
         using var change1 = await writer.PostAsJsonAsync("/api/companies/1/calls", new { branchId = 12, direction = "Inbound" });
@@ -138,6 +138,8 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
     }
 
     private sealed record WidgetsChangedMessage(int CompanyId, string[] Widgets);
+
+    private sealed record WatchAnswerMessage(int CompanyId, bool Watching, string? Refusal);
 
     public sealed class Fixture : WritableKestrelFixture;
 }
