@@ -46,13 +46,13 @@ public sealed class ChromiumPage : IAsyncDisposable
         return new ChromiumPage(playwright, browser, page);
     }
 
-    /// <summary>Fills and submits the login form the page shows, and waits for the dashboard.</summary>
-    public async Task LogInAsync(string baseAddress, string email)
+    /// <summary>Fills and submits the login form the page shows, and waits for the page it returns to (the dashboard by default).</summary>
+    public async Task LogInAsync(string baseAddress, string email, string returnsTo = "/")
     {
         await Page.FillAsync("#email", email);
         await Page.FillAsync("#password", TestData.Password);
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync(baseAddress + "/");
+        await Page.WaitForURLAsync(baseAddress + returnsTo);
     }
 
     /// <summary>
