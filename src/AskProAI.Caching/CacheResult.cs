@@ -3,7 +3,7 @@ namespace AskProAI.Caching;
 /// <summary>Where a widget value came from.</summary>
 public enum CacheOutcome
 {
-    /// <summary>A fresh value from the cache.</summary>
+    /// <summary>A fresh value from the cache: from memory (L1), or from the shared L2 (see <see cref="CacheResult{T}.FromL2"/>).</summary>
     Hit = 0,
 
     /// <summary>Computed for this request (or joined a computation in flight).</summary>
@@ -20,6 +20,9 @@ public enum CacheOutcome
 /// <typeparam name="T">The widget's value type.</typeparam>
 public readonly record struct CacheResult<T>(T Value, CacheOutcome Outcome, DateTimeOffset ComputedAt)
 {
+    /// <summary>Gets whether a <see cref="CacheOutcome.Hit"/> came from the shared L2 (nothing was computed) rather than from memory.</summary>
+    public bool FromL2 { get; init; }
+
     /// <summary>The <c>X-Cache</c> header text of the outcome: HIT, MISS, STALE or BYPASS.</summary>
     public string OutcomeText => Outcome.ToHeader();
 }
@@ -42,7 +45,15 @@ public static class CacheOutcomeExtensions
 /// <param name="CompanyId">The company (tenant) the value is for.</param>
 /// <param name="Tier">The widget's tier.</param>
 /// <param name="Background">Whether the computation is a background refresh or warm (no request waits on it).</param>
-public readonly record struct WidgetComputeContext(string Widget, int CompanyId, WidgetTier Tier, bool Background);
+public readonly record struct WidgetComputeContext(string Widget, int CompanyId, WidgetTier Tier, bool Background)
+{
+    /// <summary>
+    /// Gets the instant the value stands for: now, or the start of its bucket when it is computed ahead of it (the
+    /// pre-hour warm, the next-bucket prefetch), so that "today" and "the last hour" are those of the bucket the value
+    /// is served in. A computation reads this rather than the clock.
+    /// </summary>
+    public DateTimeOffset At { get; init; }
+}
 
 /// <summary>What an invalidation or clear did.</summary>
 /// <param name="Tags">The tags whose timestamps moved.</param>

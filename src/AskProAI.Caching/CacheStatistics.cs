@@ -30,13 +30,25 @@ public sealed record CacheStatistics
     /// <summary>Gets the slowest computations seen, slowest first.</summary>
     public required IReadOnlyList<SlowComputation> Slowest { get; init; }
 
-    /// <summary>Gets the hit ratio over all widgets: (hits + stale hits) / requests, or 0 with no request.</summary>
-    public double HitRatio => Ratio(Widgets.Sum(w => w.Hits + w.StaleHits), Widgets.Sum(w => w.Requests));
+    /// <summary>Gets the hit ratio over all widgets: (L1 hits + L2 hits + stale hits) / requests, or 0 with no request.</summary>
+    public double HitRatio => Ratio(Widgets.Sum(w => w.Hits + w.L2Hits + w.StaleHits), Widgets.Sum(w => w.Requests));
 
     internal static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 }
 
 /// <summary>Counters of one widget.</summary>
+/// <param name="Widget">The widget name.</param>
+/// <param name="Tier">The widget's tier.</param>
+/// <param name="Hits">Fresh values served from memory (L1).</param>
+/// <param name="Misses">Requests that waited for a computation.</param>
+/// <param name="StaleHits">Older values served (rollover, fail-safe).</param>
+/// <param name="Refreshes">Background and explicit refreshes.</param>
+/// <param name="Errors">Failed computations.</param>
+/// <param name="Computations">Computations run.</param>
+/// <param name="TotalComputeTime">The time spent computing.</param>
+/// <param name="Mode">The widget's cache mode.</param>
+/// <param name="OptimizedPercent">The share of companies on Optimized.</param>
+/// <param name="L2Hits">Fresh values read from the shared L2 without computing (another instance computed them).</param>
 public sealed record WidgetStatistics(
     string Widget,
     WidgetTier Tier,
@@ -48,19 +60,29 @@ public sealed record WidgetStatistics(
     long Computations,
     TimeSpan TotalComputeTime,
     CacheMode Mode = CacheMode.Optimized,
-    int OptimizedPercent = 100)
+    int OptimizedPercent = 100,
+    long L2Hits = 0)
 {
-    /// <summary>Gets the number of requests (hits, misses and stale hits).</summary>
-    public long Requests => Hits + Misses + StaleHits;
+    /// <summary>Gets the number of requests (L1 hits, L2 hits, misses and stale hits).</summary>
+    public long Requests => Hits + L2Hits + Misses + StaleHits;
 
-    /// <summary>Gets the hit ratio: (hits + stale hits) / requests.</summary>
-    public double HitRatio => CacheStatistics.Ratio(Hits + StaleHits, Requests);
+    /// <summary>Gets the hit ratio: (L1 hits + L2 hits + stale hits) / requests.</summary>
+    public double HitRatio => CacheStatistics.Ratio(Hits + L2Hits + StaleHits, Requests);
 
     /// <summary>Gets the mean computation time.</summary>
     public TimeSpan MeanComputeTime => Computations == 0 ? TimeSpan.Zero : TotalComputeTime / Computations;
 }
 
-/// <summary>Counters of one tier.</summary>
+/// <summary>Counters of one tier (sums of its widgets; see <see cref="WidgetStatistics"/>).</summary>
+/// <param name="Tier">The tier.</param>
+/// <param name="Hits">Fresh values served from memory (L1).</param>
+/// <param name="Misses">Requests that waited for a computation.</param>
+/// <param name="StaleHits">Older values served.</param>
+/// <param name="Refreshes">Background and explicit refreshes.</param>
+/// <param name="Errors">Failed computations.</param>
+/// <param name="Computations">Computations run.</param>
+/// <param name="TotalComputeTime">The time spent computing.</param>
+/// <param name="L2Hits">Fresh values read from the shared L2 without computing.</param>
 public sealed record TierStatistics(
     WidgetTier Tier,
     long Hits,
@@ -69,13 +91,14 @@ public sealed record TierStatistics(
     long Refreshes,
     long Errors,
     long Computations,
-    TimeSpan TotalComputeTime)
+    TimeSpan TotalComputeTime,
+    long L2Hits = 0)
 {
     /// <summary>Gets the number of requests.</summary>
-    public long Requests => Hits + Misses + StaleHits;
+    public long Requests => Hits + L2Hits + Misses + StaleHits;
 
     /// <summary>Gets the hit ratio.</summary>
-    public double HitRatio => CacheStatistics.Ratio(Hits + StaleHits, Requests);
+    public double HitRatio => CacheStatistics.Ratio(Hits + L2Hits + StaleHits, Requests);
 
     /// <summary>Gets the mean computation time.</summary>
     public TimeSpan MeanComputeTime => Computations == 0 ? TimeSpan.Zero : TotalComputeTime / Computations;

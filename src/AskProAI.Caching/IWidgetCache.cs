@@ -81,7 +81,15 @@ public interface IWidgetCache
 public sealed class WidgetHandle
 {
     internal WidgetHandle(
-        Internal.WidgetCache owner, int index, string name, WidgetTier tier, TimeSpan ttl, bool backgroundRefresh, bool staleOnRollover, bool prefetchNextBucket = false)
+        Internal.WidgetCache owner,
+        int index,
+        string name,
+        WidgetTier tier,
+        TimeSpan ttl,
+        bool backgroundRefresh,
+        bool staleOnRollover,
+        bool prefetchNextBucket = false,
+        TimeSpan failSafeThrottle = default)
     {
         Owner = owner;
         Index = index;
@@ -91,6 +99,7 @@ public sealed class WidgetHandle
         BackgroundRefresh = backgroundRefresh;
         ServeStaleOnRollover = staleOnRollover;
         PrefetchNextBucket = prefetchNextBucket;
+        FailSafeThrottle = failSafeThrottle;
         TtlTicks = ttl.Ticks;
     }
 
@@ -147,6 +156,9 @@ public sealed class WidgetHandle
 
     /// <summary>Gets whether an entry read late in its bucket has the next bucket computed ahead.</summary>
     public bool PrefetchNextBucket { get; }
+
+    /// <summary>Gets how long a fail-safe value is served after a failed computation before the source is called again.</summary>
+    public TimeSpan FailSafeThrottle { get; }
 
     internal int Index { get; }
 

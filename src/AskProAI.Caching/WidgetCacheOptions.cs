@@ -11,18 +11,21 @@ public sealed class WidgetCacheOptions
     /// <summary>Gets the settings of the live tier.</summary>
     /// <value>The default value is a 60 s TTL, no background refresh, stale rollover and next-bucket prefetch on:
     /// every company's live widgets change minute bucket in the same second, and without them each minute boundary
-    /// is a miss storm.</value>
-    public TierOptions Live { get; set; } = new() { Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true, PrefetchNextBucket = true };
+    /// is a miss storm; a 10 s fail-safe throttle.</value>
+    public TierOptions Live { get; set; } = new()
+    {
+        Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true, PrefetchNextBucket = true, FailSafeThrottle = TimeSpan.FromSeconds(10),
+    };
 
     /// <summary>Gets the settings of the statistics tier.</summary>
-    /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on.</value>
-    public TierOptions Statistics { get; set; } = new() { Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true };
+    /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on, a 30 s fail-safe throttle.</value>
+    public TierOptions Statistics { get; set; } = new() { Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30) };
 
     /// <summary>Gets the settings of the heavy tier.</summary>
-    /// <value>The default value is a 900 s TTL, background refresh and stale rollover on.</value>
+    /// <value>The default value is a 900 s TTL, background refresh and stale rollover on, a 30 s fail-safe throttle.</value>
     public TierOptions Heavy { get; set; } = new()
     {
-        Ttl = TimeSpan.FromSeconds(900), BackgroundRefresh = true, ServeStaleOnRollover = true,
+        Ttl = TimeSpan.FromSeconds(900), BackgroundRefresh = true, ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30),
     };
 
     /// <summary>Gets or sets the per-widget settings, by widget name; registering a widget adds an entry.</summary>
@@ -116,6 +119,11 @@ public sealed class WidgetCacheOptions
             {
                 errors.Add($"Cache:{tier}:Ttl must be positive.");
             }
+
+            if (t.FailSafeThrottle < TimeSpan.Zero)
+            {
+                errors.Add($"Cache:{tier}:FailSafeThrottle must not be negative.");
+            }
         }
 
         foreach (var (name, w) in Widgets)
@@ -128,6 +136,11 @@ public sealed class WidgetCacheOptions
             if (w.Ttl is { } ttl && ttl <= TimeSpan.Zero)
             {
                 errors.Add($"Cache:Widgets:{name}:Ttl must be positive.");
+            }
+
+            if (w.FailSafeThrottle is { } throttle && throttle < TimeSpan.Zero)
+            {
+                errors.Add($"Cache:Widgets:{name}:FailSafeThrottle must not be negative.");
             }
         }
 
@@ -174,6 +187,13 @@ public sealed class TierOptions
     /// Only entries that are being read are prefetched. Hour tiers are also filled ahead by the pre-hour warm.
     /// </summary>
     public bool PrefetchNextBucket { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long, after a failed computation was answered with a fail-safe value, later requests get
+    /// that value (marked stale) without calling the source again; zero calls the source on every request.
+    /// </summary>
+    /// <value>The defaults are set per tier (see <see cref="WidgetCacheOptions.Live"/> and the other tiers).</value>
+    public TimeSpan FailSafeThrottle { get; set; }
 }
 
 /// <summary>Settings of one widget; unset values come from its tier.</summary>
@@ -193,6 +213,9 @@ public sealed class WidgetOptions
 
     /// <summary>Gets or sets whether the widget computes its next bucket ahead, or null for the tier's setting.</summary>
     public bool? PrefetchNextBucket { get; set; }
+
+    /// <summary>Gets or sets the widget's fail-safe throttle, or null for the tier's.</summary>
+    public TimeSpan? FailSafeThrottle { get; set; }
 
     /// <summary>Gets or sets the widget's cache mode, or null for the global mode.</summary>
     public CacheMode? Mode { get; set; }

@@ -25,7 +25,7 @@ internal sealed class CacheMetrics
 
     public void Attach(WidgetCache cache)
     {
-        _meter.CreateObservableCounter("askpro.cache.requests", () => Requests(cache), "{request}", "Widget requests by result (hit, miss, stale).");
+        _meter.CreateObservableCounter("askpro.cache.requests", () => Requests(cache), "{request}", "Widget requests by result (hit from memory, l2_hit, miss, stale).");
         _meter.CreateObservableCounter("askpro.cache.refreshes", () => PerWidget(cache, c => c.Refreshes), "{refresh}", "Background refreshes and warms.");
         _meter.CreateObservableCounter("askpro.cache.errors", () => PerWidget(cache, c => c.Errors), "{error}", "Failed widget computations.");
         _meter.CreateObservableCounter("askpro.cache.fallbacks", () => cache.FallbackCount, "{fallback}", "Cache layer failures answered by computing directly.");
@@ -47,6 +47,7 @@ internal sealed class CacheMetrics
         foreach (var w in cache.Widgets)
         {
             yield return new(w.Counters.Hits, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "hit"));
+            yield return new(w.Counters.L2Hits, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "l2_hit"));
             yield return new(w.Counters.Misses, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "miss"));
             yield return new(w.Counters.StaleHits, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "stale"));
         }

@@ -29,11 +29,11 @@ internal sealed class CacheWorkQueue : ICacheWorkQueue, IHostedService, IAsyncDi
     private long _failed;
     private long _rejected;
 
-    public CacheWorkQueue(IOptions<WidgetCacheOptions> options, ILogger<CacheWorkQueue> logger)
+    public CacheWorkQueue(IOptions<WidgetCacheOptions> options, ILogger<CacheWorkQueue>? logger = null)
     {
         _capacity = options.Value.QueueCapacity;
         _workerCount = options.Value.QueueWorkers;
-        _logger = logger;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _channel = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = _workerCount == 1, SingleWriter = false,

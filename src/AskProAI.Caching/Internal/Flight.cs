@@ -4,7 +4,8 @@ namespace AskProAI.Caching.Internal;
 /// One computation in flight for a key, shared by every caller that asks while it runs (single-flight).
 /// The shared work is cancelled only when every waiting caller has cancelled; background work never is.
 /// </summary>
-internal sealed class Flight(EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background)
+internal sealed class Flight(
+    EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background, long freshAfterTicks)
 {
     private const int Abandoned = -1;
 
@@ -23,6 +24,12 @@ internal sealed class Flight(EntryKey key, long startVersion, long startTicks, C
     public StampCell CompanyWidget { get; } = companyWidget;
 
     public bool Background { get; } = background;
+
+    /// <summary>
+    /// Gets the point the computation stands for: an L2 value created at or before it is not taken instead of
+    /// computing (long.MinValue for a miss, which takes any valid L2 value).
+    /// </summary>
+    public long FreshAfterTicks { get; } = freshAfterTicks;
 
     public Task<FlightResult?> Task => _completion.Task;
 

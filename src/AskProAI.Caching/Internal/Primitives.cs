@@ -65,6 +65,8 @@ internal sealed class CompanyState
 internal sealed class WidgetCounters
 {
     private long _hits;
+    private long _l2Hits;
+    private long _waiting;
     private long _misses;
     private long _staleHits;
     private long _refreshes;
@@ -73,6 +75,8 @@ internal sealed class WidgetCounters
     private long _computeTicks;
 
     public long Hits => Volatile.Read(ref _hits);
+
+    public long L2Hits => Volatile.Read(ref _l2Hits);
 
     public long Misses => Volatile.Read(ref _misses);
 
@@ -90,6 +94,18 @@ internal sealed class WidgetCounters
     public void Hit() => Interlocked.Increment(ref _hits);
 
     public void Miss() => Interlocked.Increment(ref _misses);
+
+    /// <summary>Gets the number of requests waiting for a computation now (not yet counted as miss or L2 hit).</summary>
+    public long Waiting => Volatile.Read(ref _waiting);
+
+    public void StartWaiting() => Interlocked.Increment(ref _waiting);
+
+    /// <summary>Counts a request that waited: an L2 hit when the shared value came from L2, a miss otherwise.</summary>
+    public void StopWaiting(bool fromL2)
+    {
+        Interlocked.Increment(ref fromL2 ? ref _l2Hits : ref _misses);
+        Interlocked.Decrement(ref _waiting);
+    }
 
     public void StaleHit() => Interlocked.Increment(ref _staleHits);
 
@@ -169,8 +185,14 @@ internal sealed class CacheEntry(
 }
 
 /// <summary>What a computation in flight produces for everyone waiting on it.</summary>
-internal sealed class FlightResult(object value, long createdTicks, bool fromStore, long storedSize = 0)
+internal sealed class FlightResult(object value, long createdTicks, long expiresTicks, bool fromStore, long storedSize = 0)
 {
+    /// <summary>
+    /// Gets when the value stops being fresh: fixed once, when it is computed, and carried into every copy (L1 and
+    /// L2), so a copy read from L2 keeps the remaining lifetime of the entry, never a fresh TTL.
+    /// </summary>
+    public long ExpiresTicks { get; } = expiresTicks;
+
     /// <summary>Gets the size estimate of a value read from L2 (its payload), so it is not serialized again.</summary>
     public long StoredSize { get; } = storedSize;
 

@@ -92,7 +92,7 @@ internal sealed partial class WidgetCache
         CancellationToken cancellationToken)
     {
         var startedAt = _time.GetTimestamp();
-        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false), cancellationToken);
+        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false) { At = _time.GetUtcNow() }, cancellationToken);
         RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
         if (value is not null)
         {

@@ -20,7 +20,7 @@ internal sealed partial class WidgetCache
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         var now = _now.UtcTicks;
-        return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), state, compute) == Scheduling.Queued;
+        return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), now, state, compute) == Scheduling.Queued;
     }
 
     public async ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
@@ -43,7 +43,9 @@ internal sealed partial class WidgetCache
         }
 
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, Math.Max(now, bucketAt?.UtcTicks ?? now)));
-        var flight = JoinOrStart(widget, companyId, key, background: false, out var started);
+
+        // An explicit refresh stands for the moment it was asked for: only a value computed after it will do.
+        var flight = JoinOrStart(widget, companyId, key, background: false, out var started, _time.GetUtcNow().UtcTicks);
         if (started)
         {
             widget.Counters.Refreshed();
@@ -84,7 +86,7 @@ internal sealed partial class WidgetCache
             return false;
         }
 
-        ScheduleBackground(widget, companyId, key, state, compute);
+        ScheduleBackground(widget, companyId, key, previous.CreatedTicks, state, compute);
         widget.Counters.StaleHit();
         result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(previous.CreatedTicks, TimeSpan.Zero));
         return true;
@@ -114,15 +116,16 @@ internal sealed partial class WidgetCache
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
-        // A claim refused by a full queue is given back, so a later hit tries again.
+        // A claim refused by a full queue is given back, so a later hit tries again. Both stand for a point after
+        // this entry's creation: an L2 value no newer than this entry is not taken instead of computing.
         if (now >= entry.RefreshTicks && entry.TryClaimRefresh()
-            && ScheduleBackground(widget, companyId, key, state, compute) == Scheduling.QueueFull)
+            && ScheduleBackground(widget, companyId, key, entry.CreatedTicks, state, compute) == Scheduling.QueueFull)
         {
             entry.ReleaseRefresh();
         }
 
         if (now >= entry.PrefetchTicks && entry.TryClaimPrefetch() && !_entries.ContainsKey(key.Next)
-            && ScheduleBackground(widget, companyId, key.Next, state, compute) == Scheduling.QueueFull)
+            && ScheduleBackground(widget, companyId, key.Next, entry.CreatedTicks, state, compute) == Scheduling.QueueFull)
         {
             entry.ReleasePrefetch();
         }
@@ -136,11 +139,15 @@ internal sealed partial class WidgetCache
         QueueFull,
     }
 
-    /// <summary>Queues one background computation of a key; deduplicated while it is queued or running.</summary>
+    /// <summary>
+    /// Queues one background computation of a key; deduplicated while it is queued or running. It computes from the
+    /// source unless L2 holds a value created after <paramref name="freshAfterTicks"/> (another instance's refresh).
+    /// </summary>
     private Scheduling ScheduleBackground<TState, T>(
         WidgetHandle widget,
         int companyId,
         EntryKey key,
+        long freshAfterTicks,
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
@@ -162,7 +169,7 @@ internal sealed partial class WidgetCache
                         return;
                     }
 
-                    var flight = JoinOrStart(widget, companyId, key, background: true, out var started);
+                    var flight = JoinOrStart(widget, companyId, key, background: true, out var started, freshAfterTicks);
                     if (started)
                     {
                         await RunFlightAsync(flight, widget, companyId, state, compute);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace AskProAI.Caching.Internal;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace AskProAI.Caching.Internal;
 /// </summary>
 internal sealed partial class WidgetCache
 {
+    private readonly ConcurrentDictionary<EntryKey, Throttle> _throttled = new();
+
     private async ValueTask<CacheResult<T>> GetSlowAsync<TState, T>(
         WidgetHandle widget,
         int companyId,
@@ -19,6 +23,11 @@ internal sealed partial class WidgetCache
         Flight flight;
         try
         {
+            if (!_throttled.IsEmpty && TryServeThrottled(widget, key, now, out CacheResult<T> throttled))
+            {
+                return throttled;
+            }
+
             if (widget.ServeStaleOnRollover && TryServeRollover(widget, companyId, key, now, state, compute, out var stale))
             {
                 return stale;
@@ -27,6 +36,11 @@ internal sealed partial class WidgetCache
             flight = JoinOrStart(widget, companyId, key, background: false, out var started);
             if (started)
             {
+                if (TryCompleteFromL1(widget, flight, key, out CacheResult<T> stored))
+                {
+                    return stored;
+                }
+
                 _ = RunFlightAsync(flight, widget, companyId, state, compute);
             }
         }
@@ -36,11 +50,13 @@ internal sealed partial class WidgetCache
             return await ComputeDirectAsync(widget, companyId, state, compute, cancellationToken);
         }
 
-        widget.Counters.Miss();
         FlightResult? result;
+        var fromL2 = false;
+        widget.Counters.StartWaiting();
         try
         {
             result = await flight.Task.WaitAsync(cancellationToken);
+            fromL2 = result is { FromStore: true };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -51,27 +67,64 @@ internal sealed partial class WidgetCache
         {
             return fallback;
         }
+        finally
+        {
+            // Counted once the answer is known: a value another instance computed, read from L2, is a hit.
+            widget.Counters.StopWaiting(fromL2);
+        }
+
+        if (fromL2)
+        {
+            return new CacheResult<T>((T)result!.Value, CacheOutcome.Hit, result.CreatedAt) { FromL2 = true };
+        }
 
         return result is null
             ? new CacheResult<T>(default!, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
             : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero));
     }
 
-    /// <summary>Joins the computation in flight for the key, or starts one (then <paramref name="started"/> is true).</summary>
-    private Flight JoinOrStart(WidgetHandle widget, int companyId, EntryKey key, bool background, out bool started)
+    /// <summary>
+    /// Closes the stampede window: a caller that missed L1 just before the previous computation stored its value,
+    /// and looked for it in flight just after it left, would start a second computation. A computation stores its
+    /// value before it leaves, so looking in L1 again after starting one finds that value; the new computation then
+    /// ends at once with it, for this caller and any that joined meanwhile.
+    /// </summary>
+    private bool TryCompleteFromL1<T>(WidgetHandle widget, Flight flight, EntryKey key, out CacheResult<T> result)
+    {
+        var now = _now.UtcTicks;
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
+        {
+            _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(key, flight));
+            flight.Complete(new FlightResult(entry.Value, entry.CreatedTicks, entry.ExpiresTicks, fromStore: false));
+            widget.Counters.Hit();
+            result = new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Joins the computation in flight for the key, or starts one (then <paramref name="started"/> is true). A
+    /// refresh (<paramref name="freshAfterTicks"/> past long.MinValue) joins only a computation that stands for
+    /// the same point or a later one, so it never gets a value older than what it is meant to replace.
+    /// </summary>
+    private Flight JoinOrStart(WidgetHandle widget, int companyId, EntryKey key, bool background, out bool started, long freshAfterTicks = long.MinValue)
     {
         while (true)
         {
             if (_flights.TryGetValue(key, out var current))
             {
-                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget);
+                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget)
+                    || current.FreshAfterTicks < freshAfterTicks;
                 if (!stale && (background || current.TryJoin()))
                 {
                     started = false;
                     return current;
                 }
 
-                var replacement = NewFlight(widget, companyId, key, background);
+                var replacement = NewFlight(widget, companyId, key, background, freshAfterTicks);
                 if (_flights.TryUpdate(key, replacement, current))
                 {
                     started = true;
@@ -81,7 +134,7 @@ internal sealed partial class WidgetCache
                 continue;
             }
 
-            var flight = NewFlight(widget, companyId, key, background);
+            var flight = NewFlight(widget, companyId, key, background, freshAfterTicks);
             if (_flights.TryAdd(key, flight))
             {
                 started = true;
@@ -90,13 +143,13 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background)
+    private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background, long freshAfterTicks)
     {
         // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
         var company = CompanyOf(companyId);
         var cell = CellOf(company, widget);
         // A precise read (not the coarse clock): the start time is compared with tag stamps written by other instances.
-        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background);
+        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background, freshAfterTicks);
     }
 
     private async Task RunFlightAsync<TState, T>(
@@ -106,7 +159,11 @@ internal sealed partial class WidgetCache
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute)
     {
-        var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background);
+        // A value computed ahead of its bucket is computed for the bucket's start, not for the clock of its scheduling.
+        var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background)
+        {
+            At = new DateTimeOffset(Math.Max(_time.GetUtcNow().UtcTicks, WidgetKey.BucketStartOf(widget.Tier, flight.Key.Bucket).UtcTicks), TimeSpan.Zero),
+        };
         try
         {
             var result = _store is null ? null : await ReadStoreAsync<T>(flight, widget, companyId);
@@ -123,11 +180,11 @@ internal sealed partial class WidgetCache
                 var value = await compute(state, context, flight.Token);
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
-                result = value is null ? null : new FlightResult(value, flight.StartTicks, fromStore: false);
+                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, _now.UtcTicks), fromStore: false);
                 var payload = result is null ? null : TrySerialize(value);
                 if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
                 {
-                    await WriteStoreAsync(flight, widget, companyId, payload);
+                    await WriteStoreAsync(flight, widget, companyId, result, payload);
                 }
             }
             else
@@ -156,7 +213,11 @@ internal sealed partial class WidgetCache
         }
     }
 
-    /// <summary>Serves the last good value, marked stale, when a computation failed (fail-safe).</summary>
+    /// <summary>
+    /// Serves the last good value, marked stale, when a computation failed (fail-safe): only a value no
+    /// invalidation has touched (read-your-writes wins), and at most <see cref="WidgetCacheOptions.FailSafeMaxDuration"/>
+    /// past its expiry.
+    /// </summary>
     private bool TryFailSafe<T>(WidgetHandle widget, EntryKey key, Exception exception, out CacheResult<T> result)
     {
         result = default;
@@ -169,10 +230,15 @@ internal sealed partial class WidgetCache
         var limit = _options.FailSafeMaxDuration.Ticks;
         foreach (var candidate in (ReadOnlySpan<EntryKey>)[key, key.Previous])
         {
-            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && entry.Value is T value)
+            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && IsValid(entry) && entry.Value is T value)
             {
                 widget.Counters.StaleHit();
                 Log.FailSafeServed(_logger, widget.Name, key.CompanyId, exception.GetType().Name);
+                if (widget.FailSafeThrottle > TimeSpan.Zero)
+                {
+                    _throttled[key] = new Throttle(entry, now + widget.FailSafeThrottle.Ticks);
+                }
+
                 result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero));
                 return true;
             }
@@ -180,6 +246,45 @@ internal sealed partial class WidgetCache
 
         return false;
     }
+
+    /// <summary>
+    /// Within the fail-safe throttle after a failed computation, serves the fail-safe value again without calling
+    /// the source, unless an invalidation touched it since or it has passed the fail-safe window.
+    /// </summary>
+    private bool TryServeThrottled<T>(WidgetHandle widget, EntryKey key, long now, out CacheResult<T> result)
+    {
+        result = default;
+        if (!_throttled.TryGetValue(key, out var throttle))
+        {
+            return false;
+        }
+
+        var entry = throttle.Entry;
+        if (now >= throttle.UntilTicks || !IsValid(entry) || now - entry.ExpiresTicks > _options.FailSafeMaxDuration.Ticks || entry.Value is not T value)
+        {
+            _throttled.TryRemove(new KeyValuePair<EntryKey, Throttle>(key, throttle));
+            return false;
+        }
+
+        widget.Counters.StaleHit();
+        result = new CacheResult<T>(value, CacheOutcome.Stale, entry.CreatedAt);
+        return true;
+    }
+
+    /// <summary>Drops fail-safe throttles that have run out (from the sweep).</summary>
+    private void SweepThrottles(long now)
+    {
+        foreach (var (key, throttle) in _throttled)
+        {
+            if (now >= throttle.UntilTicks)
+            {
+                _throttled.TryRemove(new KeyValuePair<EntryKey, Throttle>(key, throttle));
+            }
+        }
+    }
+
+    /// <summary>A key answered from a fail-safe value until a moment, without calling the source.</summary>
+    private sealed record Throttle(CacheEntry Entry, long UntilTicks);
 
     /// <summary>Computes without the cache, after the cache layer itself failed.</summary>
     private async ValueTask<CacheResult<T>> ComputeDirectAsync<TState, T>(
@@ -191,7 +296,7 @@ internal sealed partial class WidgetCache
     {
         var startedAt = _time.GetTimestamp();
         var at = _time.GetUtcNow();
-        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false), cancellationToken);
+        var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false) { At = at }, cancellationToken);
         RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
         return new CacheResult<T>(value, CacheOutcome.Bypass, at);
     }

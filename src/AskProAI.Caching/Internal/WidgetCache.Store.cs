@@ -20,17 +20,14 @@ internal sealed partial class WidgetCache
     {
         try
         {
-            var now = _now.UtcTicks;
             var ttl = widget.TtlTicks;
-
-            // A value computed ahead for a bucket that has not started yet stays fresh into that bucket.
-            var bucketStart = WidgetKey.BucketStartOf(widget.Tier, flight.Key.Bucket).UtcTicks;
+            var expires = result.ExpiresTicks;
             var entry = new CacheEntry(
                 result.Value,
                 flight.StartVersion,
                 result.CreatedTicks,
-                Math.Max(now + ttl, bucketStart + Math.Min(ttl, TimeSpan.TicksPerMinute)),
-                widget.BackgroundRefresh ? now + (long)(ttl * _refreshThreshold) : long.MaxValue,
+                expires,
+                widget.BackgroundRefresh ? expires - ttl + (long)(ttl * _refreshThreshold) : long.MaxValue,
                 widget.PrefetchNextBucket ? PrefetchTicksOf(widget, flight.Key) : long.MaxValue,
                 widget,
                 flight.Company,
@@ -78,6 +75,17 @@ internal sealed partial class WidgetCache
         }
     }
 
+    /// <summary>
+    /// When a value computed now for a key stops being fresh: one TTL from now, and a value computed ahead for a
+    /// bucket that has not started yet stays fresh into that bucket.
+    /// </summary>
+    private static long ExpiryOf(WidgetHandle widget, EntryKey key, long now)
+    {
+        var ttl = widget.TtlTicks;
+        var bucketStart = WidgetKey.BucketStartOf(widget.Tier, key.Bucket).UtcTicks;
+        return Math.Max(now + ttl, bucketStart + Math.Min(ttl, TimeSpan.TicksPerMinute));
+    }
+
     /// <summary>Serializes a computed value once: its length is the L1 size estimate and, with L2, the bytes stored.</summary>
     private byte[]? TrySerialize<T>(T value)
     {
@@ -105,8 +113,10 @@ internal sealed partial class WidgetCache
             var key = ToWidgetKey(widget, flight.Key).ToString();
             var stored = await _store!.GetAsync(key, companyId, flight.Token);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (stored is null || stored.ExpiresUnixMs <= nowMs)
+            if (stored is null || stored.ExpiresUnixMs <= nowMs
+                || DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks <= flight.FreshAfterTicks)
             {
+                // A refresh does not take a value no newer than the one it is meant to replace.
                 return null;
             }
 
@@ -121,7 +131,14 @@ internal sealed partial class WidgetCache
             }
 
             var value = _serializer.Deserialize<T>(stored.Payload.Span);
-            return value is null ? null : new FlightResult(value, DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks, fromStore: true, stored.Payload.Length + 64);
+            return value is null
+                ? null
+                : new FlightResult(
+                    value,
+                    DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks,
+                    DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresUnixMs).UtcTicks,
+                    fromStore: true,
+                    stored.Payload.Length + 64);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {
@@ -130,12 +147,13 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private async ValueTask WriteStoreAsync(Flight flight, WidgetHandle widget, int companyId, byte[] payload)
+    private async ValueTask WriteStoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result, byte[] payload)
     {
         try
         {
-            var created = new DateTimeOffset(flight.StartTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            var expires = _time.GetUtcNow().Add(widget.Ttl).ToUnixTimeMilliseconds();
+            // The L1 entry's own times: a copy read elsewhere expires when this entry does.
+            var created = new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
+            var expires = new DateTimeOffset(result.ExpiresTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
             await _store!.SetAsync(ToWidgetKey(widget, flight.Key).ToString(), companyId, new StoredEntry(payload, created, expires), CancellationToken.None);
         }
         catch (Exception ex)
@@ -186,6 +204,7 @@ internal sealed partial class WidgetCache
         try
         {
             var now = _now.UtcTicks;
+            SweepThrottles(now);
             var keep = Math.Max(_options.FailSafeMaxDuration.Ticks, TimeSpan.TicksPerHour);
             foreach (var (key, entry) in _entries)
             {

@@ -37,10 +37,10 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         CacheWorkQueue queue,
         IWidgetCacheSerializer serializer,
         TimeProvider time,
-        ILogger<WidgetCache> logger,
         IEnumerable<IWidgetCacheStore> stores,
         IEnumerable<ICacheBackplane> backplanes,
         IEnumerable<IDistributedWidgetLock> locks,
+        ILogger<WidgetCache>? logger = null,
         CacheMetrics? metrics = null)
     {
         _options = options.Value;
@@ -48,7 +48,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         _serializer = serializer;
         _time = time;
         _now = new CoarseClock(time);
-        _logger = logger;
+        // Logging is optional: without AddLogging the engine logs nothing rather than failing to resolve.
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _store = stores.LastOrDefault();
         _backplane = backplanes.LastOrDefault();
         _lock = locks.LastOrDefault();
@@ -95,7 +96,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
                 overrides?.Ttl ?? tierOptions.Ttl,
                 overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
                 overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover,
-                overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket);
+                overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket,
+                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle);
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;

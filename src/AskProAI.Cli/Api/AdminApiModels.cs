@@ -138,6 +138,8 @@ internal class CacheCounters
 {
     public long Hits { get; init; }
 
+    public long L2Hits { get; init; }
+
     public long Misses { get; init; }
 
     public long StaleHits { get; init; }

@@ -200,7 +200,7 @@ internal static class StatsView
 
     private static void AddCounterColumns(Table table)
     {
-        foreach (var name in new[] { "Hit ratio", "Hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
+        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
         {
             table.AddColumn(new TableColumn(name).RightAligned().NoWrap());
         }
@@ -213,6 +213,7 @@ internal static class StatsView
     [
         ("Hit ratio", counters.Hits + counters.Misses + counters.StaleHits == 0 ? "–" : Units.Ratio(counters.HitRatio)),
         ("Hits", Units.Count(counters.Hits)),
+        ("L2 hits", Units.Count(counters.L2Hits)),
         ("Misses", Units.Count(counters.Misses)),
         ("Stale hits", Units.Count(counters.StaleHits)),
         ("Refreshes", Units.Count(counters.Refreshes)),

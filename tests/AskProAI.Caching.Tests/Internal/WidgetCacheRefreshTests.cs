@@ -287,4 +287,41 @@ public class WidgetCacheRefreshTests
         var atTop = await f.GetAsync(f.Recent, 1, counter);
         Assert.Equal((CacheOutcome.Hit, 2), (atTop.Outcome, atTop.Value));
     }
+
+    [Fact]
+    public async Task ComputeContext_ValueComputedAheadOfItsBucket_StandsForTheBucketsStart()
+    {
+        await using var f = new CacheFixture(time: new(TopOfHour.AddMinutes(58))); // 18:58, the pre-hour warm's time
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        Func<System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>, WidgetComputeContext, CancellationToken, ValueTask<int>> compute =
+            static (q, ctx, _) =>
+            {
+                q.Enqueue(ctx.At);
+                return new ValueTask<int>(q.Count);
+            };
+
+        await f.Cache.GetOrComputeAsync(f.Recent, 1, seen, compute);
+        await f.Cache.RefreshAsync(f.Recent, 1, seen, compute, bucketAt: TopOfHour.AddHours(1));
+
+        Assert.Equal([TopOfHour.AddMinutes(58), TopOfHour.AddHours(1)], seen.ToArray());
+    }
+
+    [Fact]
+    public async Task ComputeContext_NextMinutePrefetch_StandsForTheNextMinute()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        Func<System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>, WidgetComputeContext, CancellationToken, ValueTask<int>> compute =
+            static (q, ctx, _) =>
+            {
+                q.Enqueue(ctx.At);
+                return new ValueTask<int>(q.Count);
+            };
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        f.Time.Advance(TimeSpan.FromSeconds(28)); // 18:07:58: the read queues the next minute
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        await f.Queue.WhenIdleAsync();
+
+        Assert.Equal([CacheFixture.Start, new DateTimeOffset(2025, 8, 6, 18, 8, 0, TimeSpan.Zero)], seen.ToArray());
+    }
 }

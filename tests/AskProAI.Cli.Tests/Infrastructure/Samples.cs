@@ -10,7 +10,7 @@ internal static class Samples
           "widgets": [
             {"widget": "dashboard_stats", "tier": "heavy", "mode": "Optimized", "optimizedPercent": 25, "hits": 1, "misses": 1, "staleHits": 0,
              "refreshes": 0, "errors": 0, "computations": 1, "meanComputeMs": 95.2, "hitRatio": 0.5, "cachedMeanMs": 0.42, "cachedSamples": 1},
-            {"widget": "live_calls", "tier": "live", "mode": "Legacy", "hits": 12345, "misses": 3, "staleHits": 4, "refreshes": 5,
+            {"widget": "live_calls", "tier": "live", "mode": "Legacy", "hits": 12345, "l2Hits": 2, "misses": 3, "staleHits": 4, "refreshes": 5,
              "errors": 6, "computations": 7, "meanComputeMs": 1234.5, "hitRatio": 0.9997}
           ],
           "tiers": [

@@ -92,7 +92,10 @@ internal sealed record StatsResponse(
 /// <summary>The <c>cache</c> queue.</summary>
 internal sealed record QueueStats(int Depth, int Capacity, int Workers, long Enqueued, long Completed, long Failed, long Rejected);
 
-/// <summary>Counters of one widget; <paramref name="CachedMeanMs"/> is the mean latency of hits measured at the endpoint.</summary>
+/// <summary>
+/// Counters of one widget; <paramref name="Hits"/> are served from memory, <paramref name="L2Hits"/> read from the shared
+/// L2 without computing; <paramref name="CachedMeanMs"/> is the mean latency of hits measured at the endpoint.
+/// </summary>
 internal sealed record WidgetStats(
     string Widget,
     string Tier,
@@ -107,11 +110,12 @@ internal sealed record WidgetStats(
     double MeanComputeMs,
     double HitRatio,
     double CachedMeanMs,
-    long CachedSamples);
+    long CachedSamples,
+    long L2Hits);
 
 /// <summary>Counters of one tier.</summary>
 internal sealed record TierStats(
-    string Tier, long Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double MeanComputeMs, double HitRatio);
+    string Tier, long Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double MeanComputeMs, double HitRatio, long L2Hits);
 
 /// <summary>One slow computation.</summary>
 internal sealed record SlowStats(string Widget, int CompanyId, double DurationMs, DateTimeOffset At);

@@ -58,11 +58,11 @@ internal static class CacheAdminEndpoints
                 var (cachedMs, samples) = activity.HitLatencyOf(w.Widget);
                 return new WidgetStats(
                     w.Widget, w.Tier.Name(), w.Mode.ToString(), w.OptimizedPercent, w.Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors,
-                    w.Computations, Math.Round(w.MeanComputeTime.TotalMilliseconds, 3), w.HitRatio, Math.Round(cachedMs, 3), samples);
+                    w.Computations, Math.Round(w.MeanComputeTime.TotalMilliseconds, 3), w.HitRatio, Math.Round(cachedMs, 3), samples, w.L2Hits);
             })],
             [.. stats.Tiers.Select(t => new TierStats(
                 t.Tier.Name(), t.Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations,
-                Math.Round(t.MeanComputeTime.TotalMilliseconds, 3), t.HitRatio))],
+                Math.Round(t.MeanComputeTime.TotalMilliseconds, 3), t.HitRatio, t.L2Hits))],
             [.. stats.Slowest.Select(s => new SlowStats(s.Widget, s.CompanyId, Math.Round(s.Duration.TotalMilliseconds, 3), s.At))],
             new DatabaseStats(database.Queries, database.SlowQueries),
             new MemoryStats(workingSet, heap),

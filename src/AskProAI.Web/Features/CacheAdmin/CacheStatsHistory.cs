@@ -92,7 +92,7 @@ internal sealed class CacheStatsHistory(IWidgetCache cache, DatabaseMetrics data
     private CacheSample Take(out long hits, out long requests)
     {
         var stats = cache.GetStatistics();
-        hits = stats.Widgets.Sum(w => w.Hits + w.StaleHits);
+        hits = stats.Widgets.Sum(w => w.Hits + w.L2Hits + w.StaleHits);
         requests = stats.Widgets.Sum(w => w.Requests);
         var newRequests = requests - _lastRequests;
         double? ratio = newRequests > 0 ? (double)(hits - _lastHits) / newRequests : null;

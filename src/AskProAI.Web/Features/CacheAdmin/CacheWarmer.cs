@@ -185,7 +185,7 @@ internal sealed class CacheWarmer(
             widget.Handle,
             companyId,
             widget.Widget,
-            static (w, context, ct) => new ValueTask<object>(w.ComputeUncachedAsync(context.CompanyId, ct)),
+            static (w, context, ct) => new ValueTask<object>(w.ComputeUncachedAsync(context.CompanyId, context.At, ct)),
             cancellationToken,
             bucketAt);
 

@@ -26,22 +26,29 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
             handle,
             companyId,
             (Widget: this, Timing: timing),
-            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, state.Timing, ct)),
+            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, context.At, state.Timing, ct)),
             cancellationToken);
-        return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed);
+        return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed)
+        {
+            FromL2 = result.FromL2,
+        };
     }
 
     public async Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken) =>
-        await ComputeTimedAsync(companyId, new ComputeTiming(), cancellationToken);
+        await ComputeTimedAsync(companyId, time.GetUtcNow(), new ComputeTiming(), cancellationToken);
+
+    public async Task<object> ComputeUncachedAsync(int companyId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ComputeTimedAsync(companyId, at, new ComputeTiming(), cancellationToken);
 
     /// <summary>Runs the widget's query for one company at the instant <paramref name="now"/>.</summary>
     protected abstract Task<TValue> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    private async Task<TValue> ComputeTimedAsync(int companyId, ComputeTiming timing, CancellationToken cancellationToken)
+    /// <summary>Runs the query for the instant the cache says the value stands for (the bucket's start when computed ahead).</summary>
+    private async Task<TValue> ComputeTimedAsync(int companyId, DateTimeOffset at, ComputeTiming timing, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var value = await ComputeAsync(db, companyId, time.GetUtcNow(), cancellationToken);
+        var value = await ComputeAsync(db, companyId, at, cancellationToken);
         timing.Elapsed = time.GetElapsedTime(started);
         Log.WidgetComputed(logger, TSelf.Definition.Name, TSelf.Definition.Tier.Name(), timing.Elapsed.Value.TotalMilliseconds);
         return value;

@@ -26,6 +26,13 @@ internal interface IDashboardWidget
 
     /// <summary>Computes the widget value for a company now, bypassing the cache.</summary>
     Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Computes the widget value for a company as of <paramref name="at"/> (the instant the cache says the value stands
+    /// for: the bucket's start when it is computed ahead, as the pre-hour warm does), bypassing the cache.
+    /// </summary>
+    Task<object> ComputeUncachedAsync(int companyId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ComputeUncachedAsync(companyId, cancellationToken);
 }
 
 /// <summary>A widget value and where it came from.</summary>
@@ -41,4 +48,8 @@ internal sealed record WidgetResult(
     CacheOutcome Outcome,
     DateTimeOffset ComputedAt,
     TimeSpan Elapsed,
-    TimeSpan? ComputeTime);
+    TimeSpan? ComputeTime)
+{
+    /// <summary>Gets whether a hit was read from the shared L2 (another instance computed it) rather than from memory.</summary>
+    public bool FromL2 { get; init; }
+}

@@ -70,11 +70,20 @@ internal static class WidgetEndpoints
         return new DashboardJsonResult(services.Json, company.Id, results);
     }
 
-    /// <summary><c>cache;desc="MISS";dur=12.3, compute;dur=12.1</c> (the compute part only when this request computed).</summary>
+    /// <summary>
+    /// <c>cache;desc="MISS";dur=12.3, compute;dur=12.1</c> (the compute part only when this request computed); a hit read
+    /// from the shared L2 is <c>cache;desc="HIT";level=l2;dur=0.8</c>.
+    /// </summary>
     private static string ServerTiming(WidgetResult result, string metric)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{metric};desc=\"{result.Outcome.ToHeader()}\";dur={result.Elapsed.TotalMilliseconds:0.###}");
+        text.Append(CultureInfo.InvariantCulture, $"{metric};desc=\"{result.Outcome.ToHeader()}\"");
+        if (result.FromL2)
+        {
+            text.Append(";level=l2");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $";dur={result.Elapsed.TotalMilliseconds:0.###}");
         if (result.ComputeTime is { } compute)
         {
             var computeMetric = metric == "cache" ? "compute" : metric + "_compute";

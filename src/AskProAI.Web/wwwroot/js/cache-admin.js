@@ -88,6 +88,7 @@
       el("td", {}, w.widget), el("td", {}, w.tier), el("td", { "data-col": "mode" }, w.mode === "Optimized" && w.optimizedPercent < 100 ? `Optimized ${w.optimizedPercent}%` : w.mode),
       el("td", { class: "num", "data-col": "hit-ratio" }, percentFormat.format(w.hitRatio)),
       el("td", { class: "num", "data-col": "hits" }, numberFormat.format(w.hits)),
+      el("td", { class: "num", "data-col": "l2-hits" }, numberFormat.format(w.l2Hits)),
       el("td", { class: "num", "data-col": "misses" }, numberFormat.format(w.misses)),
       el("td", { class: "num", "data-col": "stale" }, numberFormat.format(w.staleHits)),
       el("td", { class: "num", "data-col": "refreshes" }, numberFormat.format(w.refreshes)),

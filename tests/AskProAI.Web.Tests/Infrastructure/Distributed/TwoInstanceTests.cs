@@ -35,6 +35,22 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
     }
 
     [Fact]
+    public async Task ValueComputedOnA_ReadOnB_IsAHitMarkedL2()
+    {
+        using var readerA = await hosts.A.ClientForAsync(TestData.Manager2Email);
+        using var readerB = await hosts.B.ClientForAsync(TestData.Manager2Email);
+        Assert.Equal("MISS", await WidgetReads.CacheOfAsync(readerA, 2, "stats_overview"));
+
+        using var fromL2 = await readerB.GetAsync("/api/companies/2/widgets/stats_overview");
+        using var fromMemory = await readerB.GetAsync("/api/companies/2/widgets/stats_overview");
+
+        Assert.Equal("HIT", Assert.Single(fromL2.Headers.GetValues("X-Cache")));
+        Assert.StartsWith("cache;desc=\"HIT\";level=l2;dur=", Assert.Single(fromL2.Headers.GetValues("Server-Timing")), StringComparison.Ordinal);
+        Assert.Equal("HIT", Assert.Single(fromMemory.Headers.GetValues("X-Cache")));
+        Assert.DoesNotContain("level=l2", Assert.Single(fromMemory.Headers.GetValues("Server-Timing")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ColdKey_ManyConcurrentReadsOnBothHosts_ComputedOnceAcrossThem()
     {
         const int ReadsPerHost = 16;
