@@ -27,6 +27,7 @@ internal static class AppointmentEndpoints
         check.Required("staffId", request.StaffId);
         check.Required("customerId", request.CustomerId);
         check.Required("startsAt", request.StartsAt);
+        check.Within("startsAt", request.StartsAt, time.GetUtcNow(), WriteValidation.MaxPast, WriteValidation.MaxAppointmentAhead);
         check.Required("priceCents", request.PriceCents);
         check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
         var status = check.Enum<AppointmentStatus>("status", request.Status, AppointmentStatus.Scheduled);
@@ -73,7 +74,14 @@ internal static class AppointmentEndpoints
     }
 
     public static async Task<IResult> UpdateAsync(
-        string companyId, string appointmentId, UpdateAppointmentRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, CancellationToken cancellationToken)
+        string companyId,
+        string appointmentId,
+        UpdateAppointmentRequest? request,
+        HttpContext context,
+        TenantGate tenants,
+        AskProDbContext db,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var access = await tenants.CheckAsync(context.User, companyId, cancellationToken);
         if (access.Problem is { } refused)
@@ -99,6 +107,7 @@ internal static class AppointmentEndpoints
         }
 
         var status = check.Enum<AppointmentStatus>("status", request.Status, appointment.Status);
+        check.Within("startsAt", request.StartsAt, time.GetUtcNow(), WriteValidation.MaxPast, WriteValidation.MaxAppointmentAhead);
         check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
         if (!check.IsValid)
         {

@@ -50,10 +50,7 @@ internal static class CallEndpoints
         var direction = check.Enum<CallDirection>("direction", request.Direction, null);
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Ongoing);
         check.ExternalId("externalId", request.ExternalId);
-        if (request.StartedAt > now.AddMinutes(5))
-        {
-            check.Add("startedAt", "The start must not be in the future.");
-        }
+        check.Within("startedAt", request.StartedAt, now, WriteValidation.MaxPast, WriteValidation.ClockSkew);
 
         await check.BranchAsync("branchId", request.BranchId, cancellationToken);
         await check.CustomerAsync("customerId", request.CustomerId, cancellationToken);
@@ -106,9 +103,9 @@ internal static class CallEndpoints
         var check = new WriteValidation(db, access.CompanyId);
         var status = check.Enum<CallStatus>("status", request.Status, null, EndStatuses);
         var endedAt = (request.EndedAt ?? now).UtcDateTime;
-        if (endedAt < call.StartedAt)
+        if (WriteValidation.CallTimes(call.StartedAt, endedAt, request.DurationSeconds, now) is { } times)
         {
-            check.Add("endedAt", "The end must not be before the start.");
+            check.Add(times.Field, times.Message);
         }
 
         check.Range("durationSeconds", request.DurationSeconds, 0, WriteValidation.MaxDurationSeconds);
@@ -154,6 +151,7 @@ internal static class CallEndpoints
 
         var check = new WriteValidation(db, access.CompanyId);
         var before = check.Required("startedBefore", request.StartedBefore);
+        check.Within("startedBefore", request.StartedBefore, time.GetUtcNow(), WriteValidation.MaxPast, TimeSpan.FromDays(1));
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Failed, EndStatuses);
         if (!check.IsValid)
         {

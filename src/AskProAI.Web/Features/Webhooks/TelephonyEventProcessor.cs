@@ -1,4 +1,5 @@
 using AskProAI.Data;
+using AskProAI.Web.Features.Calls;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Webhooks;
@@ -12,7 +13,7 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
     /// <summary>Applies the event; a 400 problem when it cannot be applied.</summary>
     public async Task<IResult> ProcessAsync(TelephonyEvent e, string payload, CancellationToken cancellationToken)
     {
-        if (Validate(e) is { } invalid)
+        if (Validate(e, time.GetUtcNow()) is { } invalid)
         {
             return SignedRequestReader.BadRequest(invalid);
         }
@@ -77,12 +78,12 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         return TypedResults.Ok(new TelephonyWebhookResult(eventId, "processed", call?.Id));
     }
 
-    private static string? Validate(TelephonyEvent e)
+    private static string? Validate(TelephonyEvent e, DateTimeOffset now)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > WebhookEvent.EventIdLength)
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > WebhookEvent.EventIdLength || !WriteValidation.IsPrintable(e.EventId))
         {
-            errors.Add($"eventId is required (at most {WebhookEvent.EventIdLength} characters).");
+            errors.Add($"eventId is required (at most {WebhookEvent.EventIdLength} printable characters).");
         }
 
         if (e.Type is null || !TelephonyEvent.Types.Contains(e.Type))
@@ -95,19 +96,19 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             errors.Add("companyId must be a positive integer.");
         }
 
-        if (string.IsNullOrWhiteSpace(e.ExternalCallId) || e.ExternalCallId.Length > Calls.WriteValidation.ExternalIdLength)
+        if (string.IsNullOrWhiteSpace(e.ExternalCallId) || e.ExternalCallId.Length > WriteValidation.ExternalIdLength || !WriteValidation.IsPrintable(e.ExternalCallId))
         {
-            errors.Add($"externalCallId is required (at most {Calls.WriteValidation.ExternalIdLength} characters).");
+            errors.Add($"externalCallId is required (at most {WriteValidation.ExternalIdLength} printable characters).");
         }
 
-        if (e.DurationSeconds is < 0 or > Calls.WriteValidation.MaxDurationSeconds)
+        if (e.DurationSeconds is < 0 or > WriteValidation.MaxDurationSeconds)
         {
-            errors.Add($"durationSeconds must be between 0 and {Calls.WriteValidation.MaxDurationSeconds}.");
+            errors.Add($"durationSeconds must be between 0 and {WriteValidation.MaxDurationSeconds}.");
         }
 
-        if (e.CostCents is < 0 or > Calls.WriteValidation.MaxCostCents)
+        if (e.CostCents is < 0 or > WriteValidation.MaxCostCents)
         {
-            errors.Add($"costCents must be between 0 and {Calls.WriteValidation.MaxCostCents}.");
+            errors.Add($"costCents must be between 0 and {WriteValidation.MaxCostCents}.");
         }
 
         if (e.Sentiment is { } s && (double.IsNaN(s) || s < -1 || s > 1))
@@ -115,9 +116,19 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             errors.Add("sentiment must be between -1 and 1.");
         }
 
-        if (e.CustomerPhone is { Length: > 32 })
+        if (e.CustomerPhone is { } phone && (phone.Length > 32 || !WriteValidation.IsPrintable(phone)))
         {
-            errors.Add("customerPhone must be at most 32 characters.");
+            errors.Add("customerPhone must be at most 32 printable characters.");
+        }
+
+        if (e.StartedAt is { } started && (started > now + WriteValidation.ClockSkew || started < now - WriteValidation.MaxPast))
+        {
+            errors.Add("startedAt must be at most 10 years ago and not in the future.");
+        }
+
+        if (e.EndedAt is { } ended && (ended > now + WriteValidation.ClockSkew || ended < now - WriteValidation.MaxPast))
+        {
+            errors.Add("endedAt must be at most 10 years ago and not in the future.");
         }
 
         return errors.Count == 0 ? null : string.Join(" ", errors);
@@ -164,15 +175,15 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             call = db.Calls.Local.Single(c => c.ExternalId == e.ExternalCallId && c.CompanyId == e.CompanyId);
         }
 
-        if (endedAt < call.StartedAt)
+        if (WriteValidation.CallTimes(call.StartedAt, endedAt, e.DurationSeconds, now) is { } times)
         {
-            return "endedAt must not be before the call started.";
+            return $"{times.Field}: {times.Message}";
         }
 
         call.Status = status;
         call.EndedAt = endedAt;
         call.DurationSeconds = e.DurationSeconds
-            ?? (status == CallStatus.Completed ? (int)Math.Min(Calls.WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
+            ?? (status == CallStatus.Completed ? (int)Math.Min(WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
         Apply(e, call);
         return null;
     }
@@ -247,13 +258,13 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
     private static bool TryDirection(string? text, out CallDirection direction)
     {
         direction = CallDirection.Inbound;
-        return text is null || (Enum.TryParse(text, ignoreCase: true, out direction) && Enum.IsDefined(direction) && char.IsLetter(text[0]));
+        return text is null || (WriteValidation.IsName(text) && Enum.TryParse(text, ignoreCase: true, out direction) && Enum.IsDefined(direction));
     }
 
     private static bool TryEndStatus(string? text, out CallStatus status)
     {
         status = CallStatus.Completed;
         return text is null
-            || (Enum.TryParse(text, ignoreCase: true, out status) && char.IsLetter(text[0]) && status is CallStatus.Completed or CallStatus.Missed or CallStatus.Failed);
+            || (WriteValidation.IsName(text) && Enum.TryParse(text, ignoreCase: true, out status) && status is CallStatus.Completed or CallStatus.Missed or CallStatus.Failed);
     }
 }
