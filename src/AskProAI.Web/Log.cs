@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(2021, LogLevel.Information, "Tenant access denied for widget request")]
     public static partial void TenantAccessDenied(ILogger logger);
 
+    [LoggerMessage(16000, LogLevel.Information, "Session rejected ({Channel}): the user was deleted, locked out or re-stamped")]
+    public static partial void SessionRevoked(ILogger logger, string channel);
+
     [LoggerMessage(2100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using AskProAI.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AskProAI.Web.Features.Auth;
 
@@ -11,14 +13,17 @@ internal static class AuthEndpoints
 {
     private const int MaxEmailLength = 256;
     private const int MaxPasswordLength = 512;
+    private const int MaxTokenLength = 8192;
 
     /// <summary>
     /// Maps <c>POST /api/auth/login</c> (JSON <c>{"email","password"}</c> → <c>{"accessToken",...}</c>),
+    /// <c>POST /api/auth/refresh</c> (JSON <c>{"refreshToken"}</c> → a new token pair, for a user still valid),
     /// <c>GET/POST /login</c> (the form, which sets the auth cookie) and <c>GET /logout</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/login", ApiLoginAsync).AllowAnonymous().WithName("Login");
+        app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().WithName("RefreshToken");
         app.MapGet(AuthConstants.LoginPath, LoginPage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(AuthConstants.LoginPath, FormLoginAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(AuthConstants.LogoutPath, LogoutAsync).ExcludeFromDescription();
@@ -68,6 +73,38 @@ internal static class AuthEndpoints
 
         // The bearer handler has written the token response ({"tokenType","accessToken","expiresIn","refreshToken"}).
         return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// Identity's refresh flow (as <c>MapIdentityApi</c> does it), with the session check of every request: the refresh
+    /// token's user must still exist with the same security stamp and not be locked out.
+    /// </summary>
+    private static async Task<IResult> RefreshAsync(
+        RefreshRequest? request,
+        SignInManager<AppUser> signIn,
+        IOptionsMonitor<BearerTokenOptions> bearerOptions,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        if (string.IsNullOrEmpty(request?.RefreshToken) || request.RefreshToken.Length > MaxTokenLength)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>(StringComparer.Ordinal) { ["refreshToken"] = ["The refresh token is required."] },
+                title: "The request is not valid");
+        }
+
+        var ticket = bearerOptions.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
+            || await SessionValidator.VerifyAsync(signIn, ticket.Principal) is not { } user)
+        {
+            Log.SessionRevoked(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "refresh");
+            return TypedResults.Problem(
+                title: "Refresh failed",
+                detail: "The refresh token is invalid, expired or revoked; sign in again.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
     }
 
     private static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? error)
@@ -158,3 +195,7 @@ internal static class AuthEndpoints
 /// <param name="Email">The user's email.</param>
 /// <param name="Password">The user's password.</param>
 internal sealed record LoginRequest(string? Email, string? Password);
+
+/// <summary>The body of <c>POST /api/auth/refresh</c>.</summary>
+/// <param name="RefreshToken">The <c>refreshToken</c> of a login or an earlier refresh.</param>
+internal sealed record RefreshRequest(string? RefreshToken);

@@ -1,4 +1,5 @@
 using AskProAI.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
 namespace AskProAI.Web.Features.Auth;
@@ -19,9 +20,18 @@ internal static class AuthHostingExtensions
                 o.DefaultChallengeScheme = AuthConstants.Scheme;
             })
             .AddPolicyScheme(AuthConstants.Scheme, "Bearer token or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme)
+                context.Request.Headers.Authorization.Count > 0 ? AuthConstants.BearerScheme : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, RevocableBearerHandler>(AuthConstants.BearerScheme, o =>
+            {
+                o.ForwardChallenge = IdentityConstants.BearerScheme;
+                o.ForwardForbid = IdentityConstants.BearerScheme;
+            })
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies();
+
+        // Cookies and bearer tokens alike are re-checked against the user store this often (see docs/security.md).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = AuthConstants.SessionValidationInterval);
+        services.AddSingleton<BearerSessionCache>();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -46,6 +56,9 @@ internal static class AuthHostingExtensions
             .AddEntityFrameworkStores<AskProDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AskProClaimsPrincipalFactory>();
+
+        // After AddSignInManager, which registers Identity's own validator for the cookie.
+        services.AddScoped<ISecurityStampValidator, SessionValidator>();
 
         services.AddAuthorization();
         services.AddAntiforgery(o => o.Cookie.Name = "askpro.af");

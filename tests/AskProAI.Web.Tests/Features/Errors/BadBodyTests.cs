@@ -18,6 +18,7 @@ public abstract class BadBodyTests(BadBodyTests.Fixture app)
     public static readonly TheoryData<string, string, string> Routes = new()
     {
         { "POST", "/api/auth/login", "anonymous" },
+        { "POST", "/api/auth/refresh", "anonymous" },
         { "POST", "/api/companies/1/calls", "manager" },
         { "PATCH", "/api/companies/1/calls/101", "manager" },
         { "POST", "/api/companies/1/calls/end-ongoing", "manager" },
