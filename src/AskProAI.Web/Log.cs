@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(16000, LogLevel.Information, "Session rejected ({Channel}): the user was deleted, locked out or re-stamped")]
     public static partial void SessionRevoked(ILogger logger, string channel);
 
+    [LoggerMessage(16001, LogLevel.Information, "Request refused: the client is over its rate limit")]
+    public static partial void RateLimited(ILogger logger);
+
     [LoggerMessage(2100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 

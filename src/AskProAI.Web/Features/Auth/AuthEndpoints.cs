@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AskProAI.Data;
+using AskProAI.Web.Features.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -14,6 +15,9 @@ internal static class AuthEndpoints
     private const int MaxEmailLength = 256;
     private const int MaxPasswordLength = 512;
     private const int MaxTokenLength = 8192;
+    private const string ThrottledMessage = "Too many failed sign-ins from this address for this email; try again later.";
+    private static readonly AppUser DummyUser = new();
+    private static string? s_dummyHash;
 
     /// <summary>
     /// Maps <c>POST /api/auth/login</c> (JSON <c>{"email","password"}</c> → <c>{"accessToken",...}</c>),
@@ -22,20 +26,22 @@ internal static class AuthEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login", ApiLoginAsync).AllowAnonymous().WithName("Login");
-        app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().WithName("RefreshToken");
+        app.MapPost("/api/auth/login", ApiLoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.LoginPolicy).WithName("Login");
+        app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.LoginPolicy).WithName("RefreshToken");
         app.MapGet(AuthConstants.LoginPath, LoginPage).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost(AuthConstants.LoginPath, FormLoginAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(AuthConstants.LoginPath, FormLoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.LoginPolicy).ExcludeFromDescription();
         app.MapGet(AuthConstants.LogoutPath, LogoutAsync).ExcludeFromDescription();
         return app;
     }
 
     private static async Task<IResult> ApiLoginAsync(
-        HttpRequest request,
+        HttpContext context,
         SignInManager<AppUser> signIn,
+        LoginThrottle throttle,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
+        var request = context.Request;
         LoginRequest? login = null;
         if (request.HasJsonContentType())
         {
@@ -61,14 +67,21 @@ internal static class AuthEndpoints
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var result = await PasswordSignInAsync(signIn, login!.Email!, login.Password!, IdentityConstants.BearerScheme);
-        if (!result.Succeeded)
+        var outcome = await PasswordSignInAsync(context, signIn, throttle, login!.Email!, login.Password!, IdentityConstants.BearerScheme);
+        if (outcome.RetryAfter > TimeSpan.Zero)
         {
-            Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "api", Reason(result));
+            Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "api", "throttled");
+            context.Response.Headers.RetryAfter = RateLimitingExtensions.RetryAfterSeconds(outcome.RetryAfter);
             return TypedResults.Problem(
-                title: "Login failed",
-                detail: result.IsLockedOut ? "The account is locked; try again later." : "Invalid email or password.",
-                statusCode: StatusCodes.Status401Unauthorized);
+                title: "Too many failed sign-ins",
+                detail: ThrottledMessage,
+                statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "api", "bad credentials");
+            return TypedResults.Problem(title: "Login failed", detail: "Invalid email or password.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         // The bearer handler has written the token response ({"tokenType","accessToken","expiresIn","refreshToken"}).
@@ -119,6 +132,7 @@ internal static class AuthEndpoints
         {
             null or "" => null,
             "expired" => "The form expired; please sign in again.",
+            "throttled" => ThrottledMessage,
             _ => "Invalid email or password.",
         };
         context.Response.Headers.CacheControl = "no-store";
@@ -129,6 +143,7 @@ internal static class AuthEndpoints
         HttpContext context,
         IAntiforgery antiforgery,
         SignInManager<AppUser> signIn,
+        LoginThrottle throttle,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -154,11 +169,11 @@ internal static class AuthEndpoints
             return TypedResults.Redirect(AuthConstants.LoginPath + "?error=invalid");
         }
 
-        var result = await PasswordSignInAsync(signIn, email!, password!, IdentityConstants.ApplicationScheme);
-        if (!result.Succeeded)
+        var outcome = await PasswordSignInAsync(context, signIn, throttle, email!, password!, IdentityConstants.ApplicationScheme);
+        if (!outcome.Succeeded)
         {
-            Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "form", Reason(result));
-            return TypedResults.Redirect(AuthConstants.LoginPath + "?error=invalid");
+            Log.LoginFailed(loggers.CreateLogger(typeof(AuthEndpoints).FullName!), "form", outcome.RetryAfter > TimeSpan.Zero ? "throttled" : "bad credentials");
+            return TypedResults.Redirect(AuthConstants.LoginPath + (outcome.RetryAfter > TimeSpan.Zero ? "?error=throttled" : "?error=invalid"));
         }
 
         // Always to the dashboard: a return URL from the query string would be an open redirect.
@@ -171,24 +186,54 @@ internal static class AuthEndpoints
         context.Response.Redirect(AuthConstants.LoginPath);
     }
 
-    private static async Task<SignInResult> PasswordSignInAsync(SignInManager<AppUser> signIn, string email, string password, string scheme)
+    /// <summary>
+    /// Checks the password with the same work for unknown and existing users (a dummy hash is verified when the email
+    /// is unknown; Identity's per-account lockout is not used, so no answer differs), then signs in with the scheme.
+    /// </summary>
+    private static async Task<LoginOutcome> PasswordSignInAsync(
+        HttpContext context, SignInManager<AppUser> signIn, LoginThrottle throttle, string email, string password, string scheme)
     {
-        var user = await signIn.UserManager.FindByEmailAsync(email);
-        if (user is null)
+        var client = ClientAddress.Of(context);
+        var wait = throttle.RetryAfter(client, email);
+        if (wait > TimeSpan.Zero)
         {
-            return SignInResult.Failed;
+            return new LoginOutcome(false, wait);
         }
 
+        var users = signIn.UserManager;
+        var user = await users.FindByEmailAsync(email);
+        bool valid;
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(DummyUser, DummyHash(users.PasswordHasher), password);
+            valid = false;
+        }
+        else
+        {
+            valid = await users.CheckPasswordAsync(user, password) && !await users.IsLockedOutAsync(user) && await signIn.CanSignInAsync(user);
+        }
+
+        if (!valid)
+        {
+            throttle.Failed(client, email);
+            return new LoginOutcome(false, throttle.RetryAfter(client, email));
+        }
+
+        throttle.Succeeded(client, email);
         signIn.AuthenticationScheme = scheme;
-        return await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        await signIn.SignInAsync(user!, isPersistent: false);
+        return new LoginOutcome(true, TimeSpan.Zero);
     }
+
+    /// <summary>A hash of a random password made by the service's own hasher, so verifying it costs what a real one costs.</summary>
+    private static string DummyHash(IPasswordHasher<AppUser> hasher) =>
+        s_dummyHash ??= hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
 
     private static bool IsWellFormed(string? email, string? password) =>
         !string.IsNullOrWhiteSpace(email) && email.Length <= MaxEmailLength
         && !string.IsNullOrEmpty(password) && password.Length <= MaxPasswordLength;
 
-    private static string Reason(SignInResult result) =>
-        result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "bad credentials";
+    private readonly record struct LoginOutcome(bool Succeeded, TimeSpan RetryAfter);
 }
 
 /// <summary>The body of <c>POST /api/auth/login</c>.</summary>

@@ -32,6 +32,7 @@ internal static class AuthHostingExtensions
         // Cookies and bearer tokens alike are re-checked against the user store this often (see docs/security.md).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = AuthConstants.SessionValidationInterval);
         services.AddSingleton<BearerSessionCache>();
+        services.AddSingleton<LoginThrottle>();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -50,7 +51,10 @@ internal static class AuthHostingExtensions
         services.AddIdentityCore<AppUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+
+                // Lockout stays on for accounts an administrator locks; failed passwords are counted per client and
+                // email by LoginThrottle instead, so a guesser cannot lock the real user out (docs/security.md).
+                o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole<int>>()
             .AddEntityFrameworkStores<AskProDbContext>()

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.RateLimiting;
 using AskProAI.Web.Features.Tenancy;
 
 namespace AskProAI.Web.Features.Webhooks;
@@ -11,7 +12,7 @@ internal static class WebhookEndpoints
     /// <summary>Maps <c>POST /webhooks/telephony</c> and <c>POST /webhooks/cache/invalidate</c>.</summary>
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/webhooks").AllowAnonymous().ExcludeFromDescription();
+        var hooks = app.MapGroup("/webhooks").AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.WebhookPolicy).ExcludeFromDescription();
         hooks.MapPost("/telephony", TelephonyAsync).WithName("TelephonyWebhook");
         hooks.MapPost("/cache/invalidate", InvalidateCacheAsync).WithName("CacheInvalidationWebhook");
         return app;
