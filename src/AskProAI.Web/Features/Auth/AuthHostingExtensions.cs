@@ -43,7 +43,7 @@ internal static class AuthHostingExtensions
             o.LogoutPath = AuthConstants.LogoutPath;
             o.SlidingExpiration = true;
 
-            // The API answers 401/403; only pages redirect to the login form.
+            // The API and the hub answer 401/403; only pages redirect to the login form.
             o.Events.OnRedirectToLogin = context => StatusOrRedirect(context.HttpContext, context.RedirectUri, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context.HttpContext, context.RedirectUri, StatusCodes.Status403Forbidden);
         });
@@ -71,7 +71,8 @@ internal static class AuthHostingExtensions
 
     private static Task StatusOrRedirect(HttpContext context, string redirectUri, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using AskProAI.Data;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -26,7 +27,10 @@ internal static class CallEndpoints
         company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
         company.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
         company.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
-        company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls").InvalidatesWidgets(typeof(Call));
+        company.MapPost("/imports/calls", CallImport.ImportAsync)
+            .WithName("ImportCalls")
+            .WithMetadata(new RequestSizeLimitAttribute(CallImport.MaxBodyBytes))
+            .InvalidatesWidgets(typeof(Call));
         return app;
     }
 

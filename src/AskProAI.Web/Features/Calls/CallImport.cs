@@ -15,6 +15,12 @@ internal static class CallImport
     /// <summary>The most calls one request may import.</summary>
     public const int MaxCalls = 1000;
 
+    /// <summary>
+    /// The largest body accepted: 1,000 calls of the longest form (escaped external ids) fit. The server stops reading
+    /// at this size (413), so an oversized import is refused while it streams in, not after it was read whole.
+    /// </summary>
+    public const long MaxBodyBytes = 2 * 1024 * 1024;
+
     public static async Task<IResult> ImportAsync(
         string companyId, ImportCallsRequest? request, HttpContext context, TenantGate tenants, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
