@@ -27,6 +27,6 @@ internal static class AuthConstants
     /// <summary>The login page.</summary>
     public const string LoginPath = "/login";
 
-    /// <summary>The logout link.</summary>
+    /// <summary>The logout form's target (POST with the antiforgery token).</summary>
     public const string LogoutPath = "/logout";
 }

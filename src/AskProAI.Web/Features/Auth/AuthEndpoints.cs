@@ -22,7 +22,8 @@ internal static class AuthEndpoints
     /// <summary>
     /// Maps <c>POST /api/auth/login</c> (JSON <c>{"email","password"}</c> → <c>{"accessToken",...}</c>),
     /// <c>POST /api/auth/refresh</c> (JSON <c>{"refreshToken"}</c> → a new token pair, for a user still valid),
-    /// <c>GET/POST /login</c> (the form, which sets the auth cookie) and <c>GET /logout</c>.
+    /// <c>GET/POST /login</c> (the form, which sets the auth cookie), <c>POST /logout</c> (a form with the antiforgery token;
+    /// a link cannot sign anyone out) and <c>GET /api/auth/antiforgery</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
@@ -30,7 +31,8 @@ internal static class AuthEndpoints
         app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.LoginPolicy).WithName("RefreshToken");
         app.MapGet(AuthConstants.LoginPath, LoginPage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(AuthConstants.LoginPath, FormLoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.LoginPolicy).ExcludeFromDescription();
-        app.MapGet(AuthConstants.LogoutPath, LogoutAsync).ExcludeFromDescription();
+        app.MapPost(AuthConstants.LogoutPath, LogoutAsync).ExcludeFromDescription();
+        app.MapAntiforgeryToken();
         return app;
     }
 
@@ -180,10 +182,18 @@ internal static class AuthEndpoints
         return TypedResults.Redirect("/");
     }
 
-    private static async Task LogoutAsync(HttpContext context)
+    private static async Task<IResult> LogoutAsync(HttpContext context, IAntiforgery antiforgery)
     {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return TypedResults.Problem(
+                title: "Missing antiforgery token",
+                detail: "Sign out with the page's button (a form carrying the antiforgery token).",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await context.SignOutAsync(IdentityConstants.ApplicationScheme);
-        context.Response.Redirect(AuthConstants.LoginPath);
+        return TypedResults.Redirect(AuthConstants.LoginPath);
     }
 
     /// <summary>

@@ -65,7 +65,11 @@ internal static class AuthHostingExtensions
         services.AddScoped<ISecurityStampValidator, SessionValidator>();
 
         services.AddAuthorization();
-        services.AddAntiforgery(o => o.Cookie.Name = "askpro.af");
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "askpro.af";
+            o.HeaderName = CookieAntiforgery.HeaderName;
+        });
         return builder;
     }
 

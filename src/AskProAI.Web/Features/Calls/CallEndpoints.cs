@@ -1,5 +1,6 @@
 using System.Globalization;
 using AskProAI.Data;
+using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Tenancy;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ internal static class CallEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
     {
-        var company = app.MapGroup("/api/companies/{companyId}").RequireAuthorization();
+        var company = app.MapGroup("/api/companies/{companyId}").RequireAuthorization().RequireAntiforgeryForCookies();
         company.MapPost("/calls", CreateCallAsync).WithName("CreateCall");
         company.MapPatch("/calls/{callId}", EndCallAsync).WithName("EndCall");
         company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");

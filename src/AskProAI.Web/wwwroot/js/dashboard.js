@@ -97,8 +97,8 @@
       el("tbody", {}, d.topBranches.map(b => el("tr", { "data-branch-id": b.branchId },
         el("td", {}, b.name), el("td", { class: "num" }, numberFormat.format(b.calls)), el("td", { class: "num" }, percentFormat.format(b.conversionRate))))));
     const legend = el("div", { class: "legend" },
-      el("span", {}, el("i", { style: "background: var(--accent-soft)" }), "Calls"),
-      el("span", {}, el("i", { style: "background: var(--good)" }), "Booked"),
+      el("span", {}, el("i", { class: "swatch-calls" }), "Calls"),
+      el("span", {}, el("i", { class: "swatch-booked" }), "Booked"),
       el("span", {}, `${d.from} – ${d.to} (${d.timeZone})`));
     return [kpis, el("div", { class: "stats-layout" }, el("div", {}, trendChart(d.trend), legend), branches)];
   }

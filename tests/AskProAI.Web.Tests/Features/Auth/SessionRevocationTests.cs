@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using AskProAI.Data;
 using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Tests.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Features.Auth;
@@ -16,7 +14,7 @@ namespace AskProAI.Web.Tests.Features.Auth;
 /// Sessions end when the user changes: deleted, locked out, security stamp changed or demoted, bearer tokens and cookies
 /// alike lose that access at most <see cref="AuthConstants.SessionValidationInterval"/> later (on the fake clock).
 /// </summary>
-public sealed partial class SessionRevocationTests(SessionRevocationTests.Fixture app) : IClassFixture<SessionRevocationTests.Fixture>
+public sealed class SessionRevocationTests(SessionRevocationTests.Fixture app) : IClassFixture<SessionRevocationTests.Fixture>
 {
     public enum Change
     {
@@ -149,21 +147,7 @@ public sealed partial class SessionRevocationTests(SessionRevocationTests.Fixtur
         return (body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
     }
 
-    private async Task<HttpClient> CookieClientAsync(string email)
-    {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await client.GetStringAsync("/login");
-        var token = TokenField().Match(page).Groups[1].Value;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["email"] = email,
-            ["password"] = TestData.Password,
-        });
-        using var login = await client.PostAsync("/login", form);
-        Assert.Equal("/", login.Headers.Location?.OriginalString);
-        return client;
-    }
+    private Task<HttpClient> CookieClientAsync(string email) => CookieClients.SignInAsync(app, email);
 
     private async Task<string> CreateUserAsync(bool admin)
     {
@@ -200,9 +184,6 @@ public sealed partial class SessionRevocationTests(SessionRevocationTests.Fixtur
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         Assert.True((await users.RemoveFromRoleAsync((await users.FindByEmailAsync(email))!, AuthConstants.SuperAdminRole)).Succeeded);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 
     public sealed class Fixture : AdminApiFixture;
 }
