@@ -11,6 +11,7 @@ using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.RateLimiting;
+using AskProAI.Web.Features.SecurityHeaders;
 using AskProAI.Web.Features.Setup;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Webhooks;
@@ -27,6 +28,7 @@ builder.AddDashboardWidgets();
 builder.AddDistributedCache();
 builder.AddErrorHandling();
 builder.AddRateLimits();
+builder.AddSecurityHeaders();
 builder.AddHealth();
 builder.AddMonitoring();
 builder.AddCacheAdmin();
@@ -38,6 +40,7 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseSecurityHeaders();
 app.UseErrorHandling();
 app.UseStaticFiles();
 app.UseRateLimits();

@@ -39,6 +39,7 @@ internal static class AuthHostingExtensions
             o.Cookie.Name = "askpro.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = SecureIn(builder.Environment);
             o.LoginPath = AuthConstants.LoginPath;
             o.LogoutPath = AuthConstants.LogoutPath;
             o.SlidingExpiration = true;
@@ -68,10 +69,15 @@ internal static class AuthHostingExtensions
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "askpro.af";
+            o.Cookie.SecurePolicy = SecureIn(builder.Environment);
             o.HeaderName = CookieAntiforgery.HeaderName;
         });
         return builder;
     }
+
+    /// <summary>Production sends its cookies over HTTPS only; elsewhere (Development, tests over HTTP) as the request came.</summary>
+    private static CookieSecurePolicy SecureIn(IHostEnvironment environment) =>
+        environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
     private static Task StatusOrRedirect(HttpContext context, string redirectUri, int status)
     {
