@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(16001, LogLevel.Information, "Request refused: the client is over its rate limit")]
     public static partial void RateLimited(ILogger logger);
 
+    [LoggerMessage(16002, LogLevel.Warning, "Webhook {Name}: an event id was reused with a different body (409)")]
+    public static partial void WebhookConflict(ILogger logger, string name);
+
     [LoggerMessage(2100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 

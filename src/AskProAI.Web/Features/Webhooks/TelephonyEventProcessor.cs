@@ -6,7 +6,7 @@ namespace AskProAI.Web.Features.Webhooks;
 
 /// <summary>
 /// Applies a telephony event exactly once: the event row and the call change are saved in one transaction, and the
-/// unique event id makes a second delivery a no-op. The change tracker observers invalidate after the commit.
+/// event id, unique per company, makes a second delivery a no-op (the same body) or a 409 (a different one). The change tracker observers invalidate after the commit.
 /// </summary>
 internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger)
 {
@@ -27,10 +27,9 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId, cancellationToken))
+        if (await StoredPayloadAsync(companyId, eventId, cancellationToken) is { } stored)
         {
-            Log.WebhookDuplicate(logger, "telephony");
-            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+            return Duplicate(eventId, stored, payload);
         }
 
         var call = await db.Calls.FirstOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == e.ExternalCallId, cancellationToken);
@@ -63,14 +62,15 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         catch (DbUpdateException)
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            if (!await IsProcessedElsewhereAsync(eventId))
+            db.ChangeTracker.Clear();
+
+            // A concurrent delivery of the same event won the unique index; this one changed nothing.
+            if (await StoredPayloadAsync(companyId, eventId, CancellationToken.None) is not { } winner)
             {
                 throw;
             }
 
-            // A concurrent delivery of the same event won the unique index; this one changed nothing.
-            Log.WebhookDuplicate(logger, "telephony");
-            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+            return Duplicate(eventId, winner, payload);
         }
 
         Log.WebhookProcessed(logger, "telephony", e.Type!);
@@ -249,10 +249,27 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         return null;
     }
 
-    private async Task<bool> IsProcessedElsewhereAsync(string eventId)
+    /// <summary>The body stored with the company's event of this id, or null when it was not processed.</summary>
+    private Task<string?> StoredPayloadAsync(int companyId, string eventId, CancellationToken cancellationToken) =>
+        db.WebhookEvents.AsNoTracking()
+            .Where(w => w.CompanyId == companyId && w.EventId == eventId)
+            .Select(w => w.Payload)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A repeated delivery is acknowledged; a different event under a used id is a conflict, never dropped silently.</summary>
+    private IResult Duplicate(string eventId, string stored, string payload)
     {
-        db.ChangeTracker.Clear();
-        return await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId);
+        if (!string.Equals(stored, payload, StringComparison.Ordinal))
+        {
+            Log.WebhookConflict(logger, "telephony");
+            return TypedResults.Problem(
+                title: "Event id reused",
+                detail: "This company's event with this eventId was processed with a different body; send a new eventId.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        Log.WebhookDuplicate(logger, "telephony");
+        return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
     }
 
     private static bool TryDirection(string? text, out CallDirection direction)
