@@ -38,6 +38,8 @@ builder.AddLiveUpdates();
 
 var app = builder.Build();
 
+ProductionSettings.EnsureSafe(app);
+
 await app.PrepareDatabaseAsync();
 
 app.UseSecurityHeaders();
