@@ -19,26 +19,36 @@ internal sealed class BearerSessionCache(TimeProvider time, IOptions<IdentityOpt
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The current principal of the token's user, or null when the session was revoked.</summary>
-    public async Task<ClaimsPrincipal?> RevalidateAsync(ClaimsPrincipal token, IServiceProvider requestServices)
+    public Task<ClaimsPrincipal?> RevalidateAsync(ClaimsPrincipal token, IServiceProvider requestServices)
     {
         var claims = identity.Value.ClaimsIdentity;
         var key = $"{token.FindFirstValue(claims.UserIdClaimType)}|{token.FindFirstValue(claims.SecurityStampClaimType)}";
         var now = time.GetUtcNow();
-        if (_entries.TryGetValue(key, out var cached) && now - cached.CheckedAt < AuthConstants.SessionValidationInterval)
+        if (_entries.TryGetValue(key, out var cached) && now - cached.CheckedAt < AuthConstants.SessionValidationInterval
+            && !cached.Principal.Value.IsFaulted && !cached.Principal.Value.IsCanceled)
         {
-            return cached.Principal;
+            return cached.Principal.Value;
         }
 
-        var signIn = requestServices.GetRequiredService<SignInManager<AppUser>>();
-        var user = await SessionValidator.VerifyAsync(signIn, token);
-        var principal = user is null ? null : await signIn.CreateUserPrincipalAsync(user);
         if (_entries.Count >= PruneAbove)
         {
             Prune(now);
         }
 
-        _entries[key] = new Entry(now, principal);
-        return principal;
+        // One check per key at a time: concurrent first requests of a token share it (a dashboard opens with several).
+        // The check runs on the services of the request that stored it, which awaits it too.
+        var fresh = new Entry(now, new Lazy<Task<ClaimsPrincipal?>>(() => CheckAsync(token, requestServices)));
+        var stored = cached is null
+            ? _entries.GetOrAdd(key, fresh)
+            : _entries.TryUpdate(key, fresh, cached) ? fresh : _entries.GetOrAdd(key, fresh);
+        return stored.Principal.Value;
+    }
+
+    private static async Task<ClaimsPrincipal?> CheckAsync(ClaimsPrincipal token, IServiceProvider requestServices)
+    {
+        var signIn = requestServices.GetRequiredService<SignInManager<AppUser>>();
+        var user = await SessionValidator.VerifyAsync(signIn, token);
+        return user is null ? null : await signIn.CreateUserPrincipalAsync(user);
     }
 
     private void Prune(DateTimeOffset now)
@@ -52,5 +62,5 @@ internal sealed class BearerSessionCache(TimeProvider time, IOptions<IdentityOpt
         }
     }
 
-    private sealed record Entry(DateTimeOffset CheckedAt, ClaimsPrincipal? Principal);
+    private sealed record Entry(DateTimeOffset CheckedAt, Lazy<Task<ClaimsPrincipal?>> Principal);
 }
