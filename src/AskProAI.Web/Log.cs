@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(16002, LogLevel.Warning, "Webhook {Name}: an event id was reused with a different body (409)")]
     public static partial void WebhookConflict(ILogger logger, string name);
 
+    [LoggerMessage(16003, LogLevel.Warning, "Database unavailable ({ExceptionType}): answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, string exceptionType);
+
     [LoggerMessage(2100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 
