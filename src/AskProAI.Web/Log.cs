@@ -30,6 +30,18 @@ internal static partial class Log
     [LoggerMessage(4021, LogLevel.Information, "Tenant access denied for widget request")]
     public static partial void TenantAccessDenied(ILogger logger);
 
+    [LoggerMessage(4400, LogLevel.Information, "Session rejected ({Channel}): the user was deleted, locked out or re-stamped")]
+    public static partial void SessionRevoked(ILogger logger, string channel);
+
+    [LoggerMessage(4401, LogLevel.Information, "Request refused: the client is over its rate limit")]
+    public static partial void RateLimited(ILogger logger);
+
+    [LoggerMessage(4402, LogLevel.Warning, "Webhook {Name}: an event id was reused with a different body (409)")]
+    public static partial void WebhookConflict(ILogger logger, string name);
+
+    [LoggerMessage(4403, LogLevel.Warning, "Database unavailable ({ExceptionType}): answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, string exceptionType);
+
     [LoggerMessage(4100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 

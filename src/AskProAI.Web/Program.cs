@@ -6,6 +6,8 @@ using AskProAI.Web.Features.Demo;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
+using AskProAI.Web.Features.RateLimiting;
+using AskProAI.Web.Features.SecurityHeaders;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Webhooks;
 using AskProAI.Web.Features.Widgets;
@@ -26,6 +28,8 @@ builder.AddTenancy();
 builder.AddDashboardWidgets();
 builder.AddDistributedCache();
 builder.AddErrorHandling();
+builder.AddRateLimits();
+builder.AddSecurityHeaders();
 builder.AddHealth();
 builder.AddMonitoring();
 builder.AddCacheAdmin();
@@ -36,10 +40,14 @@ builder.AddDemoActivity();
 
 var app = builder.Build();
 
+ProductionSettings.EnsureSafe(app);
+
 await app.PrepareDatabaseAsync();
 
+app.UseSecurityHeaders();
 app.UseErrorHandling();
 app.UseStaticFiles();
+app.UseRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

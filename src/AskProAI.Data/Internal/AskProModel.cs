@@ -108,7 +108,8 @@ internal static class AskProModel
             webhookEvent.HasOne<Company>().WithMany().HasForeignKey(e => e.CompanyId).OnDelete(DeleteBehavior.Restrict);
 
             // Exactly-once processing: a second insert of the same event id fails inside the delivery's transaction.
-            webhookEvent.HasIndex(e => e.EventId).IsUnique();
+            // Scoped per company: event ids are the provider's per account, so two companies may use the same one.
+            webhookEvent.HasIndex(e => new { e.CompanyId, e.EventId }).IsUnique();
             webhookEvent.HasIndex(e => new { e.CompanyId, e.ReceivedAt });
         });
     }

@@ -358,7 +358,7 @@ namespace AskProAI.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EventId")
+                    b.HasIndex("CompanyId", "EventId")
                         .IsUnique();
 
                     b.HasIndex("CompanyId", "ReceivedAt");

@@ -337,7 +337,7 @@ namespace AskProAI.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EventId")
+                    b.HasIndex("CompanyId", "EventId")
                         .IsUnique();
 
                     b.HasIndex("CompanyId", "ReceivedAt");

@@ -78,6 +78,29 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
     }
 
     [Fact]
+    public async Task Anonymous_Negotiate_401NotARedirect()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseAddress) };
+
+        using var response = await client.PostAsync("/hubs/dashboard/negotiate?negotiateVersion=1", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_BodyOverTheLimit_413WhileStreaming()
+    {
+        using var client = await ApiClientAsync(TestData.Manager1Email);
+        var call = """{"branchId":11,"direction":"Inbound","status":"Completed","startedAt":"2025-08-06T10:00:00Z"},""";
+        var body = "{\"calls\":[" + string.Concat(Enumerable.Repeat(call, (3 * 1024 * 1024 / call.Length) + 1)) + "{}]}";
+
+        using var response = await client.PostAsync("/api/companies/1/imports/calls", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task SignedWebhook_PushesToTheCompany()
     {
         await using var watcher = await Watcher.ConnectAsync(app, TestData.Manager1Email);

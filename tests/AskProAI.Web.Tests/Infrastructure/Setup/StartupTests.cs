@@ -61,6 +61,21 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("Admin:ApiToken", "dev-admin-token")]
+    [InlineData("Admin:ApiToken", "short-token")]
+    [InlineData("Webhooks:Telephony:Secret", "dev-telephony-webhook-secret")]
+    [InlineData("Webhooks:Cache:Secret", "dev-cache-webhook-secret")]
+    public async Task Production_UnsafeSetting_RefusesToStartNamingIt(string key, string value)
+    {
+        await using var app = new ProductionSettingFixture(Path.Combine(Path.GetTempPath(), $"askpro-web-tests-{Guid.NewGuid():N}.db"), key, value);
+        var error = Record.Exception(() => app.Services);
+
+        Assert.NotNull(error);
+        Assert.Contains("Refusing to start in Production", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains(key, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("many")]
     [InlineData("0")]
     [InlineData("100000")]
@@ -119,6 +134,17 @@ public sealed class StartupTests
 
     private sealed class SettingFixture(string key, string value) : WebAppFixture
     {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private sealed class ProductionSettingFixture(string path, string key, string value) : WebAppFixture(path)
+    {
+        protected override string EnvironmentName => "Production";
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
