@@ -77,4 +77,13 @@ internal static partial class Log
 
     [LoggerMessage(2212, LogLevel.Debug, "Webhook {Webhook}: {Type} processed")]
     public static partial void WebhookProcessed(ILogger logger, string webhook, string type);
+
+    [LoggerMessage(15001, LogLevel.Information, "Data Protection key ring ready (application {ApplicationName})")]
+    public static partial void KeyRingReady(ILogger logger, string applicationName);
+
+    [LoggerMessage(15002, LogLevel.Warning, "Data Protection keys are stored unencrypted: set KeyRing:CertificatePath to encrypt them at rest")]
+    public static partial void KeyRingUnencrypted(ILogger logger);
+
+    [LoggerMessage(15003, LogLevel.Error, "The Data Protection key ring could not be loaded at start; logins fail until its store answers")]
+    public static partial void KeyRingUnavailable(ILogger logger, Exception exception);
 }

@@ -8,6 +8,7 @@ using AskProAI.Web.Features.Errors;
 using AskProAI.Web.Features.Health;
 using AskProAI.Web.Features.Hosting;
 using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.KeyRing;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.Setup;
@@ -24,6 +25,7 @@ builder.AddAskProAuth();
 builder.AddTenancy();
 builder.AddDashboardWidgets();
 builder.AddDistributedCache();
+builder.AddKeyRing();
 builder.AddErrorHandling();
 builder.AddHealth();
 builder.AddMonitoring();
@@ -35,6 +37,7 @@ builder.AddLiveUpdates();
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
+app.PrepareKeyRing();
 
 app.UseErrorHandling();
 app.UseStaticFiles();
