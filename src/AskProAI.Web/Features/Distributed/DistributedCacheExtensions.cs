@@ -50,12 +50,28 @@ internal static class DistributedCacheExtensions
         return string.IsNullOrWhiteSpace(connection) ? null : connection;
     }
 
-    /// <summary>Degraded (still serving from L1 and the database) while Redis is unreachable or its breaker is open.</summary>
+    /// <summary>
+    /// Degraded (still serving from L1 and the database) while Redis is unreachable or its breaker is open; the data
+    /// carries the circuit state and the last error with its time, for <c>/health</c>.
+    /// </summary>
     private sealed class RedisHealthCheck(IRedisCacheHealth health) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(health.Status == RedisHealthStatus.Healthy
-                ? HealthCheckResult.Healthy($"Redis reachable; circuit {health.Circuit}.")
-                : HealthCheckResult.Degraded($"Redis unavailable (circuit {health.Circuit}); serving from memory and the database. Last error: {health.LastError}"));
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["circuit"] = health.Circuit.ToString() };
+            if (health.LastError is { } error)
+            {
+                data["lastError"] = error;
+            }
+
+            if (health.LastErrorAt is { } at)
+            {
+                data["lastErrorAt"] = at;
+            }
+
+            return Task.FromResult(health.Status == RedisHealthStatus.Healthy
+                ? HealthCheckResult.Healthy($"Redis reachable; circuit {health.Circuit}.", data: data)
+                : HealthCheckResult.Degraded($"Redis unavailable (circuit {health.Circuit}); serving from memory and the database.", data: data));
+        }
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text.Json;
 using AskProAI.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,18 +10,57 @@ namespace AskProAI.Web.Features.Health;
 /// <summary>Registers and maps <c>GET /health</c>.</summary>
 internal static class HealthExtensions
 {
-    /// <summary>Adds the health checks: the database answers.</summary>
+    /// <summary>Adds the health checks: the database answers (Redis adds its own in distributed mode).</summary>
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
 
-    /// <summary>Maps <c>GET /health</c> (anonymous): <c>Healthy</c> or 503.</summary>
+    /// <summary>
+    /// Maps <c>GET /health</c> (anonymous): JSON with the overall status and each check's status, description and data
+    /// (for Redis: the circuit state and the last error); 200 when Healthy or Degraded, 503 when Unhealthy.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJsonAsync }).AllowAnonymous();
         return app;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var buffer = new ArrayBufferWriter<byte>(1024); // the response body allows no synchronous writes
+        using var json = new Utf8JsonWriter(buffer);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            json.WriteString("description", entry.Description);
+            json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Exception is { } ex)
+            {
+                json.WriteString("error", ex.GetType().Name); // the message may carry a connection string
+            }
+
+            foreach (var (key, value) in entry.Data)
+            {
+                json.WritePropertyName(key);
+                JsonSerializer.Serialize(json, value, value?.GetType() ?? typeof(object));
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 }
 
@@ -29,7 +71,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AskProDbContext> dbF
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
+            ? HealthCheckResult.Healthy("The database answers.")
             : HealthCheckResult.Unhealthy("The database does not answer.");
     }
 }
