@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AskProAI.Caching.Redis;
 using AskProAI.Data;
@@ -75,7 +76,7 @@ internal static class KeyRingHostingExtensions
             app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(StartPurpose).Protect([1]);
             Log.KeyRingReady(logger, ApplicationName(app.Environment.EnvironmentName));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is CryptographicException or RedisException or TimeoutException)
         {
             Log.KeyRingUnavailable(logger, ex);
         }

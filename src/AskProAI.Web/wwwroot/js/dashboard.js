@@ -184,7 +184,12 @@
 
   function startLivePush() {
     if (!window.signalR) return;
-    hub = new signalR.HubConnectionBuilder().withUrl("/hubs/dashboard").withAutomaticReconnect().build();
+    // WebSockets only, without the negotiate request: behind a round-robin balancer the negotiated connection id would
+    // reach another instance than the one that issued it (see deploy/nginx/askpro.conf).
+    hub = new signalR.HubConnectionBuilder()
+      .withUrl("/hubs/dashboard", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+      .withAutomaticReconnect()
+      .build();
     hub.on("widgetsChanged", async message => {
       if (message.companyId !== companyId) return;
       // The live widget first and alone: the heavier recomputations (a 30-day aggregate) would otherwise share the
