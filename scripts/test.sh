@@ -24,6 +24,7 @@ chmod 755 "$work"
 cleanup() {
   bash scripts/scale-out.sh stop "$work/scale-out" >/dev/null 2>&1 || true
   [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  for pidfile in "$work"/cluster/*/redis.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
   if [ -d "$work/pg" ]; then su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -36,6 +37,41 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export ASKPRO_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 export ASKPRO_TEST_REDIS_SERVER="$(command -v redis-server)"
+
+# A Redis Cluster of 3 masters and 3 replicas on loopback (Redis's own cluster mode). Each node has a folder with its
+# redis.conf, so the failover test can kill a master and start it again (it rejoins as a replica).
+CLUSTER_PORT=${ASKPRO_TEST_CLUSTER_PORT:-7391}
+cluster_nodes=()
+for port in $(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5))); do
+  node="$work/cluster/$port"
+  mkdir -p "$node"
+  cat >"$node/redis.conf" <<CONF
+port $port
+bind 127.0.0.1
+daemonize yes
+dir $node
+pidfile $node/redis.pid
+logfile $node/redis.log
+save ""
+appendonly no
+cluster-enabled yes
+cluster-config-file $node/nodes.conf
+cluster-node-timeout 1000
+CONF
+  redis-server "$node/redis.conf"
+  cluster_nodes+=("127.0.0.1:$port")
+done
+for port in $(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5))); do
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+redis-cli --cluster create "${cluster_nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster/create.log"
+for _ in $(seq 1 100); do
+  redis-cli -p "$CLUSTER_PORT" cluster info | grep -q "cluster_state:ok" && break
+  sleep 0.1
+done
+redis-cli -p "$CLUSTER_PORT" cluster info | grep -q "cluster_state:ok" || { cat "$work/cluster/create.log" >&2; echo "Redis Cluster did not form" >&2; exit 1; }
+export ASKPRO_TEST_REDIS_CLUSTER=$(IFS=,; echo "${cluster_nodes[*]}")
+export ASKPRO_TEST_REDIS_CLUSTER_DIR="$work/cluster"
 
 # PostgreSQL from its own binaries in the temp folder (no service manager); runs as the postgres user.
 PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
