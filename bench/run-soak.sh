@@ -92,7 +92,7 @@ start_instance() { # name port
 
 wait_healthy() { # name port timeout-seconds pid
   local deadline=$((SECONDS + $3)) started=$SECONDS
-  until [ "$(curl -s --max-time 5 "http://127.0.0.1:$2/health" || true)" = "Healthy" ]; do
+  until curl -s --max-time 5 "http://127.0.0.1:$2/health" 2>/dev/null | grep -q '^{"status":"Healthy"'; do
     if ! kill -0 "$4" 2>/dev/null; then
       wait "$4" && code=0 || code=$?
       echo "instance $1 exited with status $code before it was healthy (137: killed); last log lines:" >&2

@@ -98,4 +98,13 @@ internal static partial class Log
 
     [LoggerMessage(4301, LogLevel.Warning, "Demo activity: a step failed; trying again at the next one")]
     public static partial void DemoActivityFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4500, LogLevel.Information, "Data Protection key ring ready (application {ApplicationName})")]
+    public static partial void KeyRingReady(ILogger logger, string applicationName);
+
+    [LoggerMessage(4501, LogLevel.Warning, "Data Protection keys are stored unencrypted: set KeyRing:CertificatePath to encrypt them at rest")]
+    public static partial void KeyRingUnencrypted(ILogger logger);
+
+    [LoggerMessage(4502, LogLevel.Error, "The Data Protection key ring could not be loaded at start; logins fail until its store answers")]
+    public static partial void KeyRingUnavailable(ILogger logger, Exception exception);
 }

@@ -4,6 +4,7 @@ using AskProAI.Web.Features.Calls;
 using AskProAI.Web.Features.Dashboard;
 using AskProAI.Web.Features.Demo;
 using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.KeyRing;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.RateLimiting;
@@ -27,6 +28,7 @@ builder.AddAskProAuth();
 builder.AddTenancy();
 builder.AddDashboardWidgets();
 builder.AddDistributedCache();
+builder.AddKeyRing();
 builder.AddErrorHandling();
 builder.AddRateLimits();
 builder.AddSecurityHeaders();
@@ -43,6 +45,7 @@ var app = builder.Build();
 ProductionSettings.EnsureSafe(app);
 
 await app.PrepareDatabaseAsync();
+app.PrepareKeyRing();
 
 app.UseSecurityHeaders();
 app.UseErrorHandling();

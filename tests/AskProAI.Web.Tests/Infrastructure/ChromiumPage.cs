@@ -47,10 +47,10 @@ public sealed class ChromiumPage : IAsyncDisposable
     }
 
     /// <summary>Fills and submits the login form the page shows, and waits for the page it returns to (the dashboard by default).</summary>
-    public async Task LogInAsync(string baseAddress, string email, string returnsTo = "/")
+    public async Task LogInAsync(string baseAddress, string email, string password = TestData.Password, string returnsTo = "/")
     {
         await Page.FillAsync("#email", email);
-        await Page.FillAsync("#password", TestData.Password);
+        await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
         await Page.WaitForURLAsync(baseAddress + returnsTo);
     }

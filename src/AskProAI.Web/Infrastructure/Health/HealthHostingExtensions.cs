@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text.Json;
 using AskProAI.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,11 +19,50 @@ internal static class HealthHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>GET /health</c> (anonymous): <c>Healthy</c>, or 503 <c>Unhealthy</c> when the database cannot be written.</summary>
+    /// <summary>
+    /// Maps <c>GET /health</c> (anonymous): JSON with the overall status and each check's status, description and data
+    /// (for Redis: the circuit state and the last error); 200 when Healthy or Degraded, 503 when Unhealthy.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJsonAsync }).AllowAnonymous();
         return app;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var buffer = new ArrayBufferWriter<byte>(1024); // the response body allows no synchronous writes
+        using var json = new Utf8JsonWriter(buffer);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        json.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            json.WriteString("description", entry.Description);
+            json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Exception is { } ex)
+            {
+                json.WriteString("error", ex.GetType().Name); // the message may carry a connection string
+            }
+
+            foreach (var (key, value) in entry.Data)
+            {
+                json.WritePropertyName(key);
+                JsonSerializer.Serialize(json, value, value?.GetType() ?? typeof(object));
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 }
 
@@ -61,12 +103,12 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AskProDbContext> dbF
         command.CommandTimeout = 1;
         command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return HealthCheckResult.Healthy();
+        return HealthCheckResult.Healthy("The database can be written.");
     }
 
     private static async Task<HealthCheckResult> CheckPostgreSqlAsync(AskProDbContext db, CancellationToken cancellationToken)
     {
         var readOnly = await db.Database.SqlQueryRaw<bool>("SELECT pg_is_in_recovery() AS \"Value\"").SingleAsync(cancellationToken);
-        return readOnly ? HealthCheckResult.Unhealthy("The database is a read-only standby.") : HealthCheckResult.Healthy();
+        return readOnly ? HealthCheckResult.Unhealthy("The database is a read-only standby.") : HealthCheckResult.Healthy("The database can be written.");
     }
 }

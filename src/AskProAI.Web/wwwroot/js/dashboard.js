@@ -288,8 +288,10 @@
 
   function startLivePush() {
     if (!window.signalR) { setConnection("offline", "Live updates unavailable"); return; }
+    // WebSockets only, without the negotiate request: behind a round-robin balancer the negotiated connection id would
+    // reach another instance than the one that issued it (see deploy/nginx/askpro.conf).
     hub = new signalR.HubConnectionBuilder()
-      .withUrl("/hubs/dashboard")
+      .withUrl("/hubs/dashboard", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => backoff(context.previousRetryCount) })
       .build();
     hub.on("widgetsChanged", async message => {

@@ -57,7 +57,8 @@ public sealed class StartupTests
         await app.InitializeAsync();
 
         using var client = app.CreateClient();
-        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+        using var health = await client.GetAsync("/health");
+        Assert.Equal("Healthy", (await Json.ReadAsync(health)).GetProperty("status").GetString());
     }
 
     [Theory]
