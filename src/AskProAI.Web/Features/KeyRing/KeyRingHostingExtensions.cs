@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AskProAI.Caching.Redis;
 using AskProAI.Data;
-using AskProAI.Web.Features.Distributed;
+using AskProAI.Web.Infrastructure.Distributed;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
