@@ -36,7 +36,7 @@ internal static class KeyRingHostingExtensions
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var protection = services.AddDataProtection().SetApplicationName(ApplicationName(environment));
 
-        if (DistributedCacheExtensions.RedisConfiguration(builder.Configuration) is not null)
+        if (DistributedCacheHostingExtensions.RedisConfiguration(builder.Configuration) is not null)
         {
             services.AddOptions<KeyManagementOptions>()
                 .Configure<IConnectionMultiplexer, IOptions<RedisCacheOptions>, IOptions<KeyRingOptions>>((o, redis, cache, ring) =>

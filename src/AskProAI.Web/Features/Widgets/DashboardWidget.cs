@@ -55,13 +55,13 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
             handle,
             companyId,
             (Widget: this, Timing: timing),
-            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, state.Timing, ct)),
+            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, context.At, state.Timing, ct)),
             cancellationToken);
         if (refreshed.Value is IDayBoundValue bound && bound.ValidUntil <= time.GetUtcNow())
         {
             // Joined a computation that started before midnight: compute this caller's value without the cache.
             var at = time.GetUtcNow();
-            return new CacheResult<TValue>(await ComputeTimedAsync(companyId, timing, cancellationToken), CacheOutcome.Bypass, at);
+            return new CacheResult<TValue>(await ComputeTimedAsync(companyId, at, timing, cancellationToken), CacheOutcome.Bypass, at);
         }
 
         return refreshed;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using AskProAI.Web.Tests.CacheAdmin;
+using AskProAI.Web.Tests.Features.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 
 namespace AskProAI.Web.Tests.Features.Auth;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AskProAI.Data;
 using AskProAI.Web.Features.Auth;
-using AskProAI.Web.Tests.CacheAdmin;
+using AskProAI.Web.Tests.Features.CacheAdmin;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

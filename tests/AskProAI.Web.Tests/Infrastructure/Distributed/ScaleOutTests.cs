@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using AskProAI.Web.Features.Webhooks;
-using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using AskProAI.Web.Tests.CacheAdmin;
-using AskProAI.Web.Tests.Infrastructure;
+using AskProAI.Web.Tests.Features.CacheAdmin;
 using Microsoft.AspNetCore.Hosting;
 
-namespace AskProAI.Web.Tests.Features.Errors;
+namespace AskProAI.Web.Tests.Infrastructure.Errors;
 
 /// <summary>
 /// Every route that takes a body, with every kind of broken body: a 4xx ProblemDetails, never a 500; a value that does

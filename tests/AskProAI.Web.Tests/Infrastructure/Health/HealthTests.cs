@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using AskProAI.Caching.Redis.Tests;
-using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 
-namespace AskProAI.Web.Tests.Features.Health;
+namespace AskProAI.Web.Tests.Infrastructure.Health;
 
 /// <summary><c>/health</c> as documented: JSON with each check's state and, for Redis, the circuit state and the last error.</summary>
 public sealed class HealthTests

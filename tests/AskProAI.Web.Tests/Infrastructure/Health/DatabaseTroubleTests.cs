@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
-namespace AskProAI.Web.Tests.Features.Health;
+namespace AskProAI.Web.Tests.Infrastructure.Health;
 
 /// <summary>SQLite locked by another connection: writes fail fast with 503 and Retry-After, and /health says Unhealthy.</summary>
 public sealed class DatabaseTroubleTests(DatabaseTroubleTests.Fixture app) : IClassFixture<DatabaseTroubleTests.Fixture>
