@@ -12,15 +12,21 @@ namespace AskProAI.Web.Features.Widgets;
 /// </summary>
 internal sealed class CompanyTimeZones : IDisposable
 {
-    private readonly IDbContextFactory<AskProDbContext> _dbFactory;
+    private readonly IServiceProvider _services;
     private readonly IWidgetCache _cache;
+    private IDbContextFactory<AskProDbContext>? _dbFactory;
     private readonly ConcurrentDictionary<int, TimeZoneInfo> _zones = new();
     private readonly ConcurrentDictionary<int, long> _generations = new();
     private readonly Lock _gate = new();
 
-    public CompanyTimeZones(IDbContextFactory<AskProDbContext> dbFactory, IWidgetCache cache)
+    /// <remarks>
+    /// The DbContext factory is resolved at the first read, not in the constructor: the invalidator holds this class,
+    /// the EF Core interceptors hold the invalidator, and the factory's options hold the interceptors, so taking the
+    /// factory here would make the container build the factory inside its own construction (it never returns).
+    /// </remarks>
+    public CompanyTimeZones(IServiceProvider services, IWidgetCache cache)
     {
-        _dbFactory = dbFactory;
+        _services = services;
         _cache = cache;
         _cache.RemoteInvalidationApplied += OnRemoteInvalidation;
     }
@@ -37,6 +43,7 @@ internal sealed class CompanyTimeZones : IDisposable
         string? id;
         if (db is null)
         {
+            _dbFactory ??= _services.GetRequiredService<IDbContextFactory<AskProDbContext>>();
             await using var own = await _dbFactory.CreateDbContextAsync(cancellationToken);
             id = await ReadAsync(own, companyId, cancellationToken);
         }
