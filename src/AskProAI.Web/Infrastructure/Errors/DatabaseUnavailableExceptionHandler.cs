@@ -15,7 +15,8 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (httpContext.Response.HasStarted || !IsTransient(exception))
+        var gone = IsFileGone(exception);
+        if (httpContext.Response.HasStarted || (!gone && !IsTransient(exception)))
         {
             return false;
         }
@@ -30,10 +31,26 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Database busy",
-                Detail = "The database could not take the request now; nothing was changed. Retry after the time in Retry-After.",
+                Title = gone ? "Database unavailable" : "Database busy",
+                Detail = gone
+                    ? "The database cannot be reached; nothing was changed. Retry after the time in Retry-After."
+                    : "The database could not take the request now; nothing was changed. Retry after the time in Retry-After.",
             },
         });
+    }
+
+    /// <summary>SQLITE_CANTOPEN (14): the database file is gone (raised by the data layer's file guard) or unreadable.</summary>
+    private static bool IsFileGone(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is SqliteException { SqliteErrorCode: 14 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsTransient(Exception? exception)

@@ -30,7 +30,7 @@ public sealed class DatabaseTroubleTests(DatabaseTroubleTests.Fixture app) : ICl
 
             using var health = await app.CreateClient().GetAsync("/health");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-            Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+            Assert.Equal("Unhealthy", (await Json.ReadAsync(health)).GetProperty("status").GetString());
 
             await using var rollback = locker.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
@@ -39,15 +39,20 @@ public sealed class DatabaseTroubleTests(DatabaseTroubleTests.Fixture app) : ICl
 
         using var retried = await client.PostAsJsonAsync("/api/companies/1/calls", new { branchId = 11, direction = "Inbound", externalId = "locked-1" });
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
-        Assert.Equal("Healthy", await app.CreateClient().GetStringAsync("/health"));
+        using var healthy = await app.CreateClient().GetAsync("/health");
+        Assert.Equal("Healthy", (await Json.ReadAsync(healthy)).GetProperty("status").GetString());
     }
 
     [Fact]
-    public async Task DatabaseFileGone_HealthUnhealthy()
+    public async Task DatabaseFileGone_HealthUnhealthy_WriteNotAcknowledged()
     {
         await using var other = new Fixture();
         await other.InitializeAsync();
-        Assert.Equal("Healthy", await other.CreateClient().GetStringAsync("/health"));
+        using var client = await other.ClientForAsync(TestData.Manager1Email);
+        using (var before = await other.CreateClient().GetAsync("/health"))
+        {
+            Assert.Equal("Healthy", (await Json.ReadAsync(before)).GetProperty("status").GetString());
+        }
 
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
@@ -56,6 +61,12 @@ public sealed class DatabaseTroubleTests(DatabaseTroubleTests.Fixture app) : ICl
 
         using var health = await other.CreateClient().GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+
+        // The pooled connections still hold the unlinked file; a write into it would be acknowledged and then lost.
+        using var write = await client.PostAsJsonAsync("/api/companies/1/calls", new { branchId = 11, direction = "Inbound", externalId = "gone-1" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+        Assert.False(File.Exists(other.DatabasePath), "the write must not have created a new, empty database file");
     }
 
     public sealed class Fixture : WritableWebAppFixture;
