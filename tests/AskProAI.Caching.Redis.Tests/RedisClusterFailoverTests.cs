@@ -6,6 +6,7 @@ namespace AskProAI.Caching.Redis.Tests;
 /// Two engine instances on the Redis Cluster of scripts/test.sh: the values, stamps and backplane work across nodes, and
 /// a master killed under load (its replica takes over) fails no read, loses no invalidation and leaves no stale read.
 /// </summary>
+[Collection("RedisCluster")]
 public sealed class RedisClusterFailoverTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);

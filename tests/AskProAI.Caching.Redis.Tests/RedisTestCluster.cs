@@ -31,9 +31,17 @@ internal static class RedisTestCluster
                 Assert.True(IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip), $"{Variable}={value} must list loopback nodes only.");
             }
 
+            // After the failover test killed a master, the cluster is "fail" until a replica is promoted (node timeout 1 s).
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!value.Split(',').Any(n => ClusterInfo(RedisTestEnvironment.Split(n).Port).Contains("cluster_state:ok", StringComparison.Ordinal))
+                && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+
             Assert.True(
                 value.Split(',').Any(n => ClusterInfo(RedisTestEnvironment.Split(n).Port).Contains("cluster_state:ok", StringComparison.Ordinal)),
-                $"No node of {Variable}={value} reports cluster_state:ok.");
+                $"No node of {Variable}={value} reports cluster_state:ok within 20 s.");
             return value;
         }
     }

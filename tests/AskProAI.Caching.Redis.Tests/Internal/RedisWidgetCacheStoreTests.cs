@@ -26,6 +26,7 @@ public sealed class RedisWidgetCacheStoreContractTests : WidgetCacheStoreContrac
 }
 
 /// <summary>The L2 contract against the Redis Cluster (ASKPRO_TEST_REDIS_CLUSTER): entries, stamps and their MGETs respect hash slots.</summary>
+[Collection("RedisCluster")]
 public sealed class RedisClusterWidgetCacheStoreContractTests : WidgetCacheStoreContract
 {
     private RedisConnection? _redis;

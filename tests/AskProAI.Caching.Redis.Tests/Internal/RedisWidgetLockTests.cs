@@ -87,6 +87,7 @@ public class RedisWidgetLockTests : IAsyncLifetime
 }
 
 /// <summary>The lock tests on the Redis Cluster (ASKPRO_TEST_REDIS_CLUSTER): a lock lives in its company's slot.</summary>
+[Collection("RedisCluster")]
 public sealed class RedisClusterWidgetLockTests : RedisWidgetLockTests
 {
     protected override string Configuration => RedisTestCluster.Configuration;

@@ -23,7 +23,7 @@ public sealed class ChromiumPage : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>Opens a page; <paramref name="width"/> 390 is a phone, 1400 a desktop (the default is Playwright's 1280 × 720).</summary>
-    public static async Task<ChromiumPage> OpenAsync(int width = 1280, int height = 720, bool reducedMotion = false)
+    public static async Task<ChromiumPage> OpenAsync(int width = 1280, int height = 720, bool reducedMotion = false, bool bypassCsp = false)
     {
         Assert.True(
             File.Exists(ChromiumPath),
@@ -40,6 +40,9 @@ public sealed class ChromiumPage : IAsyncDisposable
             Locale = "en-US",
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ReducedMotion = reducedMotion ? ReducedMotion.Reduce : ReducedMotion.NoPreference,
+
+            // Only for injecting axe-core (an inline script the service's CSP rightly refuses); never for header tests.
+            BypassCSP = bypassCsp,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);

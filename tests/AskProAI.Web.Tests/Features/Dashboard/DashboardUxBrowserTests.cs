@@ -221,7 +221,7 @@ public sealed class DashboardUxBrowserTests(DashboardUxBrowserTests.Fixture app)
     [InlineData(390, "/admin/cache")]
     public async Task Axe_NoSeriousOrCriticalViolations(int width, string path)
     {
-        await using var chromium = path == "/login" ? await ChromiumPage.OpenAsync(width, 900) : await OpenAsync(width, TestData.AdminEmail);
+        await using var chromium = path == "/login" ? await ChromiumPage.OpenAsync(width, 900, bypassCsp: true) : await OpenAsync(width, TestData.AdminEmail, bypassCsp: true);
         var page = chromium.Page;
         await page.GotoAsync(app.BaseAddress + path);
         await page.WaitForSelectorAsync(path switch
@@ -240,9 +240,9 @@ public sealed class DashboardUxBrowserTests(DashboardUxBrowserTests.Fixture app)
         Assert.True(violations.Length == 0, string.Join(Environment.NewLine, violations));
     }
 
-    private async Task<ChromiumPage> OpenAsync(int width, string email)
+    private async Task<ChromiumPage> OpenAsync(int width, string email, bool bypassCsp = false)
     {
-        var chromium = await ChromiumPage.OpenAsync(width, width < 600 ? 844 : 900);
+        var chromium = await ChromiumPage.OpenAsync(width, width < 600 ? 844 : 900, bypassCsp: bypassCsp);
         await chromium.Page.GotoAsync(app.BaseAddress + "/login");
         await chromium.LogInAsync(app.BaseAddress, email);
         return chromium;

@@ -103,10 +103,21 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
                     return "old ongoing call";
                 }
 
+                // The event reports when the call ended: the API refuses an end more than a day after the start.
+                DateTime startedAt;
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+                    startedAt = await db.Calls.Where(c => c.Id == id).Select(c => c.StartedAt).SingleAsync();
+                }
+
                 var status = new[] { "Completed", "Missed", "Failed" }[random.Next(3)];
+                var sinceStart = (int)Math.Max(0, (now.UtcDateTime - startedAt).TotalSeconds);
+                var durationSeconds = status == "Completed" ? Math.Min(random.Next(10, 900), sinceStart) : 0;
+                var endedAt = new DateTimeOffset(DateTime.SpecifyKind(startedAt, DateTimeKind.Utc)).AddSeconds(Math.Min(sinceStart, durationSeconds + random.Next(0, 60)));
                 using var response = await client.PatchAsJsonAsync(
                     $"/api/companies/{company.Id}/calls/{id}",
-                    new { status, durationSeconds = status == "Completed" ? random.Next(10, 900) : 0, appointmentBooked = status == "Completed" && random.Next(2) == 0 });
+                    new { status, endedAt, durationSeconds, appointmentBooked = status == "Completed" && random.Next(2) == 0 });
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 return "late end";
             }
