@@ -95,7 +95,7 @@ start_instance() {
   mkdir -p "$dir/home" "$dir/data"
   cp -r "$web_dir" "$dir/app"
   (cd "$dir/app" && exec ip netns exec "${prefix}i$i" env HOME="$dir/home" \
-    ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://$net.$i.2:5080" \
+    ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://$net.$i.2:5080" \
     Database__Provider=PostgreSql ConnectionStrings__AskPro="Host=$net.$i.1;Port=$pg_port;Username=postgres;Database=askpro" \
     Cache__Redis="$net.$i.1:$redis_port,password=$redis_password" Cache__Warm__Enabled=false \
     DemoData__Companies=3 DemoData__CallsPerCompany=2000 DemoData__Days=14 \

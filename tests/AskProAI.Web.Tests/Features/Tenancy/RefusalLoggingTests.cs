@@ -51,8 +51,8 @@ public sealed class RefusalLoggingTests(RefusalLoggingTests.Fixture app) : IClas
         }
 
         var records = app.Logs.All;
-        Assert.Contains(records, r => r.EventId.Id == 2203 && r.Level == LogLevel.Information);
-        Assert.Contains(records, r => r.EventId.Id == 2021 && r.Level == LogLevel.Information);
+        Assert.Contains(records, r => r.EventId.Id == 4203 && r.Level == LogLevel.Information);
+        Assert.Contains(records, r => r.EventId.Id == 4021 && r.Level == LogLevel.Information);
         var loud = records.Where(r => r.Level >= LogLevel.Error || r.Exception is not null).Select(r => $"{r.Level} {r.Category}: {r.Message}").ToArray();
         Assert.True(loud.Length == 0, "Logged as errors or with exceptions: " + string.Join(" | ", loud));
     }
