@@ -42,11 +42,11 @@ if [ "$cache" = redis ]; then
 fi
 
 # The Development demo database lives in src/AskProAI.Web/data (generated on first start).
-(cd src/AskProAI.Web && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" "${settings[@]}" \
+(cd src/AskProAI.Web && exec env ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://127.0.0.1:$port" "${settings[@]}" \
   dotnet bin/Release/net10.0/AskProAI.Web.dll >"$work/service.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 600); do
-  [ "$(curl -s --max-time 5 "http://127.0.0.1:$port/health" || true)" = Healthy ] && break
+  curl -s --max-time 5 "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '^{"status":"Healthy"' && break
   kill -0 "$pid" 2>/dev/null || { tail -20 "$work/service.log" >&2; exit 1; }
   sleep 1
 done

@@ -83,7 +83,7 @@ su postgres -s /bin/sh -c "$PG_BIN/psql -h 127.0.0.1 -p $pg_port -U postgres -d 
 start_instance() { # name port
   (
     cd "$web_dir"
-    exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$2" \
+    exec env ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://127.0.0.1:$2" \
       Database__Provider=PostgreSql ConnectionStrings__AskPro="$pg" Cache__Redis="127.0.0.1:$redis_port" \
       dotnet AskProAI.Web.dll >"$logs/instance-$1.log" 2>&1
   ) &
@@ -92,7 +92,7 @@ start_instance() { # name port
 
 wait_healthy() { # name port timeout-seconds pid
   local deadline=$((SECONDS + $3)) started=$SECONDS
-  until [ "$(curl -s --max-time 5 "http://127.0.0.1:$2/health" || true)" = "Healthy" ]; do
+  until curl -s --max-time 5 "http://127.0.0.1:$2/health" 2>/dev/null | grep -q '^{"status":"Healthy"'; do
     if ! kill -0 "$4" 2>/dev/null; then
       wait "$4" && code=0 || code=$?
       echo "instance $1 exited with status $code before it was healthy (137: killed); last log lines:" >&2

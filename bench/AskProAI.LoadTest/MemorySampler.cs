@@ -66,6 +66,7 @@ internal sealed class MemorySampler(ServiceClient client, TimeSpan interval, Rec
 /// <param name="CacheBytes"><c>askpro_cache_size_bytes</c> (L1, estimated).</param>
 /// <param name="Http5xx">Sum of <c>http_server_request_duration_seconds_count</c> with a 5xx status code.</param>
 /// <param name="RedisFailures">Sum of <c>askpro_redis_operation_failures_total</c>.</param>
+/// <param name="DatabaseSeconds">Sum of <c>askpro_db_query_duration_seconds_sum</c>: database time of every command so far.</param>
 internal sealed record MemorySample(
     int Instance,
     double AtSeconds,
@@ -77,7 +78,8 @@ internal sealed record MemorySample(
     double? CacheEntries,
     double? CacheBytes,
     double? Http5xx,
-    double? RedisFailures)
+    double? RedisFailures,
+    double? DatabaseSeconds = null)
 {
     /// <summary>Reads the values this report uses from one Prometheus text exposition.</summary>
     public static MemorySample Parse(int instance, double atSeconds, string text)
@@ -114,7 +116,8 @@ internal sealed record MemorySample(
             Get("askpro_cache_entries"),
             Get("askpro_cache_size_bytes"),
             Get("http5xx") ?? (sums.ContainsKey("http_server_request_duration_seconds_count") ? 0 : null),
-            Get("askpro_redis_operation_failures_total"));
+            Get("askpro_redis_operation_failures_total"),
+            Get("askpro_db_query_duration_seconds_sum"));
     }
 
     /// <summary>Splits <c>name{labels} value [timestamp]</c>; label values may hold braces and spaces inside quotes.</summary>

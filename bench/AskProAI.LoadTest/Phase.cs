@@ -269,6 +269,45 @@ internal sealed record PhaseResult(
 {
     public long Count(string name) => Counts.TryGetValue(name, out var v) ? v : 0;
 
+    /// <summary>Database time (all instances) between the first and the last scrape of the phase; null without the metric.</summary>
+    public double? DatabaseSeconds
+    {
+        get
+        {
+            double? total = null;
+            foreach (var instance in Memory.GroupBy(m => m.Instance))
+            {
+                var samples = instance.Where(m => m.DatabaseSeconds is not null).OrderBy(m => m.AtSeconds).ToList();
+                if (samples.Count >= 2)
+                {
+                    total = (total ?? 0) + (samples[^1].DatabaseSeconds!.Value - samples[0].DatabaseSeconds!.Value);
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Database milliseconds per dashboard-equivalent (four widget reads), webhooks' own commands included.</summary>
+    public double? DatabaseMsPerDashboardView
+    {
+        get
+        {
+            var reads = Count("widget_reads");
+            return DatabaseSeconds is { } s && reads > 0 ? s * 1000 / (reads / 4.0) : null;
+        }
+    }
+
+    /// <summary>Database milliseconds per acknowledged webhook: everything the phase cost the database, per call event.</summary>
+    public double? DatabaseMsPerWebhook
+    {
+        get
+        {
+            var webhooks = Count("webhooks_acknowledged");
+            return DatabaseSeconds is { } s && webhooks > 0 ? s * 1000 / webhooks : null;
+        }
+    }
+
     /// <summary>Viewer requests (dashboards and single widgets); webhooks and probe reads are counted apart.</summary>
     public long Requests => Latencies.Where(l => l.Key is not ("event_to_visible" or "webhook_ack" or "ack_to_visible") && !IsWindow(l.Key)).Sum(l => (long)l.Value.Count);
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AskProAI.Caching.Redis;
 
@@ -71,6 +72,27 @@ public sealed class RedisCacheOptions
     /// <value>The default value is 100 milliseconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan LockReleaseGrace { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Returns the StackExchange.Redis options the cache needs from a connection: <see cref="Configuration"/> with the
+    /// timeouts and reconnection backoff of these options, no abort when the first connection fails (reconnection
+    /// runs in the background), and commands failing at once while disconnected instead of queuing. An application
+    /// that shares one multiplexer with the cache (<c>UseRedis(configure, connection)</c>) builds it from these.
+    /// </summary>
+    public ConfigurationOptions CreateConfigurationOptions()
+    {
+        var config = ConfigurationOptions.Parse(Configuration);
+        config.AbortOnConnectFail = false;
+        config.ConnectTimeout = Milliseconds(ConnectTimeout);
+        config.SyncTimeout = config.AsyncTimeout = Milliseconds(OperationTimeout);
+        config.ReconnectRetryPolicy = new ExponentialRetry(250, Math.Max(250, Milliseconds(ReconnectMaxBackoff)));
+
+        // Queuing commands while disconnected would make every request wait for the timeout; fail fast instead.
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        return config;
+    }
+
+    private static int Milliseconds(TimeSpan span) => (int)Math.Clamp(span.TotalMilliseconds, 1, int.MaxValue);
 }
 
 /// <summary>Validates <see cref="RedisCacheOptions"/> from its attributes, by the options source generator.</summary>

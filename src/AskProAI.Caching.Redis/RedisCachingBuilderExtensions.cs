@@ -2,6 +2,7 @@ using AskProAI.Caching.Redis.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AskProAI.Caching.Redis;
 
@@ -33,6 +34,26 @@ public static class RedisCachingBuilderExtensions
         services.AddSingleton<ICacheBackplane>(sp => sp.GetRequiredService<RedisCacheBackplane>());
         services.TryAddSingleton<RedisWidgetLock>();
         services.AddSingleton<IDistributedWidgetLock>(sp => sp.GetRequiredService<RedisWidgetLock>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses Redis as in <see cref="UseRedis(AskProCachingBuilder, Action{RedisCacheOptions})"/>, over the application's
+    /// multiplexer instead of one of its own, so that the cache, the Data Protection key ring and anything else share
+    /// one connection. The cache hooks its connection events for its breaker and backplane and never disposes it; build
+    /// it from <see cref="RedisCacheOptions.CreateConfigurationOptions"/> so it fails fast and reconnects in the background.
+    /// </summary>
+    /// <param name="builder">The cache builder from <c>AddAskProCaching</c>.</param>
+    /// <param name="configure">Sets the options; <see cref="RedisCacheOptions.Configuration"/> is still required (it names the endpoints in logs).</param>
+    /// <param name="connection">Returns the application's multiplexer; called once, on the cache's first use of Redis.</param>
+    public static AskProCachingBuilder UseRedis(
+        this AskProCachingBuilder builder,
+        Action<RedisCacheOptions> configure,
+        Func<IServiceProvider, IConnectionMultiplexer> connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        UseRedis(builder, configure);
+        builder.Services.AddSingleton(sp => new ApplicationMultiplexer(() => connection(sp)));
         return builder;
     }
 }

@@ -10,7 +10,7 @@ namespace AskProAI.Caching;
 public static class AskProCachingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IWidgetCache"/>, the <c>cache</c> queue (<see cref="ICacheWorkQueue"/>, drained on
+    /// Adds <see cref="IWidgetCache"/>, <see cref="IDaySegmentCache"/>, the <c>cache</c> queue (<see cref="ICacheWorkQueue"/>, drained on
     /// shutdown), the cache meter and validated <see cref="WidgetCacheOptions"/>.
     /// </summary>
     public static AskProCachingBuilder AddAskProCaching(this IServiceCollection services, Action<WidgetCacheOptions>? configure = null)
@@ -33,6 +33,7 @@ public static class AskProCachingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWorkQueue>(sp => sp.GetRequiredService<CacheWorkQueue>()));
         services.TryAddSingleton<WidgetCache>();
         services.TryAddSingleton<IWidgetCache>(sp => sp.GetRequiredService<WidgetCache>());
+        services.TryAddSingleton<IDaySegmentCache, DaySegmentCache>();
         return new AskProCachingBuilder(services);
     }
 }

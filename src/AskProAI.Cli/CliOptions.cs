@@ -31,12 +31,13 @@ internal sealed class CliOptions
     };
 
     /// <summary>Gets the request timeout option.</summary>
-    public Option<TimeSpan> Timeout { get; } = new("--timeout")
+    /// <value>Seconds (a number, so that help shows "30", not "00:00:30"); the default value is 30.</value>
+    public Option<double> Timeout { get; } = new("--timeout")
     {
         Description = "Seconds to wait for each answer of the service",
         HelpName = "SECONDS",
         Recursive = true,
-        DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+        DefaultValueFactory = _ => 30,
         CustomParser = ParseSeconds,
     };
 
@@ -85,7 +86,7 @@ internal sealed class CliOptions
         return id;
     }
 
-    private static TimeSpan ParseSeconds(ArgumentResult result)
+    private static double ParseSeconds(ArgumentResult result)
     {
         var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
         if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 3600)
@@ -94,6 +95,6 @@ internal sealed class CliOptions
             return default;
         }
 
-        return TimeSpan.FromSeconds(seconds);
+        return seconds;
     }
 }

@@ -19,7 +19,7 @@ internal static class CommandRunner
             var connection = ServiceConnection.Resolve(
                 parseResult.GetValue(options.Url),
                 parseResult.GetValue(options.Token),
-                parseResult.GetValue(options.Timeout),
+                TimeSpan.FromSeconds(parseResult.GetValue(options.Timeout)),
                 environment.GetVariable);
             using var api = new AdminApiClient(connection, environment.CreateHandler(connection.Timeout));
             return await body(api, cancellationToken);

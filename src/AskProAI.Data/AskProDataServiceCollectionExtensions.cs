@@ -33,7 +33,9 @@ public static class AskProDataServiceCollectionExtensions
                 services.AddDbContextFactory<SqliteAskProDbContext>((sp, options) =>
                 {
                     DatabaseSettings.EnsureSqliteFolder(settings.ConnectionString);
-                    options.UseSqlite(settings.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>());
+                    options.UseSqlite(DatabaseSettings.WithBusyTimeout(settings.ConnectionString))
+                        .AddInterceptors(sp.GetServices<IInterceptor>())
+                        .AddInterceptors(SqliteFileGuard.Instance);
                 });
                 services.TryAddSingleton<IDbContextFactory<AskProDbContext>, AskProDbContextFactory<SqliteAskProDbContext>>();
                 break;

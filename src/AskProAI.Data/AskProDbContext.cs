@@ -1,4 +1,5 @@
 using AskProAI.Data.Internal;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,9 @@ namespace AskProAI.Data;
 /// The AskProAI database: tenants, their calls and appointments, and ASP.NET Identity users.
 /// Each provider has a subclass (<see cref="SqliteAskProDbContext"/>, <see cref="PostgreSqlAskProDbContext"/>)
 /// that owns that provider's migrations; code outside this assembly works with this type only.
+/// It also holds the ASP.NET Core Data Protection key ring of a deployment without Redis.
 /// </summary>
-public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int>
+public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int>, IDataProtectionKeyContext
 {
     /// <summary>Initializes a new instance of the <see cref="AskProDbContext"/> class.</summary>
     /// <param name="options">The options; non-generic so that the provider subclasses can pass theirs.</param>
@@ -39,6 +41,9 @@ public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int
 
     /// <summary>Gets the processed webhook events (replay protection).</summary>
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
+    /// <summary>Gets the Data Protection keys (the key ring every instance shares when there is no Redis).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)

@@ -30,6 +30,18 @@ internal static partial class Log
     [LoggerMessage(4021, LogLevel.Information, "Tenant access denied for widget request")]
     public static partial void TenantAccessDenied(ILogger logger);
 
+    [LoggerMessage(4400, LogLevel.Information, "Session rejected ({Channel}): the user was deleted, locked out or re-stamped")]
+    public static partial void SessionRevoked(ILogger logger, string channel);
+
+    [LoggerMessage(4401, LogLevel.Information, "Request refused: the client is over its rate limit")]
+    public static partial void RateLimited(ILogger logger);
+
+    [LoggerMessage(4402, LogLevel.Warning, "Webhook {Name}: an event id was reused with a different body (409)")]
+    public static partial void WebhookConflict(ILogger logger, string name);
+
+    [LoggerMessage(4403, LogLevel.Warning, "Database unavailable ({ExceptionType}): answered 503")]
+    public static partial void DatabaseUnavailable(ILogger logger, string exceptionType);
+
     [LoggerMessage(4100, LogLevel.Warning, "Slow database command: {ElapsedMs:F0} ms ({Method}, {Context})")]
     public static partial void SlowQuery(ILogger logger, double elapsedMs, string method, string context);
 
@@ -69,6 +81,9 @@ internal static partial class Log
     [LoggerMessage(4203, LogLevel.Information, "Dashboard hub: watch of another company refused")]
     public static partial void HubWatchRefused(ILogger logger);
 
+    [LoggerMessage(4204, LogLevel.Information, "Dashboard hub: watch of an unknown company refused")]
+    public static partial void HubWatchUnknownCompany(ILogger logger);
+
     [LoggerMessage(4210, LogLevel.Information, "Webhook {Webhook} rejected: {Reason}")]
     public static partial void WebhookRejected(ILogger logger, string webhook, string reason);
 
@@ -77,4 +92,19 @@ internal static partial class Log
 
     [LoggerMessage(4212, LogLevel.Debug, "Webhook {Webhook}: {Type} processed")]
     public static partial void WebhookProcessed(ILogger logger, string webhook, string type);
+
+    [LoggerMessage(4300, LogLevel.Information, "Demo activity: a live call every {IntervalSeconds:0.#} s (writes demo calls; never enable on real data)")]
+    public static partial void DemoActivityStarted(ILogger logger, double intervalSeconds);
+
+    [LoggerMessage(4301, LogLevel.Warning, "Demo activity: a step failed; trying again at the next one")]
+    public static partial void DemoActivityFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4500, LogLevel.Information, "Data Protection key ring ready (application {ApplicationName})")]
+    public static partial void KeyRingReady(ILogger logger, string applicationName);
+
+    [LoggerMessage(4501, LogLevel.Warning, "Data Protection keys are stored unencrypted: set KeyRing:CertificatePath to encrypt them at rest")]
+    public static partial void KeyRingUnencrypted(ILogger logger);
+
+    [LoggerMessage(4502, LogLevel.Error, "The Data Protection key ring could not be loaded at start; logins fail until its store answers")]
+    public static partial void KeyRingUnavailable(ILogger logger, Exception exception);
 }

@@ -2,9 +2,13 @@ using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.CacheAdmin;
 using AskProAI.Web.Features.Calls;
 using AskProAI.Web.Features.Dashboard;
+using AskProAI.Web.Features.Demo;
 using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.KeyRing;
 using AskProAI.Web.Features.Live;
 using AskProAI.Web.Features.Monitoring;
+using AskProAI.Web.Features.RateLimiting;
+using AskProAI.Web.Features.SecurityHeaders;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Webhooks;
 using AskProAI.Web.Features.Widgets;
@@ -24,20 +28,29 @@ builder.AddAskProAuth();
 builder.AddTenancy();
 builder.AddDashboardWidgets();
 builder.AddDistributedCache();
+builder.AddKeyRing();
 builder.AddErrorHandling();
+builder.AddRateLimits();
+builder.AddSecurityHeaders();
 builder.AddHealth();
 builder.AddMonitoring();
 builder.AddCacheAdmin();
 builder.AddWidgetInvalidation();
 builder.AddWebhooks();
 builder.AddLiveUpdates();
+builder.AddDemoActivity();
 
 var app = builder.Build();
 
-await app.PrepareDatabaseAsync();
+ProductionSettings.EnsureSafe(app);
 
+await app.PrepareDatabaseAsync();
+app.PrepareKeyRing();
+
+app.UseSecurityHeaders();
 app.UseErrorHandling();
 app.UseStaticFiles();
+app.UseRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -41,6 +41,8 @@ internal sealed class CacheFixture : IAsyncDisposable
 
     public ICacheWorkQueue Queue { get; }
 
+    public IDaySegmentCache Segments => _provider.GetRequiredService<IDaySegmentCache>();
+
     public ListLoggerProvider Logs { get; }
 
     public WidgetHandle Live => Widget("live_calls");

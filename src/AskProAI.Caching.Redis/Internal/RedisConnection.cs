@@ -6,8 +6,8 @@ using StackExchange.Redis;
 namespace AskProAI.Caching.Redis.Internal;
 
 /// <summary>
-/// The one <see cref="ConnectionMultiplexer"/> of a service provider, and the circuit breaker every Redis call
-/// goes through. Calls fail fast (<see cref="RedisCacheUnavailableException"/>) while the circuit is open, and
+/// The one <see cref="IConnectionMultiplexer"/> of a service provider (its own, or the application's when
+/// <see cref="ApplicationMultiplexer"/> is registered), and the circuit breaker every Redis call goes through. Calls fail fast (<see cref="RedisCacheUnavailableException"/>) while the circuit is open, and
 /// time out after <see cref="RedisCacheOptions.OperationTimeout"/>: the engine treats both as a miss and
 /// computes directly. Reconnection is automatic (AbortOnConnectFail=false).
 /// </summary>
@@ -19,15 +19,22 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     private readonly TimeProvider _time;
     private readonly CircuitBreaker _breaker;
     private readonly Lock _startGate = new();
-    private Task<ConnectionMultiplexer>? _connecting;
+    private readonly ApplicationMultiplexer? _application;
+    private Task<IConnectionMultiplexer>? _connecting;
     private string? _lastError;
     private long _lastErrorTicks;
     private int _disposed;
     private int _failedConnections;
     private int _probing;
 
-    public RedisConnection(IOptions<RedisCacheOptions> options, TimeProvider time, ILogger<RedisConnection> logger, RedisMetrics metrics)
+    public RedisConnection(
+        IOptions<RedisCacheOptions> options,
+        TimeProvider time,
+        ILogger<RedisConnection> logger,
+        RedisMetrics metrics,
+        ApplicationMultiplexer? application = null)
     {
+        _application = application;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -61,7 +68,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     public DateTimeOffset? LastErrorAt => Interlocked.Read(ref _lastErrorTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
     /// <summary>Returns the multiplexer, connecting on first use; waits at most the connect timeout.</summary>
-    public Task<ConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
+    public Task<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
     {
         var connecting = Volatile.Read(ref _connecting) ?? Start();
         return connecting.IsCompletedSuccessfully
@@ -123,8 +130,12 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         if (_connecting is { IsCompletedSuccessfully: true } c)
         {
             Unhook(c.Result);
-            await c.Result.CloseAsync(allowCommandsToComplete: false);
-            await c.Result.DisposeAsync();
+            if (_application is null)
+            {
+                // The application's multiplexer is the application's to close.
+                await c.Result.CloseAsync(allowCommandsToComplete: false);
+                await c.Result.DisposeAsync();
+            }
         }
     }
 
@@ -206,7 +217,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         Interlocked.Exchange(ref _lastErrorTicks, _time.GetUtcNow().UtcTicks);
     }
 
-    private Task<ConnectionMultiplexer> Start()
+    private Task<IConnectionMultiplexer> Start()
     {
         lock (_startGate)
         {
@@ -221,21 +232,16 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         }
     }
 
-    private async Task<ConnectionMultiplexer> ConnectAsync()
+    private async Task<IConnectionMultiplexer> ConnectAsync()
     {
-        var config = ConfigurationOptions.Parse(_options.Configuration);
-        config.AbortOnConnectFail = false;
-        config.ConnectTimeout = Milliseconds(_options.ConnectTimeout);
-        config.SyncTimeout = config.AsyncTimeout = Milliseconds(_options.OperationTimeout);
-        config.ReconnectRetryPolicy = new ExponentialRetry(250, Math.Max(250, Milliseconds(_options.ReconnectMaxBackoff)));
-
-        // Queuing commands while disconnected would make every request wait for the timeout; fail fast instead.
-        config.BacklogPolicy = BacklogPolicy.FailFast;
+        var config = _options.CreateConfigurationOptions();
         config.ClientName ??= "askpro-" + InstanceId[..8];
         Log.Connecting(_logger, string.Join(",", config.EndPoints.Select(e => e.ToString())));
         try
         {
-            var multiplexer = await ConnectionMultiplexer.ConnectAsync(config);
+            var multiplexer = _application is null
+                ? await ConnectionMultiplexer.ConnectAsync(config)
+                : await Task.Run(_application.Get); // the application builds it, possibly synchronously
             multiplexer.ConnectionFailed += OnConnectionFailed;
             multiplexer.ConnectionRestored += OnConnectionRestored;
             if (!multiplexer.IsConnected)
@@ -254,7 +260,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         }
     }
 
-    private void Unhook(ConnectionMultiplexer multiplexer)
+    private void Unhook(IConnectionMultiplexer multiplexer)
     {
         multiplexer.ConnectionFailed -= OnConnectionFailed;
         multiplexer.ConnectionRestored -= OnConnectionRestored;
@@ -302,8 +308,6 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     private static int FailedBit(ConnectionType type) => type == ConnectionType.Subscription ? 2 : 1;
 
     private static string EndPointText(System.Net.EndPoint? endPoint) => endPoint?.ToString() ?? "?";
-
-    private static int Milliseconds(TimeSpan span) => (int)Math.Clamp(span.TotalMilliseconds, 1, int.MaxValue);
 
     internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,19 +1,83 @@
 using System.Globalization;
 using AskProAI.Cli.Api;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace AskProAI.Cli.Rendering;
 
-/// <summary>The stats answer as Spectre tables: totals, queue, per widget, per tier, the slowest computations.</summary>
+/// <summary>
+/// The stats answer as Spectre tables: totals, queue, per widget, per tier, the slowest computations. The per-widget
+/// and per-tier counters are one row each when the console is wide enough for that table (measured, not guessed), and
+/// otherwise a compact block per widget with two counters a line, which reads at 80 columns and takes more counters
+/// without getting wider.
+/// </summary>
 internal static class StatsView
 {
     public static void Render(IAnsiConsole console, StatsResponse stats)
     {
         console.Write(Totals(stats));
         console.Write(Queue(stats.Queue));
-        console.Write(Widgets(stats.Widgets));
-        console.Write(Tiers(stats.Tiers));
+        console.Write(Fitting(console, Widgets(stats.Widgets), () => CompactWidgets(stats.Widgets)));
+        console.Write(Fitting(console, Tiers(stats.Tiers), () => CompactTiers(stats.Tiers)));
         console.Write(Slowest(stats.Slowest));
+    }
+
+    private static Table Fitting(IAnsiConsole console, Table wide, Func<Table> compact)
+    {
+        var width = ((IRenderable)wide).Measure(RenderOptions.Create(console), int.MaxValue).Max;
+        return width <= console.Profile.Width ? wide : compact();
+    }
+
+    private static Table CompactWidgets(IReadOnlyList<WidgetStats> widgets)
+    {
+        var table = CompactTable("Per widget", "Widget");
+        foreach (var widget in widgets.OrderBy(w => w.Widget, StringComparer.Ordinal))
+        {
+            var mean = widget.CachedSamples > 0 ? Units.Milliseconds(widget.CachedMeanMs) : "–";
+            AddBlock(table, [widget.Widget, $"{widget.Tier ?? "–"} · {Mode(widget)}"], [.. Named(widget), ("Mean hit", mean)]);
+        }
+
+        return table;
+    }
+
+    private static Table CompactTiers(IReadOnlyList<TierStats> tiers)
+    {
+        var table = CompactTable("Per tier", "Tier");
+        foreach (var tier in tiers)
+        {
+            AddBlock(table, [tier.Tier], Named(tier));
+        }
+
+        return table;
+    }
+
+    private static Table CompactTable(string title, string first) => new Table().Title(title)
+        .AddColumn(new TableColumn(first).NoWrap())
+        .AddColumn(new TableColumn(string.Empty).NoWrap())
+        .AddColumn(new TableColumn(string.Empty).RightAligned().NoWrap())
+        .AddColumn(new TableColumn(string.Empty).NoWrap())
+        .AddColumn(new TableColumn(string.Empty).RightAligned().NoWrap());
+
+    // One block: the names down the first column, the counters two a line beside them, an empty line after.
+    private static void AddBlock(Table table, string[] names, (string Label, string Value)[] counters)
+    {
+        if (table.Rows.Count > 0)
+        {
+            table.AddEmptyRow();
+        }
+
+        var lines = Math.Max(names.Length, (counters.Length + 1) / 2);
+        for (var line = 0; line < lines; line++)
+        {
+            var left = 2 * line < counters.Length ? counters[2 * line] : (Label: string.Empty, Value: string.Empty);
+            var right = (2 * line) + 1 < counters.Length ? counters[(2 * line) + 1] : (Label: string.Empty, Value: string.Empty);
+            table.AddRow(
+                Markup.Escape(line < names.Length ? names[line] : string.Empty),
+                Markup.Escape(left.Label),
+                Markup.Escape(left.Value),
+                Markup.Escape(right.Label),
+                Markup.Escape(right.Value));
+        }
     }
 
     private static Table Totals(StatsResponse stats)
@@ -142,16 +206,19 @@ internal static class StatsView
         }
     }
 
-    private static string[] Counters(CacheCounters counters) =>
+    private static string[] Counters(CacheCounters counters) => [.. Named(counters).Select(c => c.Value)];
+
+    // Labels as in AddCounterColumns. An idle widget has no hit ratio and no mean compute time: "–", not "0.0 %".
+    private static (string Label, string Value)[] Named(CacheCounters counters) =>
     [
-        Units.Ratio(counters.HitRatio),
-        Units.Count(counters.Hits),
-        Units.Count(counters.L2Hits),
-        Units.Count(counters.Misses),
-        Units.Count(counters.StaleHits),
-        Units.Count(counters.Refreshes),
-        Units.Count(counters.Errors),
-        Units.Count(counters.Computations),
-        Units.Milliseconds(counters.MeanComputeMs),
+        ("Hit ratio", counters.Hits + counters.Misses + counters.StaleHits == 0 ? "–" : Units.Ratio(counters.HitRatio)),
+        ("Hits", Units.Count(counters.Hits)),
+        ("L2 hits", Units.Count(counters.L2Hits)),
+        ("Misses", Units.Count(counters.Misses)),
+        ("Stale hits", Units.Count(counters.StaleHits)),
+        ("Refreshes", Units.Count(counters.Refreshes)),
+        ("Errors", Units.Count(counters.Errors)),
+        ("Computations", Units.Count(counters.Computations)),
+        ("Mean compute", counters.Computations == 0 ? "–" : Units.Milliseconds(counters.MeanComputeMs)),
     ];
 }

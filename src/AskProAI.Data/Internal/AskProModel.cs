@@ -22,6 +22,10 @@ internal static class AskProModel
             company.ToTable("Companies");
             company.Property(c => c.Name).HasMaxLength(NameLength);
             company.Property(c => c.TimeZone).HasMaxLength(64);
+
+            // Database defaults too: rows written by the bulk demo writers and rows from before the column existed get them.
+            company.Property(c => c.Currency).HasMaxLength(3).HasDefaultValue("EUR");
+            company.Property(c => c.Locale).HasMaxLength(35).HasDefaultValue("de-DE");
         });
 
         builder.Entity<Branch>(branch =>
@@ -104,7 +108,8 @@ internal static class AskProModel
             webhookEvent.HasOne<Company>().WithMany().HasForeignKey(e => e.CompanyId).OnDelete(DeleteBehavior.Restrict);
 
             // Exactly-once processing: a second insert of the same event id fails inside the delivery's transaction.
-            webhookEvent.HasIndex(e => e.EventId).IsUnique();
+            // Scoped per company: event ids are the provider's per account, so two companies may use the same one.
+            webhookEvent.HasIndex(e => new { e.CompanyId, e.EventId }).IsUnique();
             webhookEvent.HasIndex(e => new { e.CompanyId, e.ReceivedAt });
         });
     }

@@ -33,6 +33,25 @@ internal sealed record DatabaseSettings(DatabaseProvider Provider, string Connec
         return new DatabaseSettings(provider, connectionString);
     }
 
+    /// <summary>How long a SQLite command waits for a lock held by another connection, unless the connection string says.</summary>
+    public const int SqliteBusyTimeoutSeconds = 5;
+
+    /// <summary>
+    /// Sets <c>Default Timeout</c> (Microsoft.Data.Sqlite's busy wait; 30 s by default) to
+    /// <see cref="SqliteBusyTimeoutSeconds"/> when the connection string does not set it: a locked database fails a
+    /// request in seconds (the service answers 503) instead of holding it for half a minute.
+    /// </summary>
+    public static string WithBusyTimeout(string connectionString)
+    {
+        // The builder reports every known keyword as present, so look at the text ("Default Timeout", "Command Timeout").
+        if (connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        return new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = SqliteBusyTimeoutSeconds }.ConnectionString;
+    }
+
     /// <summary>Creates the folder of a file-based SQLite database so that opening it does not fail.</summary>
     public static void EnsureSqliteFolder(string connectionString)
     {

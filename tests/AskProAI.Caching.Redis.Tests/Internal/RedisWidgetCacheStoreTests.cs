@@ -25,6 +25,27 @@ public sealed class RedisWidgetCacheStoreContractTests : WidgetCacheStoreContrac
     }
 }
 
+/// <summary>The L2 contract against the Redis Cluster (ASKPRO_TEST_REDIS_CLUSTER): entries, stamps and their MGETs respect hash slots.</summary>
+[Collection("RedisCluster")]
+public sealed class RedisClusterWidgetCacheStoreContractTests : WidgetCacheStoreContract
+{
+    private RedisConnection? _redis;
+
+    protected override IWidgetCacheStore CreateStore(FakeTimeProvider time)
+    {
+        _redis = RedisTestEnvironment.Connect(RedisTestCluster.Configuration, RedisTestEnvironment.UniquePrefix(), time);
+        return new RedisWidgetCacheStore(_redis, time, NullLogger<RedisWidgetCacheStore>.Instance, new RedisMetrics(new TestMeterFactory()));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}
+
 /// <summary>What only the Redis store does: key layout, hash slots, TTLs, codec, unreadable values.</summary>
 public sealed class RedisWidgetCacheStoreTests : IAsyncLifetime
 {

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AskProAI.Caching.Redis.Tests.Internal;
 
-public sealed class RedisWidgetLockTests : IAsyncLifetime
+/// <summary>The lock against standalone Redis (ASKPRO_TEST_REDIS); <see cref="RedisClusterWidgetLockTests"/> runs the same on the cluster.</summary>
+public class RedisWidgetLockTests : IAsyncLifetime
 {
     private RedisConnection _redis = null!;
     private RedisWidgetLock _lock = null!;
@@ -11,12 +12,14 @@ public sealed class RedisWidgetLockTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _redis = RedisTestEnvironment.Connect(
-            RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix(), configure: o => o.LockReleaseGrace = TimeSpan.Zero);
+            Configuration, RedisTestEnvironment.UniquePrefix(), configure: o => o.LockReleaseGrace = TimeSpan.Zero);
         _lock = new RedisWidgetLock(_redis, NullLogger<RedisWidgetLock>.Instance);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    protected virtual string Configuration => RedisTestEnvironment.Configuration;
 
     [Fact]
     public async Task TryAcquire_WhileHeld_ReturnsNull_AndAfterRelease_Succeeds()
@@ -60,7 +63,7 @@ public sealed class RedisWidgetLockTests : IAsyncLifetime
     public async Task Release_WithGrace_RefusesOthersForTheGraceThenFrees()
     {
         await using var redis = RedisTestEnvironment.Connect(
-            RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix(), configure: o => o.LockReleaseGrace = TimeSpan.FromSeconds(1));
+            Configuration, RedisTestEnvironment.UniquePrefix(), configure: o => o.LockReleaseGrace = TimeSpan.FromSeconds(1));
         var graceLock = new RedisWidgetLock(redis, NullLogger<RedisWidgetLock>.Instance);
         var owner = await graceLock.TryAcquireAsync("lock:widget:f:1:b", 1, TimeSpan.FromSeconds(30), default);
         await owner!.DisposeAsync();
@@ -81,4 +84,11 @@ public sealed class RedisWidgetLockTests : IAsyncLifetime
         var ttl = await (await _redis.GetMultiplexerAsync(default)).GetDatabase().KeyTimeToLiveAsync(key);
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
     }
+}
+
+/// <summary>The lock tests on the Redis Cluster (ASKPRO_TEST_REDIS_CLUSTER): a lock lives in its company's slot.</summary>
+[Collection("RedisCluster")]
+public sealed class RedisClusterWidgetLockTests : RedisWidgetLockTests
+{
+    protected override string Configuration => RedisTestCluster.Configuration;
 }

@@ -65,6 +65,17 @@ public sealed class CommandLineTests
         }
     }
 
+    [Fact]
+    public async Task Help_Timeout_DefaultInSeconds()
+    {
+        var result = await Askpro.RunAsync(["cache:manage", "stats", "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var line = result.Out.Split('\n').Single(l => l.Contains("--timeout", StringComparison.Ordinal));
+        Assert.Contains("[default: 30]", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:00:30", result.Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--widget=recent_calls", "--company=3")]
     [InlineData("--widget", "recent_calls", "--company", "3")]

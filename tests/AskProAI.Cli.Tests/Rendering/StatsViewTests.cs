@@ -9,10 +9,10 @@ namespace AskProAI.Cli.Tests.Rendering;
 /// <summary>The stats answer rendered as tables, read back from Spectre's <see cref="TestConsole"/>.</summary>
 public sealed class StatsViewTests
 {
-    private static string Render()
+    private static string Render(int width = 220, string json = Samples.Stats)
     {
-        var stats = JsonSerializer.Deserialize(Samples.Stats, AdminJsonContext.Default.StatsResponse)!;
-        var console = new TestConsole().Width(220);
+        var stats = JsonSerializer.Deserialize(json, AdminJsonContext.Default.StatsResponse)!;
+        var console = new TestConsole().Width(width);
         StatsView.Render(console, stats);
         return console.Output;
     }
@@ -118,6 +118,44 @@ public sealed class StatsViewTests
 
         Assert.Contains("No computations recorded yet.", console.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public void Render_NarrowConsole_CompactBlocksWithEveryValue(int width)
+    {
+        var output = Render(width);
+        var lines = output.Split('\n');
+
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= width, $"wider than {width}: {line}"));
+        Assert.DoesNotContain("…", output, StringComparison.Ordinal);
+        Assert.Equal(["live_calls", "Hit ratio", "100.0 %", "Hits", "12,345"], Row(output, "live_calls"));
+        Assert.Equal(["live · Legacy", "L2 hits", "2", "Misses", "3"], Row(output, "live · Legacy"));
+        Assert.Contains(lines, line => Cells(line).SequenceEqual(["Stale hits", "4", "Refreshes", "5"]));
+        Assert.Contains(lines, line => Cells(line).SequenceEqual(["Errors", "6", "Computations", "7"]));
+        Assert.Contains(lines, line => Cells(line).Take(2).SequenceEqual(["Mean compute", "1.23 s"]));
+        Assert.Equal(["dashboard_stats", "Hit ratio", "50.0 %", "Hits", "1"], Row(output, "dashboard_stats"));
+        Assert.Equal(["heavy · Optimized 25 %", "L2 hits", "0", "Misses", "1"], Row(output, "heavy · Optimized 25 %"));
+        Assert.Equal(
+            width < 100 ? ["statistics", "Hit ratio", "–", "Hits", "0"] : ["statistics", "–", "0", "0", "0", "0", "0", "0", "0", "–"], // the tier table fits at 120
+            Row(output, "statistics"));
+    }
+
+    [Fact]
+    public void Render_IdleWidget_DashNotZeroPercent()
+    {
+        const string Idle = """
+            {"widgets": [{"widget": "recent_calls", "tier": "statistics", "mode": "Legacy", "hits": 0, "misses": 0, "staleHits": 0,
+              "refreshes": 0, "errors": 0, "computations": 0, "meanComputeMs": 0, "hitRatio": 0}],
+             "tiers": [], "slowest": []}
+            """;
+
+        Assert.Equal(["recent_calls", "statistics", "Legacy", "–", "0", "0", "0", "0", "0", "0", "0", "–", "–"], Row(Render(json: Idle), "recent_calls"));
+        Assert.Equal(["recent_calls", "Hit ratio", "–", "Hits", "0"], Row(Render(80, Idle), "recent_calls"));
+    }
+
+    private static string[] Cells(string line) =>
+        line.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(cell => cell.Length > 0).ToArray();
 
     [Theory]
     [InlineData(0, "0 B")]

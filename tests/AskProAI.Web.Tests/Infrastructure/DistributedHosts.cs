@@ -137,12 +137,12 @@ public sealed class DistributedHost : WebAppFixture
         }
     }
 
-    /// <summary>Gets the <c>/health</c> answer: Healthy, Degraded or Unhealthy.</summary>
+    /// <summary>Gets the overall status of the <c>/health</c> answer: Healthy, Degraded or Unhealthy.</summary>
     public async Task<string> HealthAsync()
     {
         using var client = CreateClient();
         using var response = await client.GetAsync("/health");
-        return await response.Content.ReadAsStringAsync();
+        return (await Json.ReadAsync(response)).GetProperty("status").GetString()!;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

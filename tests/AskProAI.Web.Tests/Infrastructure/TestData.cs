@@ -9,7 +9,7 @@ namespace AskProAI.Web.Tests.Infrastructure;
 /// <summary>
 /// A small, known data set. "Now" is 2025-08-06 14:30 UTC. Company 1 (Europe/Berlin, UTC+2 in August) has the
 /// calls and appointments below; company 2 (UTC) has a few rows whose names must never appear in company 1's
-/// answers; company 3 has an unknown time zone and no data.
+/// answers (it counts in GBP, en-GB; company 1 in the defaults EUR, de-DE); company 3 has an unknown time zone and no data.
 /// </summary>
 internal static class TestData
 {
@@ -35,7 +35,7 @@ internal static class TestData
         var created = Utc(1, 1, 0, 0);
         db.Companies.AddRange(
             new Company { Id = 1, Name = "Alpha Dental", TimeZone = "Europe/Berlin", CreatedAt = created },
-            new Company { Id = 2, Name = "Omega Clinic", TimeZone = "UTC", CreatedAt = created },
+            new Company { Id = 2, Name = "Omega Clinic", TimeZone = "UTC", Currency = "GBP", Locale = "en-GB", CreatedAt = created },
             new Company { Id = 3, Name = "Empty Co", TimeZone = "Not/AZone", CreatedAt = created });
         db.Branches.AddRange(
             new Branch { Id = 11, CompanyId = 1, Name = "Mitte", City = "Berlin" },

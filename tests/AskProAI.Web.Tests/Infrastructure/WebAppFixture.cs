@@ -118,6 +118,12 @@ public class WebAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
+
+        // Every test client shares one address; the rate limit tests set their own limits.
+        builder.UseSetting("RateLimits:GlobalPerSecond", "1000000");
+        builder.UseSetting("RateLimits:LoginPermits", "1000000");
+        builder.UseSetting("RateLimits:WebhooksPerSecond", "1000000");
+        builder.UseSetting("RateLimits:MaxFailedSignIns", "1000");
         ConfigureDatabase(builder);
         builder.ConfigureTestServices(ConfigureClock);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using AskProAI.Caching;
+using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.Tenancy;
 using AskProAI.Web.Features.Widgets;
@@ -21,7 +22,7 @@ internal static class CacheAdminEndpoints
     /// <summary>Maps the admin API; every route requires <see cref="CacheAdminHostingExtensions.Policy"/>.</summary>
     public static IEndpointRouteBuilder MapCacheAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup(Prefix).RequireAuthorization(CacheAdminHostingExtensions.Policy);
+        var admin = app.MapGroup(Prefix).RequireAuthorization(CacheAdminHostingExtensions.Policy).RequireAntiforgeryForCookies();
         admin.MapGet("/stats", GetStats).WithName("CacheStats");
         admin.MapGet("/history", GetHistory).WithName("CacheHistory");
         admin.MapGet("/jobs", ListJobs).WithName("CacheJobs");

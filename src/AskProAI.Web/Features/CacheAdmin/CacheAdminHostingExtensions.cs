@@ -11,6 +11,7 @@ internal static class CacheAdminHostingExtensions
     public const string Policy = "CacheAdmin";
 
     private const string PageFile = "cache-admin.html";
+    private const string ForbiddenFile = "forbidden.html";
 
     /// <summary>
     /// Adds the job tracker, the warmer and its schedule (<c>Cache:Warm</c>, validated at start), the dashboard activity
@@ -53,19 +54,22 @@ internal static class CacheAdminHostingExtensions
 
     private static IResult ServePage(HttpContext context, IWebHostEnvironment environment)
     {
-        // Anonymous users are sent to the login form by the cookie scheme; signed-in non-admins get a plain 403.
-        if (!context.User.IsInRole(AuthConstants.SuperAdminRole))
-        {
-            return TypedResults.Problem(title: "Forbidden", detail: "The cache analytics page is for SuperAdmins.", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        var file = environment.WebRootFileProvider.GetFileInfo(PageFile);
+        // Anonymous users are sent to the login form by the cookie scheme; signed-in non-admins get a page (403) that
+        // says why and leads back to their dashboard, not a ProblemDetails JSON a browser shows raw.
+        var admin = context.User.IsInRole(AuthConstants.SuperAdminRole);
+        var file = environment.WebRootFileProvider.GetFileInfo(admin ? PageFile : ForbiddenFile);
         if (!file.Exists)
         {
             return TypedResults.Problem(title: "Page missing", detail: $"wwwroot/{PageFile} was not deployed.", statusCode: StatusCodes.Status500InternalServerError);
         }
 
         context.Response.Headers.CacheControl = "no-store";
+        if (!admin)
+        {
+            using var reader = new StreamReader(file.CreateReadStream());
+            return TypedResults.Content(reader.ReadToEnd(), "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         return Results.Stream(file.CreateReadStream(), "text/html; charset=utf-8");
     }
 }

@@ -22,6 +22,7 @@ internal static class AppointmentEndpoints
         check.Required("staffId", request.StaffId);
         check.Required("customerId", request.CustomerId);
         check.Required("startsAt", request.StartsAt);
+        check.Within("startsAt", request.StartsAt, time.GetUtcNow(), WriteValidation.MaxPast, WriteValidation.MaxAppointmentAhead);
         check.Required("priceCents", request.PriceCents);
         check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
         var status = check.Enum<AppointmentStatus>("status", request.Status, AppointmentStatus.Scheduled);
@@ -68,7 +69,7 @@ internal static class AppointmentEndpoints
     }
 
     public static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, CancellationToken cancellationToken)
+        string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!long.TryParse(appointmentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             || await db.Appointments.FirstOrDefaultAsync(a => a.Id == id && a.CompanyId == company.Id, cancellationToken) is not { } appointment)
@@ -88,6 +89,7 @@ internal static class AppointmentEndpoints
         }
 
         var status = check.Enum<AppointmentStatus>("status", request.Status, appointment.Status);
+        check.Within("startsAt", request.StartsAt, time.GetUtcNow(), WriteValidation.MaxPast, WriteValidation.MaxAppointmentAhead);
         check.Range("priceCents", request.PriceCents, 0, WriteValidation.MaxPriceCents);
         if (!check.IsValid)
         {

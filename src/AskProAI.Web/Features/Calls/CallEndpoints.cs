@@ -1,8 +1,10 @@
 using System.Globalization;
 using AskProAI.Data;
+using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
@@ -22,12 +24,15 @@ internal static class CallEndpoints
     /// </summary>
     public static RouteGroupBuilder MapCalls(this RouteGroupBuilder company)
     {
-        company.MapPost("/calls", CreateCallAsync).WithName("CreateCall");
-        company.MapPatch("/calls/{callId}", EndCallAsync).WithName("EndCall");
-        company.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
-        company.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
-        company.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
-        company.MapPost("/imports/calls", CallImport.ImportAsync).WithName("ImportCalls");
+        var writes = company.MapGroup(string.Empty).RequireAntiforgeryForCookies();
+        writes.MapPost("/calls", CreateCallAsync).WithName("CreateCall");
+        writes.MapPatch("/calls/{callId}", EndCallAsync).WithName("EndCall");
+        writes.MapPost("/calls/end-ongoing", EndOngoingCallsAsync).WithName("EndOngoingCalls");
+        writes.MapPost("/appointments", AppointmentEndpoints.CreateAsync).WithName("CreateAppointment");
+        writes.MapPatch("/appointments/{appointmentId}", AppointmentEndpoints.UpdateAsync).WithName("UpdateAppointment");
+        writes.MapPost("/imports/calls", CallImport.ImportAsync)
+            .WithName("ImportCalls")
+            .WithMetadata(new RequestSizeLimitAttribute(CallImport.MaxBodyBytes));
         return company;
     }
 
@@ -45,11 +50,9 @@ internal static class CallEndpoints
         var direction = check.Enum<CallDirection>("direction", request.Direction, null);
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Ongoing);
         check.ExternalId("externalId", request.ExternalId);
-        if (request.StartedAt > now.AddMinutes(5))
-        {
-            check.Add("startedAt", "The start must not be in the future.");
-        }
+        check.Within("startedAt", request.StartedAt, now, WriteValidation.MaxPast, WriteValidation.ClockSkew);
 
+        check.OngoingStart("startedAt", status, request.StartedAt, now);
         await check.BranchAsync("branchId", request.BranchId, cancellationToken);
         await check.CustomerAsync("customerId", request.CustomerId, cancellationToken);
         await check.UniqueExternalIdAsync("externalId", request.ExternalId, cancellationToken);
@@ -95,9 +98,9 @@ internal static class CallEndpoints
         var check = new WriteValidation(db, company.Id);
         var status = check.Enum<CallStatus>("status", request.Status, null, EndStatuses);
         var endedAt = (request.EndedAt ?? now).UtcDateTime;
-        if (endedAt < call.StartedAt)
+        if (WriteValidation.CallTimes(call.StartedAt, endedAt, request.DurationSeconds, now) is { } times)
         {
-            check.Add("endedAt", "The end must not be before the start.");
+            check.Add(times.Field, times.Message);
         }
 
         check.Range("durationSeconds", request.DurationSeconds, 0, WriteValidation.MaxDurationSeconds);
@@ -135,6 +138,7 @@ internal static class CallEndpoints
 
         var check = new WriteValidation(db, company.Id);
         var before = check.Required("startedBefore", request.StartedBefore);
+        check.Within("startedBefore", request.StartedBefore, time.GetUtcNow(), WriteValidation.MaxPast, TimeSpan.FromDays(1));
         var status = check.Enum<CallStatus>("status", request.Status, CallStatus.Failed, EndStatuses);
         if (!check.IsValid)
         {

@@ -16,6 +16,12 @@ internal static class CallImport
     /// <summary>The most calls one request may import.</summary>
     public const int MaxCalls = 1000;
 
+    /// <summary>
+    /// The largest body accepted: 1,000 calls of the longest form (escaped external ids) fit. The server stops reading
+    /// at this size (413), so an oversized import is refused while it streams in, not after it was read whole.
+    /// </summary>
+    public const long MaxBodyBytes = 2 * 1024 * 1024;
+
     public static async Task<Results<Ok<ImportCallsResult>, ProblemHttpResult, ValidationProblem>> ImportAsync(
         ImportCallsRequest? request, CurrentCompany company, AskProDbContext db, IWidgetInvalidator invalidator, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -58,14 +64,24 @@ internal static class CallImport
             var direction = check.Enum<CallDirection>(prefix + "direction", item.Direction, null);
             var status = check.Enum<CallStatus>(prefix + "status", item.Status, null);
             check.Required(prefix + "startedAt", item.StartedAt);
-            if (item.StartedAt > now.AddMinutes(5))
+            check.Within(prefix + "startedAt", item.StartedAt, now, WriteValidation.MaxPast, WriteValidation.ClockSkew);
+            check.OngoingStart(prefix + "startedAt", status, item.StartedAt, now);
+            DateTime? endedAt = null;
+            if (status == CallStatus.Ongoing)
             {
-                check.Add(prefix + "startedAt", "The start must not be in the future.");
+                if (item.EndedAt is not null)
+                {
+                    check.Add(prefix + "endedAt", "An ongoing call has no end.");
+                }
             }
-
-            if (item.EndedAt is { } end && (end < item.StartedAt || status == CallStatus.Ongoing))
+            else if (item.StartedAt is { } start)
             {
-                check.Add(prefix + "endedAt", "An ended call ends after it starts; an ongoing call has no end.");
+                // Without an end, a finished call ends when its talk time is over.
+                endedAt = item.EndedAt?.UtcDateTime ?? start.UtcDateTime.AddSeconds(Math.Clamp(item.DurationSeconds ?? 0, 0, WriteValidation.MaxDurationSeconds));
+                if (WriteValidation.CallTimes(start.UtcDateTime, endedAt.Value, item.DurationSeconds, now) is { } times)
+                {
+                    check.Add(prefix + times.Field, times.Message);
+                }
             }
 
             check.Range(prefix + "durationSeconds", item.DurationSeconds, 0, WriteValidation.MaxDurationSeconds);
@@ -86,7 +102,7 @@ internal static class CallImport
                     Direction = direction!.Value,
                     Status = status!.Value,
                     StartedAt = item.StartedAt!.Value.UtcDateTime,
-                    EndedAt = item.EndedAt?.UtcDateTime ?? (status == CallStatus.Ongoing ? null : item.StartedAt!.Value.UtcDateTime),
+                    EndedAt = endedAt,
                     DurationSeconds = item.DurationSeconds ?? 0,
                     CostCents = item.CostCents ?? 0,
                     ExternalId = item.ExternalId,

@@ -19,6 +19,15 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
     /// <summary>The largest appointment price accepted (cents).</summary>
     public const long MaxPriceCents = 100_000_000;
 
+    /// <summary>How far back a call or appointment may lie: ten years.</summary>
+    public static readonly TimeSpan MaxPast = TimeSpan.FromDays(3653);
+
+    /// <summary>How far a call's start or end may lie ahead of the server clock (clock skew of the sender).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far ahead an appointment may be booked: two years.</summary>
+    public static readonly TimeSpan MaxAppointmentAhead = TimeSpan.FromDays(731);
+
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     public bool IsValid => _errors.Count == 0;
@@ -37,7 +46,64 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
         title: "The request is not valid");
 
-    /// <summary>Parses an enum by name (case-insensitive); numbers are refused.</summary>
+    /// <summary>
+    /// Whether an enum text is a plain name: ASCII letters only, so neither numbers (<c>"1"</c>) nor the comma lists
+    /// <see cref="System.Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would combine (<c>"Scheduled, Completed"</c>) pass.
+    /// </summary>
+    public static bool IsName(string text) => text.Length is > 0 and <= 32 && text.All(char.IsAsciiLetter);
+
+    /// <summary>Whether a text has no control characters (the same rule for the API and the webhooks).</summary>
+    public static bool IsPrintable(string text) => !text.Any(char.IsControl);
+
+    /// <summary>
+    /// Checks the times of a finished call: the end not before the start, at most <see cref="MaxDurationSeconds"/>
+    /// after it and not in the future; a talk time not longer than the call. Null when sane, else the field and message.
+    /// </summary>
+    public static (string Field, string Message)? CallTimes(DateTime startedAt, DateTime endedAt, int? durationSeconds, DateTimeOffset now)
+    {
+        if (endedAt < startedAt)
+        {
+            return ("endedAt", "The end must not be before the start.");
+        }
+
+        if (endedAt > now.UtcDateTime + ClockSkew)
+        {
+            return ("endedAt", "The end must not be in the future.");
+        }
+
+        var length = (endedAt - startedAt).TotalSeconds;
+        if (length > MaxDurationSeconds)
+        {
+            return ("endedAt", $"A call lasts at most {MaxDurationSeconds} seconds.");
+        }
+
+        if (durationSeconds > Math.Ceiling(length))
+        {
+            return ("durationSeconds", "The talk time must not be longer than the time between start and end.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks that an instant lies within <c>[now - past, now + ahead]</c>.</summary>
+    public void Within(string field, DateTimeOffset? value, DateTimeOffset now, TimeSpan past, TimeSpan ahead)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        if (v > now + ahead)
+        {
+            Add(field, ahead <= ClockSkew ? "The time must not be in the future." : $"The time must be at most {ahead.TotalDays:0} days ahead.");
+        }
+        else if (v < now - past)
+        {
+            Add(field, $"The time must be at most {past.TotalDays:0} days ago.");
+        }
+    }
+
+    /// <summary>Parses an enum by name (case-insensitive); numbers and comma lists are refused.</summary>
     public T? Enum<T>(string field, string? text, T? fallback, IReadOnlyCollection<T>? allowed = null)
         where T : struct, System.Enum
     {
@@ -51,7 +117,7 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
             return fallback;
         }
 
-        if (text.Length == 0 || !char.IsLetter(text[0]) || !System.Enum.TryParse<T>(text, ignoreCase: true, out var value)
+        if (!IsName(text) || !System.Enum.TryParse<T>(text, ignoreCase: true, out var value)
             || !System.Enum.IsDefined(value) || (allowed is not null && !allowed.Contains(value)))
         {
             var names = allowed?.Select(v => v.ToString()) ?? System.Enum.GetNames<T>();
@@ -73,6 +139,20 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
         return value;
     }
 
+    /// <summary>An ongoing call must have started within <see cref="Widgets.LiveCallsWidget.OngoingHorizon"/>: older, it would never count as live.</summary>
+    public void OngoingStart(string field, CallStatus? status, DateTimeOffset? startedAt, DateTimeOffset now)
+    {
+        if (status == CallStatus.Ongoing && startedAt is { } start && start <= now - Widgets.LiveCallsWidget.OngoingHorizon)
+        {
+            Add(field, OngoingTooOld);
+        }
+    }
+
+    /// <summary>The refusal of an ongoing call that started before the live horizon.</summary>
+    public static string OngoingTooOld { get; } = string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"An ongoing call must have started within the last {Widgets.LiveCallsWidget.OngoingHorizon.TotalHours:0} hours; record an older call with its final status.");
+
     public void Range(string field, long? value, long min, long max)
     {
         if (value is { } v && (v < min || v > max))
@@ -91,7 +171,7 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
 
     public void ExternalId(string field, string? value)
     {
-        if (value is not null && (value.Length is 0 or > ExternalIdLength || value.Any(char.IsControl)))
+        if (value is not null && (value.Length is 0 or > ExternalIdLength || !IsPrintable(value)))
         {
             Add(field, $"The external id must be 1 to {ExternalIdLength} printable characters.");
         }

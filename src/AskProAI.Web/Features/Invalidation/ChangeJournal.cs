@@ -42,9 +42,20 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
             }
 
             changes ??= [];
+            var dayKey = widgets.DayKeyOf(type);
             foreach (var companyId in CompaniesOf(entry))
             {
-                changes.Add(new EntityChange(companyId, type));
+                if (dayKey is null)
+                {
+                    changes.Add(new EntityChange(companyId, type));
+                    continue;
+                }
+
+                // The row's day before and after the write: a call moved to another day changes both.
+                foreach (var at in TimesOf(entry, dayKey))
+                {
+                    changes.Add(new EntityChange(companyId, type, at));
+                }
             }
         }
 
@@ -118,6 +129,17 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
 
         // A row moved between companies changes both (never done by this service, but cheap to honour).
         if (entry.State == EntityState.Modified && member.OriginalValue is int original && original > 0 && !Equals(original, member.CurrentValue))
+        {
+            yield return original;
+        }
+    }
+
+    private static IEnumerable<DateTime?> TimesOf(EntityEntry entry, string property)
+    {
+        var member = entry.Property(property);
+        var current = member.CurrentValue as DateTime?;
+        yield return current;
+        if (entry.State == EntityState.Modified && member.OriginalValue is DateTime original && original != current)
         {
             yield return original;
         }

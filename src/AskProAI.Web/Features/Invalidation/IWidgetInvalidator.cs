@@ -31,4 +31,8 @@ internal interface IWidgetChangeNotifier
 /// <summary>One changed row, reduced to what invalidation needs.</summary>
 /// <param name="CompanyId">The company the row belongs to.</param>
 /// <param name="EntityType">The row's entity CLR type.</param>
-internal readonly record struct EntityChange(int CompanyId, Type EntityType);
+/// <param name="At">
+/// For a type a day-part widget keys by time (<see cref="Widgets.WidgetDefinition.DayKeys"/>): one of the row's times (its
+/// old or new value), whose local day the write touched; null when unknown (then every day of the company is invalidated).
+/// </param>
+internal readonly record struct EntityChange(int CompanyId, Type EntityType, DateTime? At = null);

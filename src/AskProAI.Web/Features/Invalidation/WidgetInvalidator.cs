@@ -10,16 +10,20 @@ namespace AskProAI.Web.Features.Invalidation;
 internal sealed class WidgetInvalidator(
     WidgetCatalog widgets,
     IWidgetCache cache,
+    IDaySegmentCache segments,
+    CompanyTimeZones zones,
     IEnumerable<IWidgetChangeNotifier> notifiers,
     ILogger<WidgetInvalidator> logger) : IWidgetInvalidator
 {
     private readonly IWidgetChangeNotifier[] _notifiers = [.. notifiers];
+    private readonly WidgetDefinition[] _dayWidgets = [.. widgets.All.Where(d => d.DayKeys.Count > 0)];
 
     public async ValueTask<IReadOnlyList<string>> InvalidateAsync(int companyId, params Type[] changedEntityTypes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         ArgumentNullException.ThrowIfNull(changedEntityTypes);
         var names = widgets.NamesDependingOn(changedEntityTypes);
+        await InvalidateDaysAsync(companyId, [.. changedEntityTypes.Select(t => new EntityChange(companyId, t))], CancellationToken.None);
         await InvalidateWidgetsAsync(companyId, names, CancellationToken.None);
         return names;
     }
@@ -31,6 +35,8 @@ internal sealed class WidgetInvalidator(
         {
             if (company.Key > 0)
             {
+                // Days first, then the widgets' own entries: a computation that starts in between must not find old days.
+                await InvalidateDaysAsync(company.Key, [.. company], cancellationToken);
                 await InvalidateWidgetsAsync(company.Key, widgets.NamesDependingOn(company.Select(c => c.EntityType)), cancellationToken);
             }
         }
@@ -64,6 +70,51 @@ internal sealed class WidgetInvalidator(
         var names = widgets.NamesMatching(tags, companyId);
         Notify(companyId, names);
         return names;
+    }
+
+    /// <summary>
+    /// Invalidates the days of day-part widgets that the changes touched: the local days (company zone) of the rows'
+    /// old and new times, or every day when a change has no time (a branch or company row, a bulk write).
+    /// </summary>
+    private async ValueTask InvalidateDaysAsync(int companyId, EntityChange[] changes, CancellationToken cancellationToken)
+    {
+        if (changes.Any(c => c.EntityType == typeof(Data.Company)))
+        {
+            zones.Forget(companyId);
+        }
+
+        foreach (var definition in _dayWidgets)
+        {
+            if (!cache.TryGetWidget(definition.Name, out var handle))
+            {
+                continue;
+            }
+
+            var relevant = changes.Where(c => definition.DependsOn.Contains(c.EntityType)).ToList();
+            if (relevant.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (relevant.Any(c => c.At is null || !definition.DayKeys.ContainsKey(c.EntityType)))
+                {
+                    await segments.InvalidateAllDaysAsync(handle, companyId, cancellationToken);
+                    continue;
+                }
+
+                var zone = await zones.GetAsync(companyId, null, cancellationToken);
+                DateTimeOffset[] instants = [.. relevant.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.At!.Value, DateTimeKind.Utc)))];
+                await segments.InvalidateDaysAsync(handle, companyId, zone, instants, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The zone could not be read (or the days not reached): drop every day, which needs neither.
+                Log.InvalidationFailed(logger, exception, companyId);
+                await segments.InvalidateAllDaysAsync(handle, companyId, CancellationToken.None);
+            }
+        }
     }
 
     private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ internal static class LiveHostingExtensions
         services.PostConfigure<PolicySchemeOptions>(AuthConstants.Scheme, o =>
         {
             var inner = o.ForwardDefaultSelector;
-            o.ForwardDefaultSelector = context => HubToken(context) is not null ? IdentityConstants.BearerScheme : inner?.Invoke(context);
+            o.ForwardDefaultSelector = context => HubToken(context) is not null ? AuthConstants.BearerScheme : inner?.Invoke(context);
         });
         services.PostConfigure<BearerTokenOptions>(IdentityConstants.BearerScheme, o =>
         {

@@ -36,20 +36,23 @@ internal static class CompanyEndpoints
 
         var companies = await query
             .OrderBy(c => c.Id)
-            .Select(c => new CompanySummary(c.Id, c.Name, c.TimeZone))
+            .Select(c => new CompanySummary(c.Id, c.Name, c.TimeZone, c.Currency, c.Locale))
             .ToListAsync(cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new CompanyList(companies, TenantGate.CompanyOf(user)));
+        return TypedResults.Ok(new CompanyList(companies, TenantGate.CompanyOf(user), user.IsInRole(Auth.AuthConstants.SuperAdminRole)));
     }
 }
 
 /// <summary>The companies a user may see.</summary>
 /// <param name="Companies">The companies, by id.</param>
 /// <param name="OwnCompanyId">The user's own company.</param>
-internal sealed record CompanyList(IReadOnlyList<CompanySummary> Companies, int? OwnCompanyId);
+/// <param name="IsSuperAdmin">Whether the user may open the cache analytics (the page shows the link and the cache details).</param>
+internal sealed record CompanyList(IReadOnlyList<CompanySummary> Companies, int? OwnCompanyId, bool IsSuperAdmin);
 
 /// <summary>A company in a list.</summary>
 /// <param name="Id">The company id.</param>
 /// <param name="Name">The company name.</param>
 /// <param name="TimeZone">The company's time zone id.</param>
-internal sealed record CompanySummary(int Id, string Name, string TimeZone);
+/// <param name="Currency">The ISO 4217 currency of its revenue.</param>
+/// <param name="Locale">The BCP 47 locale its dashboard formats numbers, money and dates in.</param>
+internal sealed record CompanySummary(int Id, string Name, string TimeZone, string Currency, string Locale);

@@ -1,18 +1,19 @@
 using AskProAI.Data;
+using AskProAI.Web.Features.Calls;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Webhooks;
 
 /// <summary>
 /// Applies a telephony event exactly once: the event row and the call change are saved in one transaction, and the
-/// unique event id makes a second delivery a no-op. The change tracker observers invalidate after the commit.
+/// event id, unique per company, makes a second delivery a no-op (the same body) or a 409 (a different one). The change tracker observers invalidate after the commit.
 /// </summary>
 internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger)
 {
     /// <summary>Applies the event; a 400 problem when it cannot be applied.</summary>
     public async Task<IResult> ProcessAsync(TelephonyEvent e, string payload, CancellationToken cancellationToken)
     {
-        if (Validate(e) is { } invalid)
+        if (Validate(e, time.GetUtcNow()) is { } invalid)
         {
             return SignedRequestReader.BadRequest(invalid);
         }
@@ -26,10 +27,9 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId, cancellationToken))
+        if (await StoredPayloadAsync(companyId, eventId, cancellationToken) is { } stored)
         {
-            Log.WebhookDuplicate(logger, "telephony");
-            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+            return Duplicate(eventId, stored, payload);
         }
 
         var call = await db.Calls.FirstOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == e.ExternalCallId, cancellationToken);
@@ -62,14 +62,15 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         catch (DbUpdateException)
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            if (!await IsProcessedElsewhereAsync(eventId))
+            db.ChangeTracker.Clear();
+
+            // A concurrent delivery of the same event won the unique index; this one changed nothing.
+            if (await StoredPayloadAsync(companyId, eventId, CancellationToken.None) is not { } winner)
             {
                 throw;
             }
 
-            // A concurrent delivery of the same event won the unique index; this one changed nothing.
-            Log.WebhookDuplicate(logger, "telephony");
-            return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
+            return Duplicate(eventId, winner, payload);
         }
 
         Log.WebhookProcessed(logger, "telephony", e.Type!);
@@ -77,12 +78,12 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         return TypedResults.Ok(new TelephonyWebhookResult(eventId, "processed", call?.Id));
     }
 
-    private static string? Validate(TelephonyEvent e)
+    private static string? Validate(TelephonyEvent e, DateTimeOffset now)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > WebhookEvent.EventIdLength)
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > WebhookEvent.EventIdLength || !WriteValidation.IsPrintable(e.EventId))
         {
-            errors.Add($"eventId is required (at most {WebhookEvent.EventIdLength} characters).");
+            errors.Add($"eventId is required (at most {WebhookEvent.EventIdLength} printable characters).");
         }
 
         if (e.Type is null || !TelephonyEvent.Types.Contains(e.Type))
@@ -95,19 +96,19 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             errors.Add("companyId must be a positive integer.");
         }
 
-        if (string.IsNullOrWhiteSpace(e.ExternalCallId) || e.ExternalCallId.Length > Calls.WriteValidation.ExternalIdLength)
+        if (string.IsNullOrWhiteSpace(e.ExternalCallId) || e.ExternalCallId.Length > WriteValidation.ExternalIdLength || !WriteValidation.IsPrintable(e.ExternalCallId))
         {
-            errors.Add($"externalCallId is required (at most {Calls.WriteValidation.ExternalIdLength} characters).");
+            errors.Add($"externalCallId is required (at most {WriteValidation.ExternalIdLength} printable characters).");
         }
 
-        if (e.DurationSeconds is < 0 or > Calls.WriteValidation.MaxDurationSeconds)
+        if (e.DurationSeconds is < 0 or > WriteValidation.MaxDurationSeconds)
         {
-            errors.Add($"durationSeconds must be between 0 and {Calls.WriteValidation.MaxDurationSeconds}.");
+            errors.Add($"durationSeconds must be between 0 and {WriteValidation.MaxDurationSeconds}.");
         }
 
-        if (e.CostCents is < 0 or > Calls.WriteValidation.MaxCostCents)
+        if (e.CostCents is < 0 or > WriteValidation.MaxCostCents)
         {
-            errors.Add($"costCents must be between 0 and {Calls.WriteValidation.MaxCostCents}.");
+            errors.Add($"costCents must be between 0 and {WriteValidation.MaxCostCents}.");
         }
 
         if (e.Sentiment is { } s && (double.IsNaN(s) || s < -1 || s > 1))
@@ -115,9 +116,19 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             errors.Add("sentiment must be between -1 and 1.");
         }
 
-        if (e.CustomerPhone is { Length: > 32 })
+        if (e.CustomerPhone is { } phone && (phone.Length > 32 || !WriteValidation.IsPrintable(phone)))
         {
-            errors.Add("customerPhone must be at most 32 characters.");
+            errors.Add("customerPhone must be at most 32 printable characters.");
+        }
+
+        if (e.StartedAt is { } started && (started > now + WriteValidation.ClockSkew || started < now - WriteValidation.MaxPast))
+        {
+            errors.Add("startedAt must be at most 10 years ago and not in the future.");
+        }
+
+        if (e.EndedAt is { } ended && (ended > now + WriteValidation.ClockSkew || ended < now - WriteValidation.MaxPast))
+        {
+            errors.Add("endedAt must be at most 10 years ago and not in the future.");
         }
 
         return errors.Count == 0 ? null : string.Join(" ", errors);
@@ -136,7 +147,13 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             return null;
         }
 
-        return await CreateAsync(e, CallStatus.Ongoing, direction, (e.StartedAt ?? now).UtcDateTime, cancellationToken);
+        var startedAt = e.StartedAt ?? now;
+        if (startedAt <= now - Widgets.LiveCallsWidget.OngoingHorizon)
+        {
+            return "startedAt: " + Calls.WriteValidation.OngoingTooOld;
+        }
+
+        return await CreateAsync(e, CallStatus.Ongoing, direction, startedAt.UtcDateTime, cancellationToken);
     }
 
     private async Task<string?> EndAsync(TelephonyEvent e, Call? call, DateTimeOffset now, CancellationToken cancellationToken)
@@ -164,15 +181,15 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             call = db.Calls.Local.Single(c => c.ExternalId == e.ExternalCallId && c.CompanyId == e.CompanyId);
         }
 
-        if (endedAt < call.StartedAt)
+        if (WriteValidation.CallTimes(call.StartedAt, endedAt, e.DurationSeconds, now) is { } times)
         {
-            return "endedAt must not be before the call started.";
+            return $"{times.Field}: {times.Message}";
         }
 
         call.Status = status;
         call.EndedAt = endedAt;
         call.DurationSeconds = e.DurationSeconds
-            ?? (status == CallStatus.Completed ? (int)Math.Min(Calls.WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
+            ?? (status == CallStatus.Completed ? (int)Math.Min(WriteValidation.MaxDurationSeconds, (endedAt - call.StartedAt).TotalSeconds) : 0);
         Apply(e, call);
         return null;
     }
@@ -238,22 +255,39 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
         return null;
     }
 
-    private async Task<bool> IsProcessedElsewhereAsync(string eventId)
+    /// <summary>The body stored with the company's event of this id, or null when it was not processed.</summary>
+    private Task<string?> StoredPayloadAsync(int companyId, string eventId, CancellationToken cancellationToken) =>
+        db.WebhookEvents.AsNoTracking()
+            .Where(w => w.CompanyId == companyId && w.EventId == eventId)
+            .Select(w => w.Payload)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A repeated delivery is acknowledged; a different event under a used id is a conflict, never dropped silently.</summary>
+    private IResult Duplicate(string eventId, string stored, string payload)
     {
-        db.ChangeTracker.Clear();
-        return await db.WebhookEvents.AsNoTracking().AnyAsync(w => w.EventId == eventId);
+        if (!string.Equals(stored, payload, StringComparison.Ordinal))
+        {
+            Log.WebhookConflict(logger, "telephony");
+            return TypedResults.Problem(
+                title: "Event id reused",
+                detail: "This company's event with this eventId was processed with a different body; send a new eventId.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        Log.WebhookDuplicate(logger, "telephony");
+        return TypedResults.Ok(new TelephonyWebhookResult(eventId, "duplicate", null));
     }
 
     private static bool TryDirection(string? text, out CallDirection direction)
     {
         direction = CallDirection.Inbound;
-        return text is null || (Enum.TryParse(text, ignoreCase: true, out direction) && Enum.IsDefined(direction) && char.IsLetter(text[0]));
+        return text is null || (WriteValidation.IsName(text) && Enum.TryParse(text, ignoreCase: true, out direction) && Enum.IsDefined(direction));
     }
 
     private static bool TryEndStatus(string? text, out CallStatus status)
     {
         status = CallStatus.Completed;
         return text is null
-            || (Enum.TryParse(text, ignoreCase: true, out status) && char.IsLetter(text[0]) && status is CallStatus.Completed or CallStatus.Missed or CallStatus.Failed);
+            || (WriteValidation.IsName(text) && Enum.TryParse(text, ignoreCase: true, out status) && status is CallStatus.Completed or CallStatus.Missed or CallStatus.Failed);
     }
 }

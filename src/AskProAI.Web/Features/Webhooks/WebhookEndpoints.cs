@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AskProAI.Web.Features.Invalidation;
+using AskProAI.Web.Features.RateLimiting;
 using AskProAI.Web.Features.Tenancy;
 
 namespace AskProAI.Web.Features.Webhooks;
@@ -11,7 +12,7 @@ internal static class WebhookEndpoints
     /// <summary>Maps <c>POST /webhooks/telephony</c> and <c>POST /webhooks/cache/invalidate</c>.</summary>
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/webhooks").AllowAnonymous().ExcludeFromDescription();
+        var hooks = app.MapGroup("/webhooks").AllowAnonymous().RequireRateLimiting(RateLimitingExtensions.WebhookPolicy).ExcludeFromDescription();
         hooks.MapPost("/telephony", TelephonyAsync).WithName("TelephonyWebhook");
         hooks.MapPost("/cache/invalidate", InvalidateCacheAsync).WithName("CacheInvalidationWebhook");
         return app;
@@ -30,16 +31,30 @@ internal static class WebhookEndpoints
             return SignedRequestReader.BadRequest(error);
         }
 
-        return await processor.ProcessAsync(e, Encoding.UTF8.GetString(body!), cancellationToken);
+        return await processor.ProcessAsync(e, Encoding.UTF8.GetString(WithoutBom(body!)), cancellationToken);
     }
 
     private static async Task<IResult> InvalidateCacheAsync(
-        HttpContext context, SignedRequestReader reader, CompanyDirectory companies, IWidgetInvalidator invalidator, CancellationToken cancellationToken)
+        HttpContext context,
+        SignedRequestReader reader,
+        WebhookReplayGuard replays,
+        CompanyDirectory companies,
+        IWidgetInvalidator invalidator,
+        CancellationToken cancellationToken)
     {
         var (body, problem) = await reader.ReadAsync(context, o => o.Cache, "cache");
         if (problem is not null)
         {
             return problem;
+        }
+
+        // Authentic and fresh, but maybe captured and sent again within the window: each signed request counts once.
+        if (!replays.TryFirstUse(context.Request.Headers[WebhookSignature.SignatureHeader]!))
+        {
+            return TypedResults.Problem(
+                title: "Replayed request",
+                detail: "This signed request was received before; sign each request anew.",
+                statusCode: StatusCodes.Status409Conflict);
         }
 
         if (!TryRead<CacheInvalidationRequest>(body!, out var request, out var error))
@@ -67,13 +82,17 @@ internal static class WebhookEndpoints
         return TypedResults.Ok(new CacheInvalidationResult(companyId, [.. tags.Select(t => t.ToString())], widgets));
     }
 
+    /// <summary>The body after a UTF-8 byte order mark, if any (the signature covers the bytes as sent, the BOM included).</summary>
+    private static ReadOnlySpan<byte> WithoutBom(byte[] body) =>
+        body.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? body.AsSpan(Encoding.UTF8.Preamble.Length) : body;
+
     private static bool TryRead<T>(byte[] body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value, out string error)
         where T : class
     {
         error = string.Empty;
         try
         {
-            value = JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web);
+            value = JsonSerializer.Deserialize<T>(WithoutBom(body), JsonSerializerOptions.Web);
         }
         catch (JsonException exception)
         {

@@ -11,6 +11,7 @@ internal static class WebhooksHostingExtensions
             .Validate(o => o.IsValid(), "Webhooks: each secret must be empty (webhook off) or at least 16 characters; Tolerance and MaxBodyBytes positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<SignedRequestReader>();
+        builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddScoped<TelephonyEventProcessor>();
         return builder;
     }

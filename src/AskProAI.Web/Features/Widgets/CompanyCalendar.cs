@@ -1,5 +1,4 @@
-using AskProAI.Data;
-using Microsoft.EntityFrameworkCore;
+using AskProAI.Caching;
 
 namespace AskProAI.Web.Features.Widgets;
 
@@ -7,40 +6,25 @@ namespace AskProAI.Web.Features.Widgets;
 internal readonly record struct CompanyCalendar(TimeZoneInfo TimeZone, DateTimeOffset Now)
 {
     /// <summary>Gets today's date in the company's time zone.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, TimeZone).DateTime);
+    public DateOnly Today => LocalDay.Of(Now, TimeZone);
 
     /// <summary>Gets "now" as a UTC <see cref="DateTime"/>, the form the database stores.</summary>
     public DateTime NowUtc => Now.UtcDateTime;
 
+    /// <summary>Gets the instant today ends (the next local midnight): a value computed for today is not served after it.</summary>
+    public DateTimeOffset EndOfToday => LocalDay.End(Today, TimeZone);
+
     /// <summary>Loads the company's time zone.</summary>
-    public static async Task<CompanyCalendar> LoadAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var id = await db.Companies.AsNoTracking()
-            .Where(c => c.Id == companyId)
-            .Select(c => c.TimeZone)
-            .FirstOrDefaultAsync(cancellationToken);
-        return new CompanyCalendar(Resolve(id), now);
-    }
+    public static async Task<CompanyCalendar> LoadAsync(CompanyTimeZones zones, Data.AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        new(await zones.GetAsync(companyId, db, cancellationToken), now);
 
     /// <summary>Finds a time zone by IANA or Windows id, falling back to UTC.</summary>
     public static TimeZoneInfo Resolve(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
-    /// <summary>The UTC instant a local day starts.</summary>
-    public DateTime StartOfDayUtc(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-
-        // A few zones skip midnight on DST days; the day then starts at the first valid local time.
-        while (TimeZone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(15);
-        }
-
-        return TimeZoneInfo.ConvertTimeToUtc(local, TimeZone);
-    }
+    /// <summary>The UTC instant a local day starts (the first valid local time when a DST change skips midnight).</summary>
+    public DateTime StartOfDayUtc(DateOnly day) => LocalDay.Start(day, TimeZone).UtcDateTime;
 
     /// <summary>The local date of a UTC instant as read from the database.</summary>
-    public DateOnly LocalDateOf(DateTime utc) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone));
+    public DateOnly LocalDateOf(DateTime utc) => LocalDay.Of(utc, TimeZone);
 }

@@ -6,91 +6,134 @@ namespace AskProAI.Web.Features.Widgets;
 
 /// <summary>
 /// <c>dashboard_stats</c> (heavy): the last 30 days in the company's time zone (today included, up to now).
-/// Calls are counted by start; appointments and revenue by booking time.
+/// Calls are counted by start; appointments and revenue by booking time. Built from day parts
+/// (<see cref="IDaySegmentCache"/>): the 29 closed days are cached per local day and reloaded only when a write
+/// touches that day, so recomputing after a write reads one day (today) instead of thirty.
 /// </summary>
-internal sealed class DashboardStatsWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<DashboardStatsWidget> logger)
+internal sealed class DashboardStatsWidget(
+    IDbContextFactory<AskProDbContext> dbFactory,
+    TimeProvider time,
+    ILogger<DashboardStatsWidget> logger,
+    IWidgetCache cache,
+    IDaySegmentCache segments,
+    CompanyTimeZones zones)
     : DashboardWidget<DashboardStatsWidget, DashboardStats>(dbFactory, time, logger), IWidgetDefinition
 {
     /// <summary>The number of days covered, and so of trend points.</summary>
     public const int Days = 30;
 
+    /// <summary>How many branches the ranking shows.</summary>
+    public const int TopBranchCount = 5;
+
     public static WidgetDefinition Definition { get; } =
-        new("dashboard_stats", WidgetTier.Heavy, [typeof(Call), typeof(Appointment), typeof(Branch), typeof(Company)]);
+        new("dashboard_stats", WidgetTier.Heavy, [typeof(Call), typeof(Appointment), typeof(Branch), typeof(Company)])
+        {
+            // A call belongs to the day it started, an appointment to the day it was booked (created).
+            DayKeys = new Dictionary<Type, string> { [typeof(Call)] = nameof(Call.StartedAt), [typeof(Appointment)] = nameof(Appointment.CreatedAt) },
+        };
+
+    private WidgetHandle? _handle;
+
+    private WidgetHandle Handle => _handle ??= cache.TryGetWidget(Definition.Name, out var handle)
+        ? handle
+        : throw new InvalidOperationException($"The widget {Definition.Name} is not registered with the cache.");
 
     protected override async Task<DashboardStats> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var calendar = await CompanyCalendar.LoadAsync(db, companyId, now, cancellationToken);
-        var firstDay = calendar.Today.AddDays(1 - Days);
-        var from = calendar.StartOfDayUtc(firstDay);
-        var to = calendar.NowUtc;
-        var calls = db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId && c.StartedAt >= from && c.StartedAt <= to);
+        var calendar = await CompanyCalendar.LoadAsync(zones, db, companyId, now, cancellationToken);
+        var today = calendar.Today;
+        var firstDay = today.AddDays(1 - Days);
+        var closed = await segments.GetDaysAsync(
+            Handle,
+            companyId,
+            calendar.TimeZone,
+            firstDay,
+            today.AddDays(-1),
+            (Db: db, CompanyId: companyId, Zone: calendar.TimeZone),
+            static async (s, first, last, ct) => await LoadDaysAsync(s.Db, s.CompanyId, s.Zone, first, last, upTo: null, ct),
+            cancellationToken);
+        var todayParts = await LoadDaysAsync(db, companyId, calendar.TimeZone, today, today, calendar.NowUtc, cancellationToken);
+        var parts = closed.Append(todayParts.GetValueOrDefault(today) ?? DayStats.Empty).ToList();
+        return Compose(calendar, firstDay, parts);
+    }
 
-        // Hourly buckets in SQL (at most 720 rows), folded into local days here: any whole-hour time zone offset works
-        // without provider-specific time zone SQL.
-        var hours = await calls
-            .GroupBy(c => new { Day = c.StartedAt.Date, c.StartedAt.Hour })
-            .Select(g => new
-            {
-                g.Key.Day,
-                g.Key.Hour,
-                Calls = g.Count(),
-                Answered = g.Count(c => c.Status == CallStatus.Completed || c.Status == CallStatus.Ongoing),
-                Booked = g.Count(c => c.AppointmentBooked),
-                Completed = g.Count(c => c.Status == CallStatus.Completed),
-                DurationSeconds = g.Sum(c => c.Status == CallStatus.Completed ? (long)c.DurationSeconds : 0L),
-            })
-            .ToListAsync(cancellationToken);
-
-        var branches = await calls
-            .GroupBy(c => new { c.BranchId, c.Branch!.Name })
-            .Select(g => new { g.Key.BranchId, g.Key.Name, Calls = g.Count(), Booked = g.Count(c => c.AppointmentBooked) })
-            .OrderByDescending(b => b.Calls)
-            .ThenBy(b => b.BranchId)
-            .Take(5)
-            .ToListAsync(cancellationToken);
-
-        var appointments = await db.Appointments.AsNoTracking()
-            .Where(a => a.CompanyId == companyId && a.CreatedAt >= from && a.CreatedAt <= to)
-            .GroupBy(a => a.CompanyId)
-            .Select(g => new
-            {
-                Count = g.Count(),
-                RevenueCents = g.Sum(a => a.Status == AppointmentStatus.Scheduled || a.Status == AppointmentStatus.Completed ? a.PriceCents : 0L),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-
-        var trend = new DailyPoint[Days];
-        for (var i = 0; i < Days; i++)
+    /// <summary>The value of the period from its day parts, oldest first (the last is today).</summary>
+    internal static DashboardStats Compose(CompanyCalendar calendar, DateOnly firstDay, IReadOnlyList<DayStats> parts)
+    {
+        var total = DaySegments.Fold(parts);
+        var trend = new DailyPoint[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
         {
-            trend[i] = new DailyPoint(firstDay.AddDays(i), 0, 0);
+            trend[i] = new DailyPoint(firstDay.AddDays(i), parts[i].Calls, parts[i].Booked);
         }
 
-        foreach (var h in hours)
-        {
-            var index = calendar.LocalDateOf(h.Day.AddHours(h.Hour)).DayNumber - firstDay.DayNumber;
-            if (index is >= 0 and < Days)
-            {
-                trend[index] = trend[index] with { Calls = trend[index].Calls + h.Calls, Booked = trend[index].Booked + h.Booked };
-            }
-        }
-
-        var total = hours.Sum(h => h.Calls);
-        var answered = hours.Sum(h => h.Answered);
-        var booked = hours.Sum(h => h.Booked);
+        var branches = total.Branches
+            .OrderByDescending(b => b.Value.Calls)
+            .ThenBy(b => b.Key)
+            .Take(TopBranchCount)
+            .Select(b => new BranchRanking(b.Key, b.Value.Name, b.Value.Calls, b.Value.Answered, b.Value.Booked, Ratios.Rate(b.Value.Booked, b.Value.Answered)));
         return new DashboardStats(
             firstDay,
             calendar.Today,
             calendar.TimeZone.Id,
-            total,
-            answered,
-            Ratios.Rate(answered, total),
-            booked,
-            Ratios.Rate(booked, answered),
-            appointments?.Count ?? 0,
-            appointments?.RevenueCents ?? 0,
-            Ratios.Average(hours.Sum(h => h.DurationSeconds), hours.Sum(h => h.Completed)),
+            calendar.Now,
+            calendar.EndOfToday,
+            total.Calls,
+            total.Answered,
+            Ratios.Rate(total.Answered, total.Calls),
+            total.Booked,
+            Ratios.Rate(total.Booked, total.Answered),
+            DashboardStats.ConversionRateDefinitionText,
+            total.Appointments,
+            total.RevenueCents,
+            Ratios.Average(total.DurationSeconds, total.Completed),
             trend,
-            [.. branches.Select(b => new BranchRanking(b.BranchId, b.Name, b.Calls, b.Booked, Ratios.Rate(b.Booked, b.Calls)))]);
+            [.. branches]);
+    }
+
+    /// <summary>
+    /// The parts of local days <paramref name="first"/> to <paramref name="last"/>: the rows of those days (a few columns
+    /// each), assigned to local days here with the zone's rules (half-hour offsets and DST included), which SQL on
+    /// both providers could not do without provider-specific time zone functions.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<DateOnly, DayStats>> LoadDaysAsync(
+        AskProDbContext db, int companyId, TimeZoneInfo zone, DateOnly first, DateOnly last, DateTime? upTo, CancellationToken cancellationToken)
+    {
+        var from = LocalDay.Start(first, zone).UtcDateTime;
+        var to = LocalDay.End(last, zone).UtcDateTime;
+        var until = upTo ?? DateTime.MaxValue;
+        var calls = await db.Calls.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.StartedAt >= from && c.StartedAt < to && c.StartedAt <= until)
+            .Select(c => new { c.StartedAt, c.Status, c.AppointmentBooked, c.DurationSeconds, c.BranchId, BranchName = c.Branch!.Name })
+            .ToListAsync(cancellationToken);
+        var appointments = await db.Appointments.AsNoTracking()
+            .Where(a => a.CompanyId == companyId && a.CreatedAt >= from && a.CreatedAt < to && a.CreatedAt <= until)
+            .Select(a => new { a.CreatedAt, a.Status, a.PriceCents })
+            .ToListAsync(cancellationToken);
+
+        var builders = new Dictionary<DateOnly, DayStats.Builder>();
+        DayStats.Builder For(DateTime utc)
+        {
+            var day = LocalDay.Of(utc, zone);
+            if (!builders.TryGetValue(day, out var builder))
+            {
+                builders[day] = builder = new DayStats.Builder();
+            }
+
+            return builder;
+        }
+
+        foreach (var c in calls)
+        {
+            For(c.StartedAt).AddCall(c.Status, c.AppointmentBooked, c.DurationSeconds, c.BranchId, c.BranchName);
+        }
+
+        foreach (var a in appointments)
+        {
+            For(a.CreatedAt).AddAppointment(a.Status, a.PriceCents);
+        }
+
+        return builders.ToDictionary(b => b.Key, b => b.Value.Build());
     }
 }
 
@@ -98,30 +141,40 @@ internal sealed class DashboardStatsWidget(IDbContextFactory<AskProDbContext> db
 /// <param name="From">The first local day covered.</param>
 /// <param name="To">The last local day covered (today).</param>
 /// <param name="TimeZone">The time zone the days are in.</param>
+/// <param name="AsOf">The instant the value was computed for ("now" of today's figures).</param>
+/// <param name="ValidUntil">The end of <paramref name="To"/> (the next local midnight): the value is not served after it.</param>
 /// <param name="Calls">Calls started in the period.</param>
 /// <param name="AnsweredCalls">Calls answered (completed or ongoing).</param>
 /// <param name="AnsweredRate">Answered calls over calls, 0 to 1.</param>
 /// <param name="CallsWithAppointment">Calls that booked an appointment.</param>
-/// <param name="ConversionRate">Calls that booked an appointment over answered calls, 0 to 1.</param>
+/// <param name="ConversionRate">Calls that booked an appointment over answered calls, 0 to 1 (see <paramref name="ConversionRateDefinition"/>).</param>
+/// <param name="ConversionRateDefinition">How every conversion rate of the widget is computed, the headline's and each branch's.</param>
 /// <param name="AppointmentsBooked">Appointments created in the period, whatever their status now.</param>
 /// <param name="RevenueCents">The price of appointments booked in the period that are scheduled or completed.</param>
-/// <param name="AverageDurationSeconds">The average duration of completed calls.</param>
+/// <param name="AverageDurationSeconds">The average duration of completed calls, rounded to 0.1 s.</param>
 /// <param name="Trend">One point per local day, oldest first.</param>
 /// <param name="TopBranches">The five branches with the most calls.</param>
 internal sealed record DashboardStats(
     DateOnly From,
     DateOnly To,
     string TimeZone,
+    DateTimeOffset AsOf,
+    DateTimeOffset ValidUntil,
     int Calls,
     int AnsweredCalls,
     double AnsweredRate,
     int CallsWithAppointment,
     double ConversionRate,
+    string ConversionRateDefinition,
     int AppointmentsBooked,
     long RevenueCents,
     double AverageDurationSeconds,
     IReadOnlyList<DailyPoint> Trend,
-    IReadOnlyList<BranchRanking> TopBranches);
+    IReadOnlyList<BranchRanking> TopBranches) : IDayBoundValue
+{
+    /// <summary>The one definition of the conversion rate, for the headline and the branches alike.</summary>
+    public const string ConversionRateDefinitionText = "calls that booked an appointment / answered calls (completed or ongoing)";
+}
 
 /// <summary>One day of the trend.</summary>
 /// <param name="Date">The local day.</param>
@@ -133,6 +186,7 @@ internal sealed record DailyPoint(DateOnly Date, int Calls, int Booked);
 /// <param name="BranchId">The branch id.</param>
 /// <param name="Name">The branch name.</param>
 /// <param name="Calls">Calls in the period.</param>
+/// <param name="AnsweredCalls">Calls answered (completed or ongoing).</param>
 /// <param name="Booked">Calls that booked an appointment.</param>
-/// <param name="ConversionRate">Booked over calls, 0 to 1.</param>
-internal sealed record BranchRanking(int BranchId, string Name, int Calls, int Booked, double ConversionRate);
+/// <param name="ConversionRate">Booked over answered calls, 0 to 1: the headline's definition.</param>
+internal sealed record BranchRanking(int BranchId, string Name, int Calls, int AnsweredCalls, int Booked, double ConversionRate);

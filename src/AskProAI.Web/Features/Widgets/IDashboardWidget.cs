@@ -6,7 +6,21 @@ namespace AskProAI.Web.Features.Widgets;
 /// <param name="Name">The widget name, also its cache name and its URL segment.</param>
 /// <param name="Tier">The freshness tier: decides TTL, bucket and background refresh.</param>
 /// <param name="DependsOn">The entity types the widget's query reads; data changes are mapped to widgets through it.</param>
-internal sealed record WidgetDefinition(string Name, WidgetTier Tier, IReadOnlyList<Type> DependsOn);
+internal sealed record WidgetDefinition(string Name, WidgetTier Tier, IReadOnlyList<Type> DependsOn)
+{
+    /// <summary>
+    /// Gets, for a widget built from local-day parts, the time property that puts a row of each entity type in a day:
+    /// a write then invalidates only the days of the rows it changed (old and new time). Empty for other widgets.
+    /// </summary>
+    public IReadOnlyDictionary<Type, string> DayKeys { get; init; } = new Dictionary<Type, string>();
+}
+
+/// <summary>A widget value that belongs to one local day and must not be served once that day is over.</summary>
+internal interface IDayBoundValue
+{
+    /// <summary>Gets the instant the value's day ends (the next local midnight in the company's zone).</summary>
+    DateTimeOffset ValidUntil { get; }
+}
 
 /// <summary>A widget class declares its definition statically so it can be registered with the cache before the container is built.</summary>
 internal interface IWidgetDefinition

@@ -43,7 +43,7 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
                 new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc)),
                 r.Direction == CallDirection.Outbound ? "outbound" : "inbound",
                 StatusText(r.Status),
-                OutcomeText(r.Status, r.AppointmentBooked),
+                OutcomeText(r.Status, r.AppointmentBooked, LiveCallsWidget.IsLive(new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc)), now)),
                 r.DurationSeconds,
                 r.CustomerName,
                 r.BranchName ?? string.Empty,
@@ -59,10 +59,11 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
         _ => "failed",
     };
 
-    private static string OutcomeText(CallStatus status, bool booked) => status switch
+    private static string OutcomeText(CallStatus status, bool booked, bool live) => status switch
     {
         _ when booked => "appointment_booked",
-        CallStatus.Ongoing => "in_progress",
+        CallStatus.Ongoing when live => "in_progress",
+        CallStatus.Ongoing => "no_end_recorded",
         CallStatus.Completed => "handled",
         CallStatus.Missed => "missed",
         _ => "failed",
@@ -78,7 +79,8 @@ internal sealed record RecentCalls(IReadOnlyList<RecentCall> Calls);
 /// <param name="StartedAt">When the call started.</param>
 /// <param name="Direction"><c>inbound</c> or <c>outbound</c>.</param>
 /// <param name="Status"><c>ongoing</c>, <c>completed</c>, <c>missed</c> or <c>failed</c>.</param>
-/// <param name="Outcome"><c>appointment_booked</c>, <c>handled</c>, <c>in_progress</c>, <c>missed</c> or <c>failed</c>.</param>
+/// <param name="Outcome"><c>appointment_booked</c>, <c>handled</c>, <c>in_progress</c>, <c>no_end_recorded</c> (ongoing
+/// for longer than <see cref="LiveCallsWidget.OngoingHorizon"/>), <c>missed</c> or <c>failed</c>.</param>
 /// <param name="DurationSeconds">The call's duration so far.</param>
 /// <param name="CustomerName">The customer, when the caller is known.</param>
 /// <param name="BranchName">The branch called.</param>

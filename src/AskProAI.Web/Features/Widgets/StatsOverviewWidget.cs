@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace AskProAI.Web.Features.Widgets;
 
 /// <summary>
-/// <c>stats_overview</c> (statistics): today so far against the whole of yesterday, days in the company's time zone.
+/// <c>stats_overview</c> (statistics): today so far against yesterday up to the same local time, days in the
+/// company's time zone. A single-day widget: every write of its company invalidates it.
 /// </summary>
-internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<StatsOverviewWidget> logger)
+internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<StatsOverviewWidget> logger, CompanyTimeZones zones)
     : DashboardWidget<StatsOverviewWidget, StatsOverview>(dbFactory, time, logger), IWidgetDefinition
 {
     public static WidgetDefinition Definition { get; } =
@@ -16,14 +17,23 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
 
     protected override async Task<StatsOverview> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var calendar = await CompanyCalendar.LoadAsync(db, companyId, now, cancellationToken);
+        var calendar = await CompanyCalendar.LoadAsync(zones, db, companyId, now, cancellationToken);
         var today = calendar.Today;
         var startOfToday = calendar.StartOfDayUtc(today);
         var startOfYesterday = calendar.StartOfDayUtc(today.AddDays(-1));
         var to = calendar.NowUtc;
 
+        // The same local wall-clock time yesterday (moved past a DST gap, capped at today's start).
+        var localNow = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, calendar.TimeZone).DateTime);
+        var yesterdayTo = LocalDay.AtLocalTime(today.AddDays(-1), localNow, calendar.TimeZone).UtcDateTime;
+        if (yesterdayTo >= startOfToday)
+        {
+            yesterdayTo = startOfToday.AddTicks(-1);
+        }
+
         var calls = await db.Calls.AsNoTracking()
-            .Where(c => c.CompanyId == companyId && c.StartedAt >= startOfYesterday && c.StartedAt <= to)
+            .Where(c => c.CompanyId == companyId
+                && ((c.StartedAt >= startOfYesterday && c.StartedAt <= yesterdayTo) || (c.StartedAt >= startOfToday && c.StartedAt <= to)))
             .GroupBy(c => c.StartedAt >= startOfToday)
             .Select(g => new
             {
@@ -36,7 +46,8 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
             .ToListAsync(cancellationToken);
 
         var appointments = await db.Appointments.AsNoTracking()
-            .Where(a => a.CompanyId == companyId && a.CreatedAt >= startOfYesterday && a.CreatedAt <= to)
+            .Where(a => a.CompanyId == companyId
+                && ((a.CreatedAt >= startOfYesterday && a.CreatedAt <= yesterdayTo) || (a.CreatedAt >= startOfToday && a.CreatedAt <= to)))
             .GroupBy(a => a.CreatedAt >= startOfToday)
             .Select(g => new
             {
@@ -54,6 +65,9 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
             today,
             today.AddDays(-1),
             calendar.TimeZone.Id,
+            now,
+            new DateTimeOffset(yesterdayTo, TimeSpan.Zero),
+            calendar.EndOfToday,
             Comparison.Of<long>(callsToday?.Calls ?? 0, callsYesterday?.Calls ?? 0),
             Comparison.Of<long>(callsToday?.Answered ?? 0, callsYesterday?.Answered ?? 0),
             Comparison.Of<long>(appointmentsToday?.Count ?? 0, appointmentsYesterday?.Count ?? 0),
@@ -68,6 +82,9 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
 /// <param name="Today">Today's local date.</param>
 /// <param name="Yesterday">Yesterday's local date.</param>
 /// <param name="TimeZone">The time zone the days are in.</param>
+/// <param name="AsOf">The instant today's figures run to.</param>
+/// <param name="YesterdayUpTo">The instant yesterday's figures run to: the same local time, a day earlier.</param>
+/// <param name="ValidUntil">The end of today (the next local midnight): the value is not served after it.</param>
 /// <param name="Calls">Calls started.</param>
 /// <param name="Answered">Calls answered (completed or ongoing).</param>
 /// <param name="Appointments">Appointments booked (created), whatever their status now.</param>
@@ -77,17 +94,20 @@ internal sealed record StatsOverview(
     DateOnly Today,
     DateOnly Yesterday,
     string TimeZone,
+    DateTimeOffset AsOf,
+    DateTimeOffset YesterdayUpTo,
+    DateTimeOffset ValidUntil,
     Comparison<long> Calls,
     Comparison<long> Answered,
     Comparison<long> Appointments,
     Comparison<long> RevenueCents,
-    Comparison<double> AverageDurationSeconds);
+    Comparison<double> AverageDurationSeconds) : IDayBoundValue;
 
 /// <summary>A figure today against yesterday.</summary>
 /// <typeparam name="T">The figure's number type.</typeparam>
 /// <param name="Today">Today's figure (so far).</param>
-/// <param name="Yesterday">Yesterday's figure.</param>
-/// <param name="Change">Today minus yesterday.</param>
+/// <param name="Yesterday">Yesterday's figure up to the same local time.</param>
+/// <param name="Change">Today minus yesterday (rounded to 0.1 for fractional figures).</param>
 /// <param name="ChangePercent">The change in percent of yesterday, rounded to 1 decimal; null when yesterday is 0.</param>
 internal sealed record Comparison<T>(T Today, T Yesterday, T Change, double? ChangePercent)
     where T : INumber<T>;
@@ -100,6 +120,13 @@ internal static class Comparison
         where T : INumber<T>
     {
         var change = today - yesterday;
+
+        // Differences of rounded averages carry binary noise (95.3 - 77.5 = 17.80000000000001): round to their precision.
+        if (typeof(T) == typeof(double))
+        {
+            change = T.CreateChecked(Math.Round(double.CreateChecked(change), 1));
+        }
+
         double? percent = T.IsZero(yesterday) ? null : Math.Round(double.CreateChecked(change) / double.CreateChecked(yesterday) * 100, 1);
         return new Comparison<T>(today, yesterday, change, percent);
     }

@@ -25,6 +25,20 @@ internal sealed class WidgetCatalog
     /// <summary>Whether any widget reads the entity type (rows of other types need not be collected).</summary>
     public bool IsTracked(Type entityType) => _tracked.Contains(entityType);
 
+    /// <summary>The time property by which a day-part widget puts rows of the type in a local day, if any.</summary>
+    public string? DayKeyOf(Type entityType)
+    {
+        foreach (var definition in All)
+        {
+            if (definition.DayKeys.TryGetValue(entityType, out var property))
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The names of the widgets whose query reads one of the entity types.</summary>
     public string[] NamesDependingOn(IEnumerable<Type> entityTypes)
     {

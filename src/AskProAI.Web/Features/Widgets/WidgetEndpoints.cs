@@ -40,6 +40,9 @@ internal static class WidgetEndpoints
         var headers = context.Response.Headers;
         headers["X-Cache"] = result.Outcome.ToHeader();
         headers["Server-Timing"] = ServerTiming(result, "cache");
+
+        // How old the value is, on the service's clock: the page shows "updated N s ago" without trusting the browser's clock.
+        headers.Age = ((long)Math.Max(0, (services.Time.GetUtcNow() - result.ComputedAt).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "no-store";
         return TypedResults.Bytes(services.Json.Of(result.Value), JsonContentType);
     }
@@ -95,7 +98,8 @@ internal static class WidgetEndpoints
 /// <param name="Widgets">The widgets by name.</param>
 /// <param name="Cache">The widget cache.</param>
 /// <param name="Json">The widget JSON writer.</param>
-internal readonly record struct WidgetServices(WidgetRegistry Widgets, IWidgetCache Cache, WidgetJson Json);
+/// <param name="Time">The service's clock (the <c>Age</c> header).</param>
+internal readonly record struct WidgetServices(WidgetRegistry Widgets, IWidgetCache Cache, WidgetJson Json, TimeProvider Time);
 
 /// <summary>Writes a dashboard straight into the response, each widget's data from its JSON kept by <see cref="WidgetJson"/>.</summary>
 internal sealed class DashboardJsonResult(WidgetJson json, int companyId, IReadOnlyList<WidgetResult> results) : IResult

@@ -14,6 +14,7 @@ internal static class WidgetsHostingExtensions
             .AddDashboardWidget<LiveCallsWidget>()
             .AddDashboardWidget<RecentCallsWidget>()
             .AddDashboardWidget<StatsOverviewWidget>();
+        builder.Services.AddSingleton<CompanyTimeZones>();
         builder.Services.AddSingleton<WidgetRegistry>();
         builder.Services.AddSingleton<WidgetCatalog>();
         builder.Services.AddSingleton<WidgetJson>();

@@ -1,40 +1,77 @@
 using AskProAI.Caching;
 using AskProAI.Caching.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AskProAI.Web.Infrastructure.Distributed;
 
 /// <summary>
 /// Distributed mode: with <c>Cache:Redis</c> set (a StackExchange.Redis connection string, or the section
 /// <c>Cache:Redis:Configuration</c> with the other <see cref="RedisCacheOptions"/>), Redis becomes the shared L2,
-/// the invalidation backplane and the computation lock; absent, the service runs in embedded in-process mode.
+/// the invalidation backplane, the computation lock and the home of the Data Protection key ring, all over one
+/// <see cref="IConnectionMultiplexer"/>; absent, the service runs in embedded in-process mode.
 /// </summary>
 internal static class DistributedCacheHostingExtensions
 {
     public static WebApplicationBuilder AddDistributedCache(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(RedisCacheOptions.SectionName);
-        var connection = section.Value is { Length: > 0 } value ? value : section["Configuration"];
-        if (string.IsNullOrWhiteSpace(connection))
+        var connection = RedisConfiguration(builder.Configuration);
+        if (connection is null)
         {
             return builder;
         }
 
-        builder.Services.AddAskProCaching().UseRedis(o =>
+        var section = builder.Configuration.GetSection(RedisCacheOptions.SectionName);
+
+        // One connection for the application, built with the cache's settings (fail fast, reconnect in the background).
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            section.Bind(o);
-            o.Configuration = connection;
+            var options = sp.GetRequiredService<IOptions<RedisCacheOptions>>().Value.CreateConfigurationOptions();
+            options.ClientName ??= "askpro-" + Environment.MachineName;
+            return ConnectionMultiplexer.Connect(options);
         });
+        builder.Services.AddAskProCaching().UseRedis(
+            o =>
+            {
+                section.Bind(o);
+                o.Configuration = connection;
+            },
+            sp => sp.GetRequiredService<IConnectionMultiplexer>());
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         return builder;
     }
 
-    /// <summary>Degraded (still serving from L1 and the database) while Redis is unreachable or its breaker is open.</summary>
+    /// <summary>Returns the Redis connection string of distributed mode, or null in embedded mode.</summary>
+    public static string? RedisConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(RedisCacheOptions.SectionName);
+        var connection = section.Value is { Length: > 0 } value ? value : section["Configuration"];
+        return string.IsNullOrWhiteSpace(connection) ? null : connection;
+    }
+
+    /// <summary>
+    /// Degraded (still serving from L1 and the database) while Redis is unreachable or its breaker is open; the data
+    /// carries the circuit state and the last error with its time, for <c>/health</c>.
+    /// </summary>
     private sealed class RedisHealthCheck(IRedisCacheHealth health) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(health.Status == RedisHealthStatus.Healthy
-                ? HealthCheckResult.Healthy($"Redis reachable; circuit {health.Circuit}.")
-                : HealthCheckResult.Degraded($"Redis unavailable (circuit {health.Circuit}); serving from memory and the database. Last error: {health.LastError}"));
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["circuit"] = health.Circuit.ToString() };
+            if (health.LastError is { } error)
+            {
+                data["lastError"] = error;
+            }
+
+            if (health.LastErrorAt is { } at)
+            {
+                data["lastErrorAt"] = at;
+            }
+
+            return Task.FromResult(health.Status == RedisHealthStatus.Healthy
+                ? HealthCheckResult.Healthy($"Redis reachable; circuit {health.Circuit}.", data: data)
+                : HealthCheckResult.Degraded($"Redis unavailable (circuit {health.Circuit}); serving from memory and the database.", data: data));
+        }
     }
 }

@@ -13,35 +13,54 @@
   const { el, svg, showError, request } = window.AskPro;
 
   const bytes = n => n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
-  const time = iso => iso ? new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "–";
+  const time = iso => iso ? new Date(iso).toLocaleString(undefined, { timeZone: "UTC", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "–";
+  const companyNames = new Map();
+  const companyLabel = id => companyNames.has(id) ? `${companyNames.get(id)} (#${id})` : `#${id}`;
+
+  // An instant in the schedule's own zone, named, so it reads beside its cron ("Mar 2, 03:00 Europe/Berlin").
+  function inZone(iso, zone) {
+    if (!iso) return "–";
+    try {
+      return `${new Date(iso).toLocaleString(undefined, { timeZone: zone, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })} ${zone}`;
+    } catch {
+      return `${time(iso)} UTC`;
+    }
+  }
   const text = (id, value) => { document.getElementById(id).textContent = value; };
 
   const call = async (url, options = {}) => (await request(url, options)).json();
 
   // A line chart of values 0..max over the samples; each point is a circle so tests and people can count them.
-  function lineChart(id, values, max, width, height) {
+  function lineChart(id, values, max, width, height, label = v => numberFormat.format(v)) {
     const chart = document.getElementById(id);
     chart.replaceChildren(svg("line", { class: "axis", x1: 0, y1: height - 1, x2: width, y2: height - 1 }));
     const points = values.map((v, i) => [values.length === 1 ? width / 2 : (i / (values.length - 1)) * width, height - 4 - (max > 0 ? (v / max) * (height - 8) : 0)]);
     if (points.length > 1) chart.append(svg("polyline", { class: "series", points: points.map(p => p.join(",")).join(" ") }));
     for (const [x, y] of points) chart.append(svg("circle", { class: "point", cx: x, cy: y, r: 2.5 }));
     chart.dataset.points = String(points.length);
+    // The axes in words under the chart (the chart stretches, so SVG text would be distorted): range and time span.
+    const minutes = Math.round(values.length * 10 / 60);
+    document.getElementById(`${id}-axis`).textContent =
+      `0 – ${label(max)} (top of the chart) · ${minutes > 0 ? `last ${minutes} min` : "just started"} → now · latest: ${values.length ? label(values.at(-1) ?? 0) : "–"}`;
   }
 
   function renderHistory(history) {
     const samples = [...history.samples, history.current];
-    lineChart("hit-ratio-chart", samples.map(s => s.hitRatio ?? s.cumulativeHitRatio), 1, 600, 160);
-    lineChart("queue-chart", samples.map(s => s.queueDepth), Math.max(1, ...samples.map(s => s.queueDepth)), 300, 80);
-    lineChart("entries-chart", samples.map(s => s.entries), Math.max(1, ...samples.map(s => s.entries)), 300, 80);
-    lineChart("memory-chart", samples.map(s => s.workingSetBytes), Math.max(1, ...samples.map(s => s.workingSetBytes)), 300, 80);
+    lineChart("hit-ratio-chart", samples.map(s => s.hitRatio ?? s.cumulativeHitRatio), 1, 600, 160, v => percentFormat.format(v));
+    lineChart("queue-chart", samples.map(s => s.queueDepth), Math.max(1, ...samples.map(s => s.queueDepth)), 300, 80, v => `${numberFormat.format(v)} items`);
+    lineChart("entries-chart", samples.map(s => s.entries), Math.max(1, ...samples.map(s => s.entries)), 300, 80, v => `${numberFormat.format(v)} entries`);
+    lineChart("memory-chart", samples.map(s => s.workingSetBytes), Math.max(1, ...samples.map(s => s.workingSetBytes)), 300, 80, v => `${bytes(v)} working set`);
   }
 
   function renderLatency(widgets) {
     const chart = document.getElementById("latency-chart");
     const rowHeight = 28;
     const labelWidth = 130;
-    const width = 600;
-    chart.setAttribute("viewBox", `0 0 ${width} ${Math.max(1, widgets.length) * rowHeight + 16}`);
+    // Drawn at the width it is shown at, so its text stays at 11 px on a phone too.
+    const width = Math.max(340, Math.round(chart.parentElement.clientWidth || 600) - 32);
+    const height = Math.max(1, widgets.length) * rowHeight + 16;
+    chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    chart.setAttribute("height", String(height));
     chart.replaceChildren();
     const max = Math.max(0.001, ...widgets.map(w => Math.max(w.meanComputeMs, w.cachedMeanMs)));
     widgets.forEach((w, i) => {
@@ -62,7 +81,7 @@
     text("kpi-memory", `${bytes(stats.estimatedBytes)} / ${bytes(stats.memory.workingSetBytes)}`);
     text("kpi-queue", `${numberFormat.format(stats.queue.depth)} / ${numberFormat.format(stats.queue.capacity)}`);
     text("kpi-queries", `${numberFormat.format(stats.database.queries)} (${numberFormat.format(stats.database.slowQueries)})`);
-    text("kpi-next-warm", `${time(stats.schedule.nextWarm)} (${stats.schedule.cron}, ${stats.schedule.timeZone})`);
+    text("kpi-next-warm", `${inZone(stats.schedule.nextWarm, stats.schedule.timeZone)} (cron ${stats.schedule.cron})`);
     text("updated-at", `updated ${new Date().toLocaleTimeString()}`);
 
     document.querySelector("#widget-table tbody").replaceChildren(...stats.widgets.map(w => el("tr", { "data-widget": w.widget },
@@ -79,7 +98,7 @@
     renderLatency(stats.widgets);
 
     document.querySelector("#slowest-table tbody").replaceChildren(...stats.slowest.map(s => el("tr", { "data-widget": s.widget, "data-company-id": s.companyId },
-      el("td", {}, s.widget), el("td", { class: "num" }, s.companyId), el("td", { class: "num" }, msFormat.format(s.durationMs)), el("td", {}, time(s.at)))));
+      el("td", {}, s.widget), el("td", {}, companyLabel(s.companyId)), el("td", { class: "num" }, msFormat.format(s.durationMs)), el("td", {}, time(s.at)))));
 
     const byCompany = new Map();
     for (const s of stats.slowest) {
@@ -89,7 +108,7 @@
       byCompany.set(s.companyId, entry);
     }
     document.querySelector("#slow-companies-table tbody").replaceChildren(...[...byCompany.values()].sort((a, b) => b.max - a.max).map(c =>
-      el("tr", { "data-company-id": c.companyId }, el("td", {}, c.companyId), el("td", { class: "num" }, msFormat.format(c.max)), el("td", { class: "num" }, c.count))));
+      el("tr", { "data-company-id": c.companyId }, el("td", {}, companyLabel(c.companyId)), el("td", { class: "num" }, msFormat.format(c.max)), el("td", { class: "num" }, c.count))));
   }
 
   async function refresh() {
@@ -106,6 +125,7 @@
 
   async function loadCompanies() {
     const list = await call("/api/companies");
+    for (const c of list.companies) companyNames.set(c.id, c.name);
     document.getElementById("admin-company-select").replaceChildren(...list.companies.map(c => el("option", { value: c.id }, `${c.id} · ${c.name}`)));
   }
 
@@ -147,7 +167,6 @@
 
   document.getElementById("warm-company").addEventListener("click", () => act("warm"));
   document.getElementById("clear-company").addEventListener("click", () => act("clear"));
-  loadCompanies().catch(error => showError(`Could not load the companies: ${error.message}`));
-  refresh();
+  loadCompanies().catch(error => showError(`Could not load the companies: ${error.message}`)).finally(refresh);
   setInterval(refresh, REFRESH_MS);
 })();

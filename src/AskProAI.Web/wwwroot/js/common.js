@@ -32,9 +32,23 @@ window.AskPro = (() => {
     box.hidden = !message;
   }
 
+  // The antiforgery token every write with the sign-in cookie carries (GET /api/auth/antiforgery), fetched once.
+  let antiforgery = null;
+  function antiforgeryToken() {
+    antiforgery ??= fetch("/api/auth/antiforgery", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(r => (r.ok ? r.json() : Promise.reject(new Error(`${r.status} ${r.statusText}`))))
+      .catch(error => { antiforgery = null; throw error; });
+    return antiforgery;
+  }
+
   // A JSON request to this service: 401 goes to the login page, any other failure throws the problem's detail.
   async function request(url, options = {}) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json", "Content-Type": "application/json" }, ...options });
+    const headers = { Accept: "application/json", "Content-Type": "application/json" };
+    if (options.method && options.method !== "GET") {
+      const token = await antiforgeryToken();
+      headers[token.headerName] = token.token;
+    }
+    const response = await fetch(url, { credentials: "same-origin", headers, ...options });
     if (response.status === 401) {
       window.location.assign("/login");
       throw new Error("Signed out");
@@ -46,6 +60,16 @@ window.AskPro = (() => {
     }
     return response;
   }
+
+  // The logout button is a form post (a link must not sign anyone out); it carries the antiforgery token as a field.
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("logout-form");
+    if (!form) return;
+    antiforgeryToken().then(token => {
+      form.append(el("input", { type: "hidden", name: token.formFieldName, value: token.token }));
+      form.dataset.ready = "true";
+    }).catch(() => { /* the form then fails with 400 and the page stays */ });
+  });
 
   return { el, svg, showError, request };
 })();

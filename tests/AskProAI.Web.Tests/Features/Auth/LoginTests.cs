@@ -147,9 +147,9 @@ public sealed class LoginTests(LoginTests.Fixture app) : IClassFixture<LoginTest
     {
         using var client = app.CreateClient();
 
-        var body = await client.GetStringAsync("/health");
+        using var response = await client.GetAsync("/health");
 
-        Assert.Equal("Healthy", body);
+        Assert.Equal("Healthy", (await Json.ReadAsync(response)).GetProperty("status").GetString());
     }
 
     public sealed class Fixture : WebAppFixture;

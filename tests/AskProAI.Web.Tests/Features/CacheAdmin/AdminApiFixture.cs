@@ -13,6 +13,15 @@ public class AdminApiFixture : WebAppFixture
 {
     public const string AdminToken = "test-admin-token-7f3a";
 
+    public AdminApiFixture()
+    {
+    }
+
+    protected AdminApiFixture(string databasePath)
+        : base(databasePath)
+    {
+    }
+
     /// <summary>A client carrying the admin API token.</summary>
     public HttpClient AdminClient()
     {

@@ -14,8 +14,7 @@ public sealed class CacheAdminPageBrowserTests(CacheAdminPageBrowserTests.Fixtur
 
         await page.GotoAsync(app.BaseAddress + "/admin/cache");
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
-        await chromium.LogInAsync(app.BaseAddress, TestData.AdminEmail);
-        await page.GotoAsync(app.BaseAddress + "/admin/cache");
+        await chromium.LogInAsync(app.BaseAddress, TestData.AdminEmail, returnsTo: "/admin/cache");
 
         await page.WaitForSelectorAsync("#cache-admin[data-loaded='true']");
         Assert.True(await page.Locator("#hit-ratio-chart circle.point").CountAsync() >= 1);

@@ -25,8 +25,8 @@ public sealed class DashboardPageBrowserTests(DashboardPageBrowserTests.Fixture 
 
         Assert.Equal("4", await ValueAsync(page, "stats_overview", "calls"));
         Assert.Equal("7", await ValueAsync(page, "dashboard_stats", "calls"));
-        Assert.Equal("71.4%", await ValueAsync(page, "dashboard_stats", "answered-rate"));
-        Assert.Equal("130.00", await ValueAsync(page, "dashboard_stats", "revenue"));
+        Assert.Equal("71,4\u00a0%", await ValueAsync(page, "dashboard_stats", "answered-rate"));
+        Assert.Equal("130,00\u00a0€", await ValueAsync(page, "dashboard_stats", "revenue"));
         Assert.Equal("1", await ValueAsync(page, "live_calls", "ongoing"));
         Assert.Equal("2", await ValueAsync(page, "live_calls", "last-15"));
         Assert.Equal(8, await page.Locator("[data-widget='recent_calls'] tbody tr").CountAsync());

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using AskProAI.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace AskProAI.Web.Tests.Features.Live;
@@ -42,17 +41,18 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
     {
         await using var watcher = await Watcher.ConnectAsync(app, TestData.Manager1Email);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => watcher.Connection.InvokeAsync<int>("Watch", 2));
+        var refused = await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 2);
 
-        Assert.Contains("own company", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, await watcher.Connection.InvokeAsync<int>("Watch", 1));
+        Assert.False(refused.Watching);
+        Assert.Contains("own company", refused.Refusal, StringComparison.Ordinal);
+        Assert.True((await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 1)).Watching);
     }
 
     [Fact]
     public async Task SuperAdmin_WatchCompany2_GetsCompany2sChangesOnly()
     {
         await using var watcher = await Watcher.ConnectAsync(app, TestData.AdminEmail);
-        Assert.Equal(2, await watcher.Connection.InvokeAsync<int>("Watch", 2));
+        Assert.Equal(new WatchAnswerMessage(2, true, null), await watcher.Connection.InvokeAsync<WatchAnswerMessage>("Watch", 2));
         using var writer = await ApiClientAsync(TestData.AdminEmail);
 
         using var change1 = await writer.PostAsJsonAsync("/api/companies/1/calls", new { branchId = 12, direction = "Inbound" });
@@ -75,6 +75,29 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
         {
             await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
         }
+    }
+
+    [Fact]
+    public async Task Anonymous_Negotiate_401NotARedirect()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseAddress) };
+
+        using var response = await client.PostAsync("/hubs/dashboard/negotiate?negotiateVersion=1", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_BodyOverTheLimit_413WhileStreaming()
+    {
+        using var client = await ApiClientAsync(TestData.Manager1Email);
+        var call = """{"branchId":11,"direction":"Inbound","status":"Completed","startedAt":"2025-08-06T10:00:00Z"},""";
+        var body = "{\"calls\":[" + string.Concat(Enumerable.Repeat(call, (3 * 1024 * 1024 / call.Length) + 1)) + "{}]}";
+
+        using var response = await client.PostAsync("/api/companies/1/imports/calls", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -138,6 +161,8 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
     }
 
     private sealed record WidgetsChangedMessage(int CompanyId, string[] Widgets);
+
+    private sealed record WatchAnswerMessage(int CompanyId, bool Watching, string? Refusal);
 
     public sealed class Fixture : WritableKestrelFixture;
 }

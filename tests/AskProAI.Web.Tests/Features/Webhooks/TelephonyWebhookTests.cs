@@ -49,7 +49,7 @@ public sealed class TelephonyWebhookTests(TelephonyWebhookTests.Fixture app) : I
     }
 
     [Fact]
-    public async Task ReplayedEventId_200AndChangesNothing()
+    public async Task ReplayedEventId_200Duplicate_ReusedWithAnotherBody_409_NeitherChangesAnything()
     {
         using var client = app.CreateClient();
         const string Json1 = """{"eventId":"evt-replay","type":"call_started","companyId":1,"externalCallId":"tel-replay","branchId":11}""";
@@ -64,7 +64,7 @@ public sealed class TelephonyWebhookTests(TelephonyWebhookTests.Fixture app) : I
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("duplicate", (await Json.ReadAsync(again)).GetProperty("result").GetString());
-        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
         Assert.Equal(calls, await CountCallsAsync());
         Assert.Equal(events, await CountEventsAsync(null));
         Assert.Null(await FindAsync("tel-replay-other"));

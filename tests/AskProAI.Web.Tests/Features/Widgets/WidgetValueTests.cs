@@ -55,6 +55,13 @@ public abstract class WidgetValueTests(WebAppFixture app)
         Assert.Equal("Nord", branches[1].GetProperty("name").GetString());
         Assert.Equal(3, branches[1].GetProperty("calls").GetInt32()); // 102, 106, 107
         Assert.Equal(2, branches[1].GetProperty("booked").GetInt32());
+
+        // One conversion rate: booked over answered calls, for the headline and each branch alike.
+        Assert.Contains("answered calls", stats.GetProperty("conversionRateDefinition").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, branches[0].GetProperty("answeredCalls").GetInt32()); // 101 ongoing, 104, 105
+        Assert.Equal(0.3333, branches[0].GetProperty("conversionRate").GetDouble());
+        Assert.Equal(2, branches[1].GetProperty("answeredCalls").GetInt32()); // 102, 107
+        Assert.Equal(1, branches[1].GetProperty("conversionRate").GetDouble());
     }
 
     [Fact]
@@ -116,17 +123,20 @@ public abstract class WidgetValueTests(WebAppFixture app)
     }
 
     [Fact]
-    public async Task StatsOverview_Company1_ComparesBerlinTodayWithYesterday()
+    public async Task StatsOverview_Company1_ComparesBerlinTodayWithYesterdayUpToTheSameTime()
     {
         var overview = await GetWidgetAsync(1, "stats_overview");
 
         Assert.Equal("2025-08-06", overview.GetProperty("today").GetString());
         Assert.Equal("2025-08-05", overview.GetProperty("yesterday").GetString());
-        AssertComparison(overview.GetProperty("calls"), 4, 2, 2, 100); // 101-104 vs 105, 106
-        AssertComparison(overview.GetProperty("answered"), 3, 1, 2, 200); // 101, 102, 104 vs 105
-        AssertComparison(overview.GetProperty("appointments"), 2, 1, 1, 100); // 1001, 1005 vs 1002
-        AssertComparison(overview.GetProperty("revenueCents"), 5000, 8000, -3000, -37.5); // no-show 1005 earns nothing
-        AssertComparison(overview.GetProperty("averageDurationSeconds"), 210, 200, 10, 5); // (120 + 300) / 2 vs 200
+        // Yesterday up to the same local time (16:30 Berlin, Aug 5 14:30 UTC): 106 (10:00 Berlin) only; 105 (23:00) and
+        // appointment 1002 (23:05) come later in the day.
+        Assert.Equal(DateTimeOffset.Parse("2025-08-05T14:30:00Z", System.Globalization.CultureInfo.InvariantCulture), overview.GetProperty("yesterdayUpTo").GetDateTimeOffset());
+        AssertComparison(overview.GetProperty("calls"), 4, 1, 3, 300); // 101-104 vs 106
+        AssertComparison(overview.GetProperty("answered"), 3, 0, 3, null); // 101, 102, 104 vs none (106 failed)
+        AssertComparison(overview.GetProperty("appointments"), 2, 0, 2, null); // 1001, 1005 vs none
+        AssertComparison(overview.GetProperty("revenueCents"), 5000, 0, 5000, null); // no-show 1005 earns nothing
+        AssertComparison(overview.GetProperty("averageDurationSeconds"), 210, 0, 210, null); // (120 + 300) / 2 vs none
     }
 
     [Fact]
@@ -176,7 +186,8 @@ public abstract class WidgetValueTests(WebAppFixture app)
         Assert.Equal(today, comparison.GetProperty("today").GetDouble());
         Assert.Equal(yesterday, comparison.GetProperty("yesterday").GetDouble());
         Assert.Equal(change, comparison.GetProperty("change").GetDouble());
-        Assert.Equal(percent, comparison.GetProperty("changePercent").GetDouble());
+        var changePercent = comparison.GetProperty("changePercent");
+        Assert.Equal(percent, changePercent.ValueKind == JsonValueKind.Null ? null : changePercent.GetDouble());
     }
 
     public sealed class Sqlite(Sqlite.Fixture app) : WidgetValueTests(app), IClassFixture<Sqlite.Fixture>

@@ -57,7 +57,23 @@ public sealed class StartupTests
         await app.InitializeAsync();
 
         using var client = app.CreateClient();
-        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+        using var health = await client.GetAsync("/health");
+        Assert.Equal("Healthy", (await Json.ReadAsync(health)).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("Admin:ApiToken", "dev-admin-token")]
+    [InlineData("Admin:ApiToken", "short-token")]
+    [InlineData("Webhooks:Telephony:Secret", "dev-telephony-webhook-secret")]
+    [InlineData("Webhooks:Cache:Secret", "dev-cache-webhook-secret")]
+    public async Task Production_UnsafeSetting_RefusesToStartNamingIt(string key, string value)
+    {
+        await using var app = new ProductionSettingFixture(Path.Combine(Path.GetTempPath(), $"askpro-web-tests-{Guid.NewGuid():N}.db"), key, value);
+        var error = Record.Exception(() => app.Services);
+
+        Assert.NotNull(error);
+        Assert.Contains("Refusing to start in Production", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains(key, Flatten(error), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -119,6 +135,17 @@ public sealed class StartupTests
 
     private sealed class SettingFixture(string key, string value) : WebAppFixture
     {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private sealed class ProductionSettingFixture(string path, string key, string value) : WebAppFixture(path)
+    {
+        protected override string EnvironmentName => "Production";
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);

@@ -1,0 +1,82 @@
+namespace AskProAI.Caching;
+
+/// <summary>
+/// Closed local days of multi-day widgets, cached per (widget, company, local date). A multi-day widget value is
+/// the fold of its days' parts (<see cref="IDayPart{TSelf}"/>): the closed days come from here and change only
+/// when a write touches that day (<see cref="InvalidateDaysAsync"/>) or a broad tag (everything, the widget, the
+/// company, its data type) is invalidated; today is computed by the widget on each computation of the value.
+/// The widget's own entry (<c>widget:{name}:{company}:{bucket}</c>) is invalidated as before on every write, so
+/// read-your-writes holds; this cache only makes its recomputation cost one day instead of the whole period.
+/// </summary>
+/// <remarks>
+/// The same rules as widget entries (ADR 0002): a part is valid while no stamp that reaches it passed the clock
+/// value read when its computation started, and a part computed across an invalidation of its day is returned to
+/// its caller but never stored. Days are local dates in the time zone given on each read; a company whose zone
+/// changes starts over. In distributed mode, an invalidation of a closed day reaches other instances as the tag
+/// <c>widget:day_segments:{company}</c>, on which they drop that company's closed days.
+/// </remarks>
+public interface IDaySegmentCache
+{
+    /// <summary>
+    /// Returns the parts of the closed days <paramref name="first"/> to <paramref name="last"/> (oldest first),
+    /// loading the missing ones: one call of <paramref name="load"/> per run of consecutive missing days, which
+    /// returns a part per day that has data (days it leaves out are <see cref="IDayPart{TSelf}.Empty"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The company id is not positive.</exception>
+    ValueTask<IReadOnlyList<TPart>> GetDaysAsync<TState, TPart>(
+        WidgetHandle widget,
+        int companyId,
+        TimeZoneInfo timeZone,
+        DateOnly first,
+        DateOnly last,
+        TState state,
+        Func<TState, DateOnly, DateOnly, CancellationToken, ValueTask<IReadOnlyDictionary<DateOnly, TPart>>> load,
+        CancellationToken cancellationToken = default)
+        where TPart : class, IDayPart<TPart>;
+
+    /// <summary>
+    /// Invalidates the local days (in the company's <paramref name="timeZone"/>) of the given instants: the old and
+    /// new times of the rows a write changed. Call it after the write committed and before invalidating the
+    /// widget's own entry. Other instances hear of it only when a closed day is touched (today they recompute anyway).
+    /// </summary>
+    ValueTask InvalidateDaysAsync(
+        WidgetHandle widget, int companyId, TimeZoneInfo timeZone, IReadOnlyCollection<DateTimeOffset> instants, CancellationToken cancellationToken = default);
+
+    /// <summary>Invalidates every day of the widget for the company (a write whose days are unknown, or that changes every day).</summary>
+    ValueTask InvalidateAllDaysAsync(WidgetHandle widget, int companyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns counters: days served from the cache, days loaded, loads, days held.</summary>
+    DaySegmentStatistics GetStatistics();
+}
+
+/// <summary>Helpers for multi-day widgets made of day parts.</summary>
+public static class DaySegments
+{
+    /// <summary>
+    /// The widget name of the tag <c>widget:day_segments:{company}</c> that tells other instances a closed day of the
+    /// company changed (they drop its days). Reserved: no widget may be registered under it.
+    /// </summary>
+    public const string TagWidgetName = "day_segments";
+
+    /// <summary>Folds parts, oldest first, into one.</summary>
+    public static TPart Fold<TPart>(IEnumerable<TPart> parts)
+        where TPart : class, IDayPart<TPart>
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var value = TPart.Empty;
+        foreach (var part in parts)
+        {
+            value = TPart.Combine(value, part);
+        }
+
+        return value;
+    }
+}
+
+/// <summary>Counters of the day segment cache.</summary>
+/// <param name="DaysServed">Closed days answered from the cache.</param>
+/// <param name="DaysLoaded">Closed days loaded (computed) because they were missing or invalidated.</param>
+/// <param name="Loads">Calls of a load function (one per run of consecutive missing days).</param>
+/// <param name="DaysInvalidated">Days invalidated by writes (one per day per invalidation).</param>
+/// <param name="Entries">Days held now.</param>
+public sealed record DaySegmentStatistics(long DaysServed, long DaysLoaded, long Loads, long DaysInvalidated, int Entries);

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// Closed local days of multi-day widgets (see <see cref="IDaySegmentCache"/>). One <see cref="CompanyDays"/> per
+/// (widget, company) under its own lock; never on the hit path of a widget, only when its value is computed.
+/// </summary>
+internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
+{
+    private readonly WidgetCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<(int Widget, int Company), CompanyDays> _days = new();
+    private long _served;
+    private long _loaded;
+    private long _loads;
+    private long _invalidated;
+
+    public DaySegmentCache(WidgetCache cache, TimeProvider time)
+    {
+        _cache = cache;
+        _time = time;
+        _cache.RemoteInvalidationApplied += OnRemoteInvalidation;
+    }
+
+    public async ValueTask<IReadOnlyList<TPart>> GetDaysAsync<TState, TPart>(
+        WidgetHandle widget,
+        int companyId,
+        TimeZoneInfo timeZone,
+        DateOnly first,
+        DateOnly last,
+        TState state,
+        Func<TState, DateOnly, DateOnly, CancellationToken, ValueTask<IReadOnlyDictionary<DateOnly, TPart>>> load,
+        CancellationToken cancellationToken = default)
+        where TPart : class, IDayPart<TPart>
+    {
+        ArgumentNullException.ThrowIfNull(widget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        ArgumentNullException.ThrowIfNull(load);
+        if (last < first)
+        {
+            return [];
+        }
+
+        // Registered before the clock is read: an invalidation that ticks the clock after this point finds them.
+        var days = _days.GetOrAdd((widget.Index, companyId), static _ => new CompanyDays());
+        _ = _cache.BroadStamp(widget, companyId);
+        var version = _cache.ReadSegmentClock();
+        var count = last.DayNumber - first.DayNumber + 1;
+        var parts = new TPart[count];
+        var missing = new List<int>();
+        lock (days)
+        {
+            days.UseZone(timeZone.Id);
+            var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+            for (var i = 0; i < count; i++)
+            {
+                var day = first.AddDays(i);
+                if (days.Parts.TryGetValue(day, out var entry) && entry.Part is TPart part && entry.Version >= Math.Max(floor, days.StampOf(day)))
+                {
+                    parts[i] = part;
+                }
+                else
+                {
+                    missing.Add(i);
+                }
+            }
+
+            days.Forget(first);
+        }
+
+        Interlocked.Add(ref _served, count - missing.Count);
+        var run = 0;
+        while (run < missing.Count)
+        {
+            var end = run;
+            while (end + 1 < missing.Count && missing[end + 1] == missing[end] + 1)
+            {
+                end++;
+            }
+
+            var runFirst = first.AddDays(missing[run]);
+            var runLast = first.AddDays(missing[end]);
+            var loaded = await load(state, runFirst, runLast, cancellationToken);
+            Interlocked.Increment(ref _loads);
+            Interlocked.Add(ref _loaded, end - run + 1);
+            lock (days)
+            {
+                // No stale write-back: a day invalidated while it was loaded is returned to this caller (whose own
+                // value is discarded by the engine, as the write also invalidated the widget) but not kept.
+                var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+                var keep = floor <= version && days.Zone == timeZone.Id;
+                for (var i = run; i <= end; i++)
+                {
+                    var day = first.AddDays(missing[i]);
+                    var part = loaded.TryGetValue(day, out var p) && p is not null ? p : TPart.Empty;
+                    parts[missing[i]] = part;
+                    if (keep && days.StampOf(day) <= version)
+                    {
+                        days.Parts[day] = new DayEntry(part, version);
+                    }
+                }
+            }
+
+            run = end + 1;
+        }
+
+        return parts;
+    }
+
+    public ValueTask InvalidateDaysAsync(
+        WidgetHandle widget, int companyId, TimeZoneInfo timeZone, IReadOnlyCollection<DateTimeOffset> instants, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(widget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        ArgumentNullException.ThrowIfNull(instants);
+
+        // The clock ticks before the days are looked up (as for tags): a computation that registered before read an
+        // older clock value; one that registers after reads the database after this write committed.
+        var stamp = _cache.TickSegmentClock();
+        var now = _time.GetUtcNow();
+        var today = LocalDay.Of(now, timeZone);
+        var closedDayTouched = false;
+        var touched = instants.Select(i => LocalDay.Of(i, timeZone)).Distinct().ToList();
+        foreach (var day in touched)
+        {
+            // Today is recomputed with every value, so other instances need to hear only of closed days; in the last
+            // minutes of the day, today may close on their clock before they hear of it: tell them then too.
+            closedDayTouched |= day < today || (day == today && LocalDay.End(today, timeZone) - now < ClockSkewMargin);
+        }
+
+        if (_days.TryGetValue((widget.Index, companyId), out var days))
+        {
+            lock (days)
+            {
+                if (days.Zone == timeZone.Id)
+                {
+                    foreach (var day in touched)
+                    {
+                        days.Invalidate(day, stamp);
+                    }
+                }
+                else
+                {
+                    days.AllStamp = stamp;
+                }
+            }
+        }
+
+        Interlocked.Add(ref _invalidated, touched.Count);
+        return closedDayTouched ? TellOthersAsync(companyId, cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    public ValueTask InvalidateAllDaysAsync(WidgetHandle widget, int companyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(widget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        var stamp = _cache.TickSegmentClock();
+        if (_days.TryGetValue((widget.Index, companyId), out var days))
+        {
+            lock (days)
+            {
+                days.AllStamp = stamp;
+            }
+        }
+
+        return TellOthersAsync(companyId, cancellationToken);
+    }
+
+    public DaySegmentStatistics GetStatistics() => new(
+        Interlocked.Read(ref _served),
+        Interlocked.Read(ref _loaded),
+        Interlocked.Read(ref _loads),
+        Interlocked.Read(ref _invalidated),
+        _days.Values.Sum(d =>
+        {
+            lock (d)
+            {
+                return d.Parts.Count;
+            }
+        }));
+
+    public void Dispose() => _cache.RemoteInvalidationApplied -= OnRemoteInvalidation;
+
+    /// <summary>How close to local midnight a write of today is also sent to other instances (their clocks may run ahead).</summary>
+    private static readonly TimeSpan ClockSkewMargin = TimeSpan.FromMinutes(5);
+
+    private async ValueTask TellOthersAsync(int companyId, CancellationToken cancellationToken) =>
+        await _cache.InvalidateAsync(CacheTag.CompanyWidget(DaySegments.TagWidgetName, companyId), cancellationToken);
+
+    /// <summary>Another instance changed a closed day of a company: its days are dropped here (which day is not carried).</summary>
+    private void OnRemoteInvalidation(CacheTag tag)
+    {
+        if (tag.Kind != CacheTagKind.CompanyWidget || tag.WidgetName != DaySegments.TagWidgetName)
+        {
+            return;
+        }
+
+        var stamp = _cache.TickSegmentClock();
+        foreach (var ((_, company), days) in _days)
+        {
+            if (company == tag.CompanyId)
+            {
+                lock (days)
+                {
+                    days.AllStamp = stamp;
+                }
+            }
+        }
+    }
+
+    private sealed record DayEntry(object Part, long Version);
+
+    /// <summary>The closed days of one widget of one company, and the stamps of their invalidations.</summary>
+    private sealed class CompanyDays
+    {
+        private readonly Dictionary<DateOnly, long> _stamps = [];
+
+        public Dictionary<DateOnly, DayEntry> Parts { get; } = [];
+
+        public string? Zone { get; private set; }
+
+        public long AllStamp { get; set; }
+
+        public long StampOf(DateOnly day) => _stamps.TryGetValue(day, out var stamp) ? stamp : 0;
+
+        public void Invalidate(DateOnly day, long stamp)
+        {
+            _stamps[day] = Math.Max(stamp, StampOf(day));
+            Parts.Remove(day);
+        }
+
+        /// <summary>Days are keys of one zone: a company whose zone changed starts over.</summary>
+        public void UseZone(string zone)
+        {
+            if (Zone != zone)
+            {
+                Parts.Clear();
+                Zone = zone;
+            }
+        }
+
+        /// <summary>Drops the days before the period read now: periods only move forward.</summary>
+        public void Forget(DateOnly before)
+        {
+            foreach (var day in Parts.Keys.Where(d => d < before).ToList())
+            {
+                Parts.Remove(day);
+            }
+
+            // A stamp is needed only while a computation that started before it may still store its day: keep a week.
+            foreach (var day in _stamps.Keys.Where(d => d < before.AddDays(-7)).ToList())
+            {
+                _stamps.Remove(day);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using AskProAI.Caching;
+using AskProAI.Data;
+
+namespace AskProAI.Web.Features.Widgets;
+
+/// <summary>
+/// One local day's counts for <c>dashboard_stats</c>: sums only, so combining days is adding them (associative, with
+/// <see cref="Empty"/> as identity) and the fold of cached days equals counting the whole period at once.
+/// </summary>
+internal sealed record DayStats(
+    int Calls,
+    int Answered,
+    int Booked,
+    int Completed,
+    long DurationSeconds,
+    int Appointments,
+    long RevenueCents,
+    ImmutableDictionary<int, BranchDay> Branches) : IDayPart<DayStats>
+{
+    public static DayStats Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, ImmutableDictionary<int, BranchDay>.Empty);
+
+    public static DayStats Combine(DayStats earlier, DayStats later)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        ArgumentNullException.ThrowIfNull(later);
+        var branches = earlier.Branches;
+        foreach (var (id, day) in later.Branches)
+        {
+            // The later day's name wins: a renamed branch shows its current name (a rename invalidates every day anyway).
+            branches = branches.SetItem(id, branches.TryGetValue(id, out var sum) ? new BranchDay(day.Name, sum.Calls + day.Calls, sum.Answered + day.Answered, sum.Booked + day.Booked) : day);
+        }
+
+        return new DayStats(
+            earlier.Calls + later.Calls,
+            earlier.Answered + later.Answered,
+            earlier.Booked + later.Booked,
+            earlier.Completed + later.Completed,
+            earlier.DurationSeconds + later.DurationSeconds,
+            earlier.Appointments + later.Appointments,
+            earlier.RevenueCents + later.RevenueCents,
+            branches);
+    }
+
+    /// <summary>Whether a call counts as answered: completed or still ongoing.</summary>
+    public static bool IsAnswered(CallStatus status) => status is CallStatus.Completed or CallStatus.Ongoing;
+
+    /// <summary>Whether an appointment's price counts as revenue: scheduled or completed.</summary>
+    public static bool CountsAsRevenue(AppointmentStatus status) => status is AppointmentStatus.Scheduled or AppointmentStatus.Completed;
+
+    /// <summary>Counts one day's rows.</summary>
+    internal sealed class Builder
+    {
+        private readonly Dictionary<int, BranchDay> _branches = [];
+        private int _calls;
+        private int _answered;
+        private int _booked;
+        private int _completed;
+        private long _duration;
+        private int _appointments;
+        private long _revenue;
+
+        public void AddCall(CallStatus status, bool booked, int durationSeconds, int branchId, string branchName)
+        {
+            var answered = IsAnswered(status);
+            _calls++;
+            _answered += answered ? 1 : 0;
+            _booked += booked ? 1 : 0;
+            if (status == CallStatus.Completed)
+            {
+                _completed++;
+                _duration += durationSeconds;
+            }
+
+            var branch = _branches.GetValueOrDefault(branchId) ?? new BranchDay(branchName, 0, 0, 0);
+            _branches[branchId] = new BranchDay(branchName, branch.Calls + 1, branch.Answered + (answered ? 1 : 0), branch.Booked + (booked ? 1 : 0));
+        }
+
+        public void AddAppointment(AppointmentStatus status, long priceCents)
+        {
+            _appointments++;
+            _revenue += CountsAsRevenue(status) ? priceCents : 0;
+        }
+
+        public DayStats Build() => new(_calls, _answered, _booked, _completed, _duration, _appointments, _revenue, _branches.ToImmutableDictionary());
+    }
+}
+
+/// <summary>One branch's counts in a day part.</summary>
+/// <param name="Name">The branch name.</param>
+/// <param name="Calls">Calls.</param>
+/// <param name="Answered">Answered calls.</param>
+/// <param name="Booked">Calls that booked an appointment.</param>
+internal sealed record BranchDay(string Name, int Calls, int Answered, int Booked);

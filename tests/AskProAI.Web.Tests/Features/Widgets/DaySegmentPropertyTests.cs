@@ -1,0 +1,474 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AskProAI.Data;
+using AskProAI.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AskProAI.Web.Tests.Features.Widgets;
+
+/// <summary>
+/// The day-segment proof: random sequences of creates, late events, edits (a call moved to another day, booked or not,
+/// another branch), deletes and appointments, with the clock moving across local midnights (landing in the minutes
+/// after them), half-hour zones (Yangon +6:30, St. John's -3:30/-2:30), a quarter-hour zone (Kathmandu +5:45) and DST
+/// changes (Berlin, St. John's, Santiago whose midnight is skipped). After every step, every company's cached
+/// <c>dashboard_stats</c> equals a from-scratch computation written here from the raw rows, and its date agrees with
+/// <c>stats_overview</c>'s. On SQLite and PostgreSQL.
+/// </summary>
+public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture app)
+{
+    private const int Seed = 1414;
+    private const int Steps = 30;
+
+    /// <summary>Santiago skips midnight on Sep 7 (00:00 becomes 01:00, 04:00 UTC).</summary>
+    private static readonly DateTimeOffset BeforeSantiagoDst = new(2025, 9, 6, 20, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Berlin goes back an hour on Oct 26 (01:00 UTC).</summary>
+    private static readonly DateTimeOffset BeforeBerlinDstEnd = new(2025, 10, 25, 18, 0, 0, TimeSpan.Zero);
+
+    /// <summary>St. John's goes back an hour on Nov 2 (-2:30 to -3:30 at 04:30 UTC).</summary>
+    private static readonly DateTimeOffset BeforeStJohnsDstEnd = new(2025, 11, 1, 22, 0, 0, TimeSpan.Zero);
+
+    private static readonly string[] Zones = ["Asia/Yangon", "America/St_Johns", "Europe/Berlin", "Asia/Kathmandu", "America/Santiago", "UTC"];
+
+    [Fact]
+    public async Task RandomWrites_AcrossMidnightsZonesAndDst_CachedValueEqualsFromScratch()
+    {
+        var random = new Random(Seed + app.Time.GetUtcNow().DayOfYear);
+        var companies = await app.CompaniesAsync();
+
+        // Closed days in the window, so that the cache has something to keep and writes have days to touch.
+        foreach (var company in companies)
+        {
+            await AddOldCallsAsync(company, random, 12);
+        }
+
+        await CheckAllAsync(await ClientAsync(), companies, "start");
+        for (var step = 0; step < Steps; step++)
+        {
+            var company = companies[random.Next(companies.Count)];
+            var what = await StepAsync(await ClientAsync(), company, random);
+            await CheckAllAsync(await ClientAsync(), companies, $"step {step} ({what}, company {company.Id} {company.Zone.Id}, now {app.Time.GetUtcNow():u}, seed {Seed})");
+        }
+    }
+
+    private HttpClient? _client;
+    private DateTimeOffset _loggedInAt;
+
+    /// <summary>A client with a bearer token that is not expired on the fake clock (tokens last an hour).</summary>
+    private async Task<HttpClient> ClientAsync()
+    {
+        var now = app.Time.GetUtcNow();
+        if (_client is null || now - _loggedInAt > TimeSpan.FromMinutes(30))
+        {
+            _client?.Dispose();
+            using var anonymous = app.CreateClient();
+            using var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email = TestData.AdminEmail, password = TestData.Password });
+            response.EnsureSuccessStatusCode();
+            var token = (await Json.ReadAsync(response)).GetProperty("accessToken").GetString();
+            _client = app.CreateClient();
+            _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            _loggedInAt = now;
+        }
+
+        return _client;
+    }
+
+    private async Task<string> StepAsync(HttpClient client, TestCompany company, Random random)
+    {
+        var now = app.Time.GetUtcNow();
+        switch (random.Next(10))
+        {
+            case 0:
+            case 1:
+            {
+                // A new call now (or a little earlier), through the API.
+                var startedAt = now.AddMinutes(-random.Next(0, 90));
+                using var response = await client.PostAsJsonAsync(
+                    $"/api/companies/{company.Id}/calls",
+                    new { branchId = company.Branches[random.Next(company.Branches.Length)], direction = "Inbound", startedAt });
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                return "create";
+            }
+
+            case 2:
+            {
+                // A late event: an ongoing call (today's or one from days ago) ends, maybe booked, through the API.
+                var id = await PickCallAsync(company.Id, random, c => c.Status == CallStatus.Ongoing);
+                if (id is null)
+                {
+                    await AddOldCallsAsync(company, random, 1, ongoing: true);
+                    return "old ongoing call";
+                }
+
+                // The event reports when the call ended: the API refuses an end more than a day after the start.
+                DateTime startedAt;
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+                    startedAt = await db.Calls.Where(c => c.Id == id).Select(c => c.StartedAt).SingleAsync();
+                }
+
+                var status = new[] { "Completed", "Missed", "Failed" }[random.Next(3)];
+                var sinceStart = (int)Math.Max(0, (now.UtcDateTime - startedAt).TotalSeconds);
+                var durationSeconds = status == "Completed" ? Math.Min(random.Next(10, 900), sinceStart) : 0;
+                var endedAt = new DateTimeOffset(DateTime.SpecifyKind(startedAt, DateTimeKind.Utc)).AddSeconds(Math.Min(sinceStart, durationSeconds + random.Next(0, 60)));
+                using var response = await client.PatchAsJsonAsync(
+                    $"/api/companies/{company.Id}/calls/{id}",
+                    new { status, endedAt, durationSeconds, appointmentBooked = status == "Completed" && random.Next(2) == 0 });
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return "late end";
+            }
+
+            case 3:
+                return await EditAsync(company.Id, random, (c, r) =>
+                {
+                    // Moved to another day of the window (or out of it), never into the future.
+                    var moved = now.UtcDateTime.AddMinutes(-r.Next(0, 33 * 24 * 60));
+                    c.StartedAt = moved;
+                }, "move call");
+            case 4:
+                return await EditAsync(company.Id, random, (c, _) => c.AppointmentBooked = !c.AppointmentBooked, "flip booked");
+            case 5:
+                return await EditAsync(company.Id, random, (c, r) => c.BranchId = company.Branches[r.Next(company.Branches.Length)], "change branch");
+            case 6:
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+                var id = await PickCallAsync(company.Id, random, _ => true);
+                if (id is null)
+                {
+                    return "nothing to delete";
+                }
+
+                db.Calls.Remove(await db.Calls.SingleAsync(c => c.Id == id));
+                await db.SaveChangesAsync();
+                return "delete";
+            }
+
+            case 7:
+                await AddAppointmentAsync(company, random);
+                return "appointment";
+            case 8:
+            {
+                // Minutes after the next local midnight of a random company: the boundary every cached value must respect.
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(Zones[random.Next(Zones.Length)]);
+                var local = TimeZoneInfo.ConvertTime(now, zone);
+                var nextMidnight = Independent.StartOfDay(DateOnly.FromDateTime(local.DateTime).AddDays(1), zone);
+                app.Time.SetUtcNow(nextMidnight.AddMinutes(random.Next(0, 6)).AddSeconds(random.Next(0, 60)));
+                return $"to midnight in {zone.Id}";
+            }
+
+            default:
+                app.Time.Advance(TimeSpan.FromMinutes(random.Next(1, 600)));
+                return "time passes";
+        }
+    }
+
+    private async Task CheckAllAsync(HttpClient client, IReadOnlyList<TestCompany> companies, string context)
+    {
+        foreach (var company in companies)
+        {
+            var now = app.Time.GetUtcNow();
+            var stats = await GetAsync(client, company.Id, "dashboard_stats");
+            var expected = await Independent.DashboardStatsAsync(app.Services, company.Id, company.Zone, now);
+            var actual = Independent.Describe(stats);
+            Assert.True(expected == actual, $"{context}: dashboard_stats of company {company.Id} ({company.Zone.Id})\nexpected {expected}\nactual   {actual}");
+
+            var overview = await GetAsync(client, company.Id, "stats_overview");
+            Assert.True(
+                overview.GetProperty("today").GetString() == stats.GetProperty("to").GetString(),
+                $"{context}: stats_overview says today is {overview.GetProperty("today")}, dashboard_stats {stats.GetProperty("to")} (company {company.Id})");
+            var asOf = overview.GetProperty("asOf").GetDateTimeOffset();
+            var expectedOverview = await Independent.OverviewAsync(app.Services, company.Id, company.Zone, asOf);
+            var actualOverview = Independent.DescribeOverview(overview);
+            Assert.True(expectedOverview == actualOverview, $"{context}: stats_overview of company {company.Id} ({company.Zone.Id})\nexpected {expectedOverview}\nactual   {actualOverview}");
+        }
+    }
+
+    private static async Task<JsonElement> GetAsync(HttpClient client, int companyId, string widget)
+    {
+        using var response = await client.GetAsync($"/api/companies/{companyId}/widgets/{widget}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Json.ReadAsync(response);
+    }
+
+    private async Task<long?> PickCallAsync(int companyId, Random random, Func<Call, bool> filter)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var ids = (await db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId).OrderBy(c => c.Id).ToListAsync()).Where(filter).Select(c => c.Id).ToList();
+        return ids.Count == 0 ? null : ids[random.Next(ids.Count)];
+    }
+
+    private async Task<string> EditAsync(int companyId, Random random, Action<Call, Random> edit, string what)
+    {
+        var id = await PickCallAsync(companyId, random, _ => true);
+        if (id is null)
+        {
+            return "nothing to edit";
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var call = await db.Calls.SingleAsync(c => c.Id == id);
+        edit(call, random);
+        await db.SaveChangesAsync();
+        return what;
+    }
+
+    private async Task AddOldCallsAsync(TestCompany company, Random random, int count, bool ongoing = false)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < count; i++)
+        {
+            var status = ongoing ? CallStatus.Ongoing : (CallStatus)random.Next(0, 4);
+            db.Calls.Add(new Call
+            {
+                CompanyId = company.Id,
+                BranchId = company.Branches[random.Next(company.Branches.Length)],
+                Direction = CallDirection.Inbound,
+                Status = status,
+                StartedAt = now.AddMinutes(-random.Next(1, 32 * 24 * 60)),
+                DurationSeconds = status == CallStatus.Completed ? random.Next(10, 900) : 0,
+                AppointmentBooked = status == CallStatus.Completed && random.Next(3) == 0,
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private async Task AddAppointmentAsync(TestCompany company, Random random)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+        var existing = await db.Appointments.Where(a => a.CompanyId == company.Id).OrderBy(a => a.Id).ToListAsync();
+        if (existing.Count > 0 && random.Next(3) == 0)
+        {
+            // A status change (revenue counts scheduled and completed only) of an appointment booked on some earlier day.
+            existing[random.Next(existing.Count)].Status = (AppointmentStatus)random.Next(0, 4);
+        }
+        else
+        {
+            db.Appointments.Add(new Appointment
+            {
+                CompanyId = company.Id,
+                BranchId = company.Branches[0],
+                StaffId = company.Staff,
+                CustomerId = company.Customer,
+                StartsAt = app.Time.GetUtcNow().UtcDateTime.AddDays(2),
+                Status = (AppointmentStatus)random.Next(0, 4),
+                PriceCents = random.Next(1, 200) * 100,
+                CreatedAt = app.Time.GetUtcNow().UtcDateTime.AddMinutes(-random.Next(0, 32 * 24 * 60)),
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>A company of the test: its zone and rows it can reference.</summary>
+    public sealed record TestCompany(int Id, TimeZoneInfo Zone, int[] Branches, int Staff, int Customer);
+
+    /// <summary>The service with one company per zone, each with three branches, a staff member and a customer.</summary>
+    public class Fixture : WebAppFixture
+    {
+        private List<TestCompany>? _companies;
+
+        protected Fixture(TestDatabaseProvider provider, DateTimeOffset start)
+            : base(provider)
+        {
+            // Set before the host starts: a jump of weeks later would fire every periodic timer once per period missed.
+            Time.SetUtcNow(start);
+        }
+
+        public async Task<IReadOnlyList<TestCompany>> CompaniesAsync()
+        {
+            if (_companies is not null)
+            {
+                return _companies;
+            }
+
+            _companies = [];
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+            foreach (var zone in Zones)
+            {
+                var company = new Company { Name = "Zone " + zone, TimeZone = zone, CreatedAt = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
+                db.Companies.Add(company);
+                await db.SaveChangesAsync();
+                var branches = Enumerable.Range(1, 3).Select(i => new Branch { CompanyId = company.Id, Name = $"Branch {i}", City = "City" }).ToList();
+                db.Branches.AddRange(branches);
+                await db.SaveChangesAsync();
+                var staff = new StaffMember { CompanyId = company.Id, BranchId = branches[0].Id, Name = "Staff" };
+                var customer = new Customer { CompanyId = company.Id, Name = "Customer", Phone = "+1000" + company.Id };
+                db.Staff.Add(staff);
+                db.Customers.Add(customer);
+                await db.SaveChangesAsync();
+                _companies.Add(new TestCompany(company.Id, TimeZoneInfo.FindSystemTimeZoneById(zone), [.. branches.Select(b => b.Id)], staff.Id, customer.Id));
+            }
+
+            return _companies;
+        }
+    }
+
+    public sealed class SqliteSantiago(SqliteSantiago.F app) : DaySegmentPropertyTests(app), IClassFixture<SqliteSantiago.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.Sqlite, BeforeSantiagoDst);
+    }
+
+    public sealed class PostgreSqlSantiago(PostgreSqlSantiago.F app) : DaySegmentPropertyTests(app), IClassFixture<PostgreSqlSantiago.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.PostgreSql, BeforeSantiagoDst);
+    }
+
+    public sealed class SqliteBerlin(SqliteBerlin.F app) : DaySegmentPropertyTests(app), IClassFixture<SqliteBerlin.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.Sqlite, BeforeBerlinDstEnd);
+    }
+
+    public sealed class PostgreSqlBerlin(PostgreSqlBerlin.F app) : DaySegmentPropertyTests(app), IClassFixture<PostgreSqlBerlin.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.PostgreSql, BeforeBerlinDstEnd);
+    }
+
+    public sealed class SqliteStJohns(SqliteStJohns.F app) : DaySegmentPropertyTests(app), IClassFixture<SqliteStJohns.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.Sqlite, BeforeStJohnsDstEnd);
+    }
+
+    public sealed class PostgreSqlStJohns(PostgreSqlStJohns.F app) : DaySegmentPropertyTests(app), IClassFixture<PostgreSqlStJohns.F>
+    {
+        public sealed class F() : Fixture(TestDatabaseProvider.PostgreSql, BeforeStJohnsDstEnd);
+    }
+
+    /// <summary>
+    /// The from-scratch computation: every row of the company, local days by <see cref="TimeZoneInfo"/> directly, no code of
+    /// the service. Values are described as strings so a failure shows both sides.
+    /// </summary>
+    private static class Independent
+    {
+        public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
+        {
+            // The first instant whose local date is the day: scan the hours around midnight (zones differ from UTC by < 15 h).
+            var guess = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-15);
+            while (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(guess, zone).DateTime) < day)
+            {
+                guess = guess.AddMinutes(15);
+            }
+
+            while (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(guess.AddMinutes(-1), zone).DateTime) == day)
+            {
+                guess = guess.AddMinutes(-1);
+            }
+
+            return guess;
+        }
+
+        private static DateOnly Local(DateTime utc, TimeZoneInfo zone) =>
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
+
+        private static string Rate(long part, long whole) => whole == 0 ? "0" : Math.Round((double)part / whole, 4).ToString(CultureInfo.InvariantCulture);
+
+        private static string Avg(long sum, long count) => count == 0 ? "0" : Math.Round((double)sum / count, 1).ToString(CultureInfo.InvariantCulture);
+
+        public static async Task<string> DashboardStatsAsync(IServiceProvider services, int companyId, TimeZoneInfo zone, DateTimeOffset now)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+            var first = today.AddDays(-29);
+            var branchNames = await db.Branches.AsNoTracking().Where(b => b.CompanyId == companyId).ToDictionaryAsync(b => b.Id, b => b.Name);
+            var calls = (await db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId).ToListAsync())
+                .Where(c => c.StartedAt <= now.UtcDateTime && Local(c.StartedAt, zone) >= first && Local(c.StartedAt, zone) <= today)
+                .ToList();
+            var appointments = (await db.Appointments.AsNoTracking().Where(a => a.CompanyId == companyId).ToListAsync())
+                .Where(a => a.CreatedAt <= now.UtcDateTime && Local(a.CreatedAt, zone) >= first && Local(a.CreatedAt, zone) <= today)
+                .ToList();
+            static bool Answered(Call c) => c.Status is CallStatus.Completed or CallStatus.Ongoing;
+            var answered = calls.Count(Answered);
+            var booked = calls.Count(c => c.AppointmentBooked);
+            var completed = calls.Where(c => c.Status == CallStatus.Completed).ToList();
+            var trend = Enumerable.Range(0, 30).Select(i => first.AddDays(i)).Select(d =>
+            {
+                var day = calls.Where(c => Local(c.StartedAt, zone) == d).ToList();
+                return $"{d:yyyy-MM-dd}:{day.Count}/{day.Count(c => c.AppointmentBooked)}";
+            });
+            var branches = calls.GroupBy(c => c.BranchId)
+                .Select(g => (Id: g.Key, Calls: g.Count(), Answered: g.Count(Answered), Booked: g.Count(c => c.AppointmentBooked)))
+                .OrderByDescending(b => b.Calls).ThenBy(b => b.Id).Take(5)
+                .Select(b => $"{b.Id} {branchNames[b.Id]} {b.Calls}/{b.Answered}/{b.Booked} {Rate(b.Booked, b.Answered)}");
+            var revenue = appointments.Where(a => a.Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed).Sum(a => a.PriceCents);
+            return string.Join(
+                " | ",
+                $"{first:yyyy-MM-dd}..{today:yyyy-MM-dd}",
+                $"calls {calls.Count} answered {answered} ({Rate(answered, calls.Count)}) booked {booked} conversion {Rate(booked, answered)}",
+                $"appointments {appointments.Count} revenue {revenue} avg {Avg(completed.Sum(c => (long)c.DurationSeconds), completed.Count)}",
+                string.Join(",", trend),
+                string.Join(",", branches));
+        }
+
+        public static string Describe(JsonElement s)
+        {
+            static string N(JsonElement e) => e.GetDouble().ToString(CultureInfo.InvariantCulture);
+            var trend = s.GetProperty("trend").EnumerateArray().Select(p => $"{p.GetProperty("date").GetString()}:{p.GetProperty("calls").GetInt32()}/{p.GetProperty("booked").GetInt32()}");
+            var branches = s.GetProperty("topBranches").EnumerateArray().Select(b =>
+                $"{b.GetProperty("branchId").GetInt32()} {b.GetProperty("name").GetString()} {b.GetProperty("calls").GetInt32()}/{b.GetProperty("answeredCalls").GetInt32()}/{b.GetProperty("booked").GetInt32()} {N(b.GetProperty("conversionRate"))}");
+            return string.Join(
+                " | ",
+                $"{s.GetProperty("from").GetString()}..{s.GetProperty("to").GetString()}",
+                $"calls {s.GetProperty("calls").GetInt32()} answered {s.GetProperty("answeredCalls").GetInt32()} ({N(s.GetProperty("answeredRate"))}) booked {s.GetProperty("callsWithAppointment").GetInt32()} conversion {N(s.GetProperty("conversionRate"))}",
+                $"appointments {s.GetProperty("appointmentsBooked").GetInt32()} revenue {s.GetProperty("revenueCents").GetInt64()} avg {N(s.GetProperty("averageDurationSeconds"))}",
+                string.Join(",", trend),
+                string.Join(",", branches));
+        }
+
+        public static async Task<string> OverviewAsync(IServiceProvider services, int companyId, TimeZoneInfo zone, DateTimeOffset asOf)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
+            var localNow = TimeZoneInfo.ConvertTime(asOf, zone);
+            var today = DateOnly.FromDateTime(localNow.DateTime);
+            var startToday = StartOfDay(today, zone).UtcDateTime;
+            var startYesterday = StartOfDay(today.AddDays(-1), zone).UtcDateTime;
+
+            // The same wall-clock time yesterday; inside a DST gap, the gap's end.
+            var sameTime = today.AddDays(-1).ToDateTime(TimeOnly.FromDateTime(localNow.DateTime));
+            while (zone.IsInvalidTime(sameTime))
+            {
+                sameTime = sameTime.AddMinutes(1);
+            }
+
+            var yesterdayTo = zone.IsAmbiguousTime(sameTime)
+                ? new DateTimeOffset(sameTime, zone.GetAmbiguousTimeOffsets(sameTime).Max()).UtcDateTime
+                : TimeZoneInfo.ConvertTimeToUtc(sameTime, zone);
+            if (yesterdayTo >= startToday)
+            {
+                yesterdayTo = startToday.AddTicks(-1);
+            }
+
+            var calls = await db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId).ToListAsync();
+            var appointments = await db.Appointments.AsNoTracking().Where(a => a.CompanyId == companyId).ToListAsync();
+            string Day(DateTime from, DateTime to)
+            {
+                var c = calls.Where(x => x.StartedAt >= from && x.StartedAt <= to).ToList();
+                var a = appointments.Where(x => x.CreatedAt >= from && x.CreatedAt <= to).ToList();
+                var done = c.Where(x => x.Status == CallStatus.Completed).ToList();
+                return $"{c.Count}/{c.Count(x => x.Status is CallStatus.Completed or CallStatus.Ongoing)}/{a.Count}/"
+                    + $"{a.Where(x => x.Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed).Sum(x => x.PriceCents)}/{Avg(done.Sum(x => (long)x.DurationSeconds), done.Count)}";
+            }
+
+            return $"{today:yyyy-MM-dd} today {Day(startToday, asOf.UtcDateTime)} yesterday {Day(startYesterday, yesterdayTo)}";
+        }
+
+        public static string DescribeOverview(JsonElement o)
+        {
+            string Side(string side) => string.Join("/", new[] { "calls", "answered", "appointments", "revenueCents", "averageDurationSeconds" }
+                .Select(f => o.GetProperty(f).GetProperty(side).GetDouble().ToString(CultureInfo.InvariantCulture)));
+            return $"{o.GetProperty("today").GetString()} today {Side("today")} yesterday {Side("yesterday")}";
+        }
+    }
+}
