@@ -67,10 +67,20 @@ internal static class RedisTestCluster
         options.AllowAdmin = true; // CLUSTER NODES
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var slot = redis.HashSlot(key);
-        var server = redis.GetServers().First(s => s.IsConnected);
-        var nodes = await server.ClusterNodesAsync();
-        var master = nodes!.Nodes.Single(n => !n.IsReplica && !n.IsFail && !n.IsPossiblyFail && n.Slots.Any(r => r.From <= slot && slot <= r.To));
-        return ((IPEndPoint)master.EndPoint!).Port;
+
+        // Right after a failover (or a rejoin) the nodes may not agree yet on who serves the slot: ask again for a while.
+        for (var attempt = 0; ; attempt++)
+        {
+            var server = redis.GetServers().First(s => s.IsConnected);
+            var nodes = await server.ClusterNodesAsync();
+            var masters = nodes!.Nodes.Where(n => !n.IsReplica && !n.IsFail && !n.IsPossiblyFail && n.Slots.Any(r => r.From <= slot && slot <= r.To)).ToList();
+            if (masters.Count == 1 || attempt >= 200)
+            {
+                return ((IPEndPoint)masters.Single().EndPoint!).Port;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Kills a node's process (SIGKILL: no goodbye to the cluster) and returns its port.</summary>
