@@ -42,7 +42,11 @@ public sealed class RedisClusterFailoverTests
         await using var a = await new RedisEngine(configuration, prefix, FailFast).ReadyAsync();
         await using var b = await new RedisEngine(configuration, prefix, FailFast).ReadyAsync();
         var counter = new Counter();
-        var victim = await RedisTestCluster.MasterPortOfAsync(configuration, prefix + "{c:1}:widget");
+        int? master = null;
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(async () => (master = await RedisTestCluster.MasterPortOfAsync(configuration, prefix + "{c:1}:widget")) is not null, Bound),
+            "the nodes never agreed on the master of company 1's slot");
+        var victim = master!.Value;
 
         // Load: both instances read companies 1..6 (spread over the three masters) until told to stop.
         using var stop = new CancellationTokenSource();
@@ -73,15 +77,15 @@ public sealed class RedisClusterFailoverTests
         {
             RedisTestCluster.Kill(victim);
 
-            // The invalidation is made while the master of company 1's slot is dead: its stamp cannot be written yet.
-            await Task.Delay(200);
+            // The invalidation is made while the master of company 1's slot is dead (Kill waited for the process to exit;
+            // no replica is promoted before cluster-node-timeout): its stamp cannot be written yet.
             var atInvalidation = counter.Count;
             await a.Cache.InvalidateAsync(CacheTag.Company(1));
 
             // The replica takes over (cluster-node-timeout 1 s); then the dead node comes back as a replica.
             Assert.True(
                 await RedisTestEnvironment.EventuallyAsync(
-                    async () => await RedisTestCluster.MasterPortOfAsync(configuration, prefix + "{c:1}:widget") != victim, Bound),
+                    async () => await RedisTestCluster.MasterPortOfAsync(configuration, prefix + "{c:1}:widget") is { } port && port != victim, Bound),
                 "no replica took over the killed master's slots");
             RedisTestCluster.Start(victim);
             started = true;
