@@ -178,9 +178,15 @@ internal sealed partial class WidgetCache
             {
                 var startedAt = _time.GetTimestamp();
                 var value = await compute(state, context, flight.Token);
+                if (value is IExpiringValue ended && ended.ValidUntil <= _time.GetUtcNow())
+                {
+                    // Its own end (a local midnight) passed during the computation: no caller is given a value already over.
+                    value = await compute(state, context with { At = _time.GetUtcNow() }, flight.Token);
+                }
+
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
-                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, _now.UtcTicks), fromStore: false);
+                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, _now.UtcTicks, value), fromStore: false);
                 var payload = result is null ? null : TrySerialize(value);
                 if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
                 {

@@ -77,13 +77,15 @@ internal sealed partial class WidgetCache
 
     /// <summary>
     /// When a value computed now for a key stops being fresh: one TTL from now, and a value computed ahead for a
-    /// bucket that has not started yet stays fresh into that bucket.
+    /// bucket that has not started yet stays fresh into that bucket; never after the value's own end
+    /// (<see cref="IExpiringValue"/>).
     /// </summary>
-    private static long ExpiryOf(WidgetHandle widget, EntryKey key, long now)
+    private static long ExpiryOf<T>(WidgetHandle widget, EntryKey key, long now, T value)
     {
         var ttl = widget.TtlTicks;
         var bucketStart = WidgetKey.BucketStartOf(widget.Tier, key.Bucket).UtcTicks;
-        return Math.Max(now + ttl, bucketStart + Math.Min(ttl, TimeSpan.TicksPerMinute));
+        var expires = Math.Max(now + ttl, bucketStart + Math.Min(ttl, TimeSpan.TicksPerMinute));
+        return value is IExpiringValue ending ? Math.Min(expires, ending.ValidUntil.UtcTicks) : expires;
     }
 
     /// <summary>Serializes a computed value once: its length is the L1 size estimate and, with L2, the bytes stored.</summary>

@@ -29,6 +29,49 @@ public class WidgetCacheExpiryTests
     }
 
     [Fact]
+    public async Task GetOrCompute_ValueWithItsOwnEnd_ExpiresThereBeforeItsTtl()
+    {
+        var start = new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero);
+        await using var f = new CacheFixture(time: new(start));
+        var computations = 0;
+
+        // Each value ends 5 minutes after the instant it stands for: within the heavy tier's 15-minute TTL and its hour.
+        ValueTask<DayValue> Compute(WidgetComputeContext context) => new(new DayValue(++computations, context.At.AddMinutes(5)));
+
+        Assert.Equal(CacheOutcome.Miss, (await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) => Compute(context))).Outcome);
+        f.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(CacheOutcome.Hit, (await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) => Compute(context))).Outcome);
+
+        f.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) => Compute(context));
+        Assert.Equal(CacheOutcome.Miss, after.Outcome);
+        Assert.Equal(2, after.Value.Number);
+    }
+
+    [Fact]
+    public async Task GetOrCompute_ValueEndsWhileComputed_ComputedAgainForNow()
+    {
+        var start = new DateTimeOffset(2025, 8, 6, 23, 59, 59, TimeSpan.Zero);
+        await using var f = new CacheFixture(time: new(start));
+        var seen = new List<DateTimeOffset>();
+        var result = await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) =>
+        {
+            seen.Add(context.At);
+
+            // The first computation takes past midnight, so its "today" is over when it is done.
+            if (seen.Count == 1)
+            {
+                f.Time.Advance(TimeSpan.FromSeconds(2));
+            }
+
+            return new ValueTask<DayValue>(new DayValue(seen.Count, new DateTimeOffset(context.At.UtcDateTime.Date.AddDays(1), TimeSpan.Zero)));
+        });
+
+        Assert.Equal(2, result.Value.Number);
+        Assert.Equal([start, start.AddSeconds(2)], seen);
+    }
+
+    [Fact]
     public async Task GetOrCompute_PerWidgetTtl_OverridesTier()
     {
         await using var f = new CacheFixture(o => o.Widgets["recent_calls"] = new WidgetOptions { Tier = WidgetTier.Statistics, Ttl = TimeSpan.FromSeconds(10) },
@@ -144,3 +187,6 @@ public class WidgetCacheExpiryTests
         Assert.True(f.Cache.GetStatistics().EstimatedBytes <= 2048);
     }
 }
+
+/// <summary>A value with an end of its own, as a "today" figure has.</summary>
+public sealed record DayValue(int Number, DateTimeOffset ValidUntil) : IExpiringValue;

@@ -170,7 +170,7 @@ internal sealed record DashboardStats(
     long RevenueCents,
     double AverageDurationSeconds,
     IReadOnlyList<DailyPoint> Trend,
-    IReadOnlyList<BranchRanking> TopBranches) : IDayBoundValue
+    IReadOnlyList<BranchRanking> TopBranches) : IExpiringValue
 {
     /// <summary>The one definition of the conversion rate, for the headline and the branches alike.</summary>
     public const string ConversionRateDefinitionText = "calls that booked an appointment / answered calls (completed or ongoing)";

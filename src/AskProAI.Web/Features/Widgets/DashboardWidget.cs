@@ -28,11 +28,6 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
             (Widget: this, Timing: timing),
             static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, context.At, state.Timing, ct)),
             cancellationToken);
-        if (result.Value is IDayBoundValue bound && bound.ValidUntil <= time.GetUtcNow())
-        {
-            result = await RecomputePastDayAsync(cache, handle, companyId, timing, cancellationToken);
-        }
-
         return new WidgetResult(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, time.GetElapsedTime(started), timing.Elapsed)
         {
             FromL2 = result.FromL2,
@@ -44,28 +39,6 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
 
     public async Task<object> ComputeUncachedAsync(int companyId, DateTimeOffset at, CancellationToken cancellationToken) =>
         await ComputeTimedAsync(companyId, at, new ComputeTiming(), cancellationToken);
-
-    /// <summary>
-    /// A local day change is a boundary: a value of a day that is over (computed before local midnight, by a warm
-    /// ahead of its hour, or served across an hour bucket that holds midnight in a half-hour zone) is replaced now.
-    /// </summary>
-    private async ValueTask<CacheResult<TValue>> RecomputePastDayAsync(IWidgetCache cache, WidgetHandle handle, int companyId, ComputeTiming timing, CancellationToken cancellationToken)
-    {
-        var refreshed = await cache.RefreshAsync(
-            handle,
-            companyId,
-            (Widget: this, Timing: timing),
-            static (state, context, ct) => new ValueTask<TValue>(state.Widget.ComputeTimedAsync(context.CompanyId, context.At, state.Timing, ct)),
-            cancellationToken);
-        if (refreshed.Value is IDayBoundValue bound && bound.ValidUntil <= time.GetUtcNow())
-        {
-            // Joined a computation that started before midnight: compute this caller's value without the cache.
-            var at = time.GetUtcNow();
-            return new CacheResult<TValue>(await ComputeTimedAsync(companyId, at, timing, cancellationToken), CacheOutcome.Bypass, at);
-        }
-
-        return refreshed;
-    }
 
     /// <summary>Runs the widget's query for one company at the instant <paramref name="now"/>.</summary>
     protected abstract Task<TValue> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -15,13 +15,6 @@ internal sealed record WidgetDefinition(string Name, WidgetTier Tier, IReadOnlyL
     public IReadOnlyDictionary<Type, string> DayKeys { get; init; } = new Dictionary<Type, string>();
 }
 
-/// <summary>A widget value that belongs to one local day and must not be served once that day is over.</summary>
-internal interface IDayBoundValue
-{
-    /// <summary>Gets the instant the value's day ends (the next local midnight in the company's zone).</summary>
-    DateTimeOffset ValidUntil { get; }
-}
-
 /// <summary>A widget class declares its definition statically so it can be registered with the cache before the container is built.</summary>
 internal interface IWidgetDefinition
 {

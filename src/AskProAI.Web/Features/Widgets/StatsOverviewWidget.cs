@@ -101,7 +101,7 @@ internal sealed record StatsOverview(
     Comparison<long> Answered,
     Comparison<long> Appointments,
     Comparison<long> RevenueCents,
-    Comparison<double> AverageDurationSeconds) : IDayBoundValue;
+    Comparison<double> AverageDurationSeconds) : IExpiringValue;
 
 /// <summary>A figure today against yesterday.</summary>
 /// <typeparam name="T">The figure's number type.</typeparam>
