@@ -12,6 +12,14 @@ internal static partial class CookieClients
     public static async Task<HttpClient> SignInAsync(WebAppFixture app, string email, string password = TestData.Password)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var login = await PostLoginFormAsync(client, email, password);
+        Assert.Equal("/", login.Headers.Location?.OriginalString);
+        return client;
+    }
+
+    /// <summary>Posts the login form as a browser does: reads the form's antiforgery field, then sends it with the credentials.</summary>
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient client, string email, string password)
+    {
         var page = await client.GetStringAsync("/login");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -19,9 +27,7 @@ internal static partial class CookieClients
             ["email"] = email,
             ["password"] = password,
         });
-        using var login = await client.PostAsync("/login", form);
-        Assert.Equal("/", login.Headers.Location?.OriginalString);
-        return client;
+        return await client.PostAsync("/login", form);
     }
 
     /// <summary>The signed-in client's antiforgery token (<c>GET /api/auth/antiforgery</c>).</summary>

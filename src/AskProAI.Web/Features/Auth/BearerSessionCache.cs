@@ -17,6 +17,7 @@ internal sealed class BearerSessionCache(TimeProvider time, IOptions<IdentityOpt
     private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _pruneAfterTicks;
 
     /// <summary>The current principal of the token's user, or null when the session was revoked.</summary>
     public Task<ClaimsPrincipal?> RevalidateAsync(ClaimsPrincipal token, IServiceProvider requestServices)
@@ -30,8 +31,11 @@ internal sealed class BearerSessionCache(TimeProvider time, IOptions<IdentityOpt
             return cached.Principal.Value;
         }
 
-        if (_entries.Count >= PruneAbove)
+        // At most one sweep per interval: with more live entries than the bound, sweeping on every request would cost
+        // a scan of all of them per request and free nothing.
+        if (_entries.Count >= PruneAbove && now.UtcTicks >= Volatile.Read(ref _pruneAfterTicks))
         {
+            Volatile.Write(ref _pruneAfterTicks, (now + AuthConstants.SessionValidationInterval).UtcTicks);
             Prune(now);
         }
 

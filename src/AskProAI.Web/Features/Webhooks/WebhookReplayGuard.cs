@@ -13,6 +13,7 @@ internal sealed class WebhookReplayGuard(TimeProvider time, IOptions<WebhookOpti
     private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private long _pruneAfterTicks;
 
     /// <summary>True the first time a signature is seen within the window; false for a replay.</summary>
     public bool TryFirstUse(string signature)
@@ -20,8 +21,11 @@ internal sealed class WebhookReplayGuard(TimeProvider time, IOptions<WebhookOpti
         // The hex digits may come in either case: one key for both, or a re-cased copy would pass as new.
         signature = signature.ToLowerInvariant();
         var now = time.GetUtcNow();
-        if (_seen.Count >= PruneAbove)
+        // At most one sweep per tolerance: with more live signatures than the bound, sweeping on every request would
+        // scan them all per request and free nothing.
+        if (_seen.Count >= PruneAbove && now.UtcTicks >= Volatile.Read(ref _pruneAfterTicks))
         {
+            Volatile.Write(ref _pruneAfterTicks, (now + options.Value.Tolerance).UtcTicks);
             foreach (var (key, until) in _seen)
             {
                 if (until <= now)

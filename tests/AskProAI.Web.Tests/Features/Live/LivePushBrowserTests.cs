@@ -12,32 +12,6 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
 {
     private const int MeasuredEvents = 50;
 
-    // Sends the signed webhook from the page and resolves when the live widget's ongoing number shows the expected
-    // value (a MutationObserver: the DOM is updated; the paint follows within a frame). Returns [ack ms, visible ms].
-    private const string SendAndWatch = """
-        async ({ body, timestamp, signature, expected }) => {
-          const widget = document.querySelector("[data-widget='live_calls']");
-          const value = () => widget.querySelector("[data-metric='ongoing'] .kpi-value")?.textContent.trim();
-          const visible = new Promise(resolve => {
-            const observer = new MutationObserver(() => {
-              if (value() === expected) { observer.disconnect(); resolve(performance.now()); }
-            });
-            observer.observe(widget, { subtree: true, childList: true, characterData: true });
-          });
-          const sent = performance.now();
-          const response = await fetch("/webhooks/telephony", {
-            method: "POST",
-            headers: { "Content-Type": "application/json", "X-AskPro-Timestamp": timestamp, "X-AskPro-Signature": signature },
-            body,
-          });
-          if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-          const acknowledged = performance.now();
-          const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`ongoing never showed ${expected}`)), 10000));
-          const shown = await Promise.race([visible, timeout]);
-          return [acknowledged - sent, shown - sent];
-        }
-        """;
-
     [Fact]
     public async Task SignedCallStarted_LiveWidgetOngoingNumberChanges_WithoutReload()
     {
@@ -90,7 +64,7 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
         var timestamp = app.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = WebhookSignature.Sign(SignedWebhooks.TelephonySecret, timestamp, Encoding.UTF8.GetBytes(body));
         var result = await page.EvaluateAsync<double[]>(
-            SendAndWatch,
+            LivePushScript.SendAndWatch,
             new { body, timestamp, signature, expected = expected.ToString(CultureInfo.InvariantCulture) });
         return (result[0], result[1]);
     }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.RegularExpressions;
 using AskProAI.Web.Features.Webhooks;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -16,38 +15,12 @@ namespace AskProAI.Web.Tests.Infrastructure.Distributed;
 /// configuration. Needs <c>ASKPRO_TEST_BALANCER</c> and <c>ASKPRO_TEST_INSTANCES</c> (scripts/test.sh sets them) and
 /// fails when they are missing.
 /// </summary>
-public sealed partial class ScaleOutTests(ITestOutputHelper output)
+public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const string Email = "manager1@askpro.test";
     private const string Password = "demo-password";
     private const string TelephonySecret = "dev-telephony-webhook-secret";
     private const int MeasuredEvents = 60;
-
-    // As in LivePushBrowserTests: sends the signed webhook from the page (through the balancer, so round-robin picks
-    // the instance) and resolves when the live widget shows the expected number. Returns [ack ms, visible ms].
-    private const string SendAndWatch = """
-        async ({ body, timestamp, signature, expected }) => {
-          const widget = document.querySelector("[data-widget='live_calls']");
-          const value = () => widget.querySelector("[data-metric='ongoing'] .kpi-value")?.textContent.trim();
-          const visible = new Promise(resolve => {
-            const observer = new MutationObserver(() => {
-              if (value() === expected) { observer.disconnect(); resolve(performance.now()); }
-            });
-            observer.observe(widget, { subtree: true, childList: true, characterData: true });
-          });
-          const sent = performance.now();
-          const response = await fetch("/webhooks/telephony", {
-            method: "POST",
-            headers: { "Content-Type": "application/json", "X-AskPro-Timestamp": timestamp, "X-AskPro-Signature": signature },
-            body,
-          });
-          if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-          const acknowledged = performance.now();
-          const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`ongoing never showed ${expected}`)), 10000));
-          const shown = await Promise.race([visible, timeout]);
-          return [acknowledged - sent, shown - sent];
-        }
-        """;
 
     [Fact]
     public async Task TokenAndCookie_IssuedByAnyInstance_AcceptedByEveryOther()
@@ -116,7 +89,7 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = WebhookSignature.Sign(TelephonySecret, timestamp, Encoding.UTF8.GetBytes(body));
         var result = await page.EvaluateAsync<double[]>(
-            SendAndWatch,
+            LivePushScript.SendAndWatch,
             new { body, timestamp, signature, expected = expected.ToString(CultureInfo.InvariantCulture) });
         return (result[0], result[1]);
     }
@@ -143,21 +116,11 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
     {
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(instance) };
-        var page = await client.GetStringAsync("/login");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = VerificationToken().Match(page).Groups[1].Value,
-            ["email"] = Email,
-            ["password"] = Password,
-        });
-        using var login = await client.PostAsync("/login", form);
+        using var login = await CookieClients.PostLoginFormAsync(client, Email, Password);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var cookie = handler.CookieContainer.GetCookies(new Uri(instance)).Single(c => c.Name == "askpro.auth");
         return cookie.Name + "=" + cookie.Value;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex VerificationToken();
 
     /// <summary>The scaled-out deployment <c>scripts/scale-out.sh</c> started.</summary>
     private static class ScaleOut
