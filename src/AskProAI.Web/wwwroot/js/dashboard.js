@@ -125,12 +125,14 @@
   // a table for keyboards and screen readers (no value is reachable only by hovering).
   function trendChart(points, width) {
     const height = Math.round(Math.min(220, Math.max(160, width * 0.3)));
-    const padLeft = 36, padBottom = 22, padTop = 10;
     const max = Math.max(1, ...points.map(p => p.calls));
+    const ticks = [0, Math.round(max / 2), max];
+    // Room for the widest tick label ("1.212" at 12 px is ~32 px), so it is not cut at the left edge.
+    const padLeft = 10 + 7 * Math.max(...ticks.map(t => fmt.number(t).length)), padBottom = 22, padTop = 10;
     const step = (width - padLeft) / Math.max(1, points.length);
     const y = v => padTop + (height - padTop - padBottom) * (1 - v / max);
     const chart = svg("svg", { class: "chart", id: "trend-chart", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": `Calls per day, last ${points.length} days; the same figures are in the table below` });
-    for (const tick of [0, Math.round(max / 2), max]) {
+    for (const tick of ticks) {
       chart.append(svg("line", { class: tick === 0 ? "axis" : "grid-line", x1: padLeft, x2: width, y1: y(tick), y2: y(tick) }));
       chart.append(svg("text", { x: padLeft - 6, y: y(tick) + 4, "text-anchor": "end" }, fmt.number(tick)));
     }
