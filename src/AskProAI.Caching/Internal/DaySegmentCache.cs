@@ -43,6 +43,17 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
             return [];
         }
 
+        if (widget.ModeFor(companyId) != CacheMode.Optimized)
+        {
+            // Cache off (Disabled) and the seed design (Legacy) keep no day parts: the whole period comes from the source,
+            // so those modes stay the baselines they are compared against.
+            var all = await load(state, first, last, cancellationToken);
+            Interlocked.Increment(ref _loads);
+            Interlocked.Add(ref _loaded, last.DayNumber - first.DayNumber + 1);
+            return [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1)
+                .Select(i => all.TryGetValue(first.AddDays(i), out var p) && p is not null ? p : TPart.Empty)];
+        }
+
         // Registered before the clock is read: an invalidation that ticks the clock after this point finds them.
         var days = _days.GetOrAdd((widget.Index, companyId), static _ => new CompanyDays());
         _ = _cache.BroadStamp(widget, companyId);

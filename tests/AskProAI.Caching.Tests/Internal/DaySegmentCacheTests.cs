@@ -50,6 +50,24 @@ public sealed class DaySegmentCacheTests
     private static ValueTask<IReadOnlyList<Tally>> ReadAsync(CacheFixture cache, Source source, int companyId, DateOnly first, DateOnly last, TimeZoneInfo? zone = null) =>
         cache.Segments.GetDaysAsync(cache.Heavy, companyId, zone ?? Berlin, first, last, source, static (s, a, b, _) => s.LoadAsync(a, b));
 
+    [Theory]
+    [InlineData(CacheMode.Disabled)]
+    [InlineData(CacheMode.Legacy)]
+    public async Task GetDays_ModeNotOptimized_ReadsEveryDayFromTheSourceEachTime(CacheMode mode)
+    {
+        await using var cache = new CacheFixture();
+        cache.Cache.SetMode(mode, widget: cache.Heavy.Name);
+        var source = new Source { Rows = { [Day1] = 3, [Day1.AddDays(2)] = 5 } };
+
+        var first = await ReadAsync(cache, source, 1, Day1, Day1.AddDays(4));
+        var second = await ReadAsync(cache, source, 1, Day1, Day1.AddDays(4));
+
+        Assert.Equal([3, 0, 5, 0, 0], second.Select(p => p.Count));
+        Assert.Equal(first.Select(p => p.Count), second.Select(p => p.Count));
+        Assert.Equal(2, source.Loads);
+        Assert.Equal(10, source.DaysLoaded);
+    }
+
     [Fact]
     public async Task GetDays_SecondRead_ServesEveryDayFromTheCache()
     {
