@@ -49,6 +49,7 @@ public sealed record CacheStatistics
 /// <param name="Mode">The widget's cache mode.</param>
 /// <param name="OptimizedPercent">The share of companies on Optimized.</param>
 /// <param name="L2Hits">Fresh values read from the shared L2 without computing (another instance computed them).</param>
+/// <param name="ChangesApplied">Committed writes applied to cached values instead of dropping them (single node, ADR 0015).</param>
 public sealed record WidgetStatistics(
     string Widget,
     WidgetTier Tier,
@@ -61,7 +62,8 @@ public sealed record WidgetStatistics(
     TimeSpan TotalComputeTime,
     CacheMode Mode = CacheMode.Optimized,
     int OptimizedPercent = 100,
-    long L2Hits = 0)
+    long L2Hits = 0,
+    long ChangesApplied = 0)
 {
     /// <summary>Gets the number of requests (L1 hits, L2 hits, misses and stale hits).</summary>
     public long Requests => Hits + L2Hits + Misses + StaleHits;

@@ -3,8 +3,9 @@ namespace AskProAI.Caching;
 /// <summary>
 /// Closed local days of multi-day widgets, cached per (widget, company, local date). A multi-day widget value is
 /// the fold of its days' parts (<see cref="IDayPart{TSelf}"/>): the closed days come from here and change only
-/// when a write touches that day (<see cref="InvalidateDaysAsync"/>) or a broad tag (everything, the widget, the
-/// company, its data type) is invalidated; today is computed by the widget on each computation of the value.
+/// when a write touches that day (<see cref="InvalidateDaysAsync"/>, or <see cref="ApplyDaysAsync"/> which folds the
+/// write into the day) or a broad tag (everything, the widget, the company, its data type) is invalidated. Today
+/// (and any later day) is cached too on a single node; in distributed mode it is loaded on each computation.
 /// The widget's own entry (<c>widget:{name}:{company}:{bucket}</c>) is invalidated as before on every write, so
 /// read-your-writes holds; this cache only makes its recomputation cost one day instead of the whole period.
 /// </summary>
@@ -41,6 +42,24 @@ public interface IDaySegmentCache
     /// </summary>
     ValueTask InvalidateDaysAsync(
         WidgetHandle widget, int companyId, TimeZoneInfo timeZone, IReadOnlyCollection<DateTimeOffset> instants, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies a committed write's own change to the parts of the days it touches (each <see cref="DayChange{TPart}"/>:
+    /// the instant that places the row in a local day, and the step from the day's part before the write to after
+    /// it), instead of dropping them: a part whose load returned before <paramref name="ticket"/> cannot contain the
+    /// write and is updated; any other part, or one for which the step answers null, is invalidated, as is every
+    /// load in flight. Call it after the commit, before the widget's own entry is dropped or updated. On a single
+    /// node only; with an L2 or a backplane (and in the Legacy and Disabled modes) it invalidates the days.
+    /// </summary>
+    /// <returns>Whether no cached part had to be dropped.</returns>
+    ValueTask<bool> ApplyDaysAsync<TPart>(
+        WidgetHandle widget,
+        int companyId,
+        TimeZoneInfo timeZone,
+        WriteTicket ticket,
+        IReadOnlyCollection<DayChange<TPart>> changes,
+        CancellationToken cancellationToken = default)
+        where TPart : class, IDayPart<TPart>;
 
     /// <summary>Invalidates every day of the widget for the company (a write whose days are unknown, or that changes every day).</summary>
     ValueTask InvalidateAllDaysAsync(WidgetHandle widget, int companyId, CancellationToken cancellationToken = default);
@@ -79,4 +98,5 @@ public static class DaySegments
 /// <param name="Loads">Calls of a load function (one per run of consecutive missing days).</param>
 /// <param name="DaysInvalidated">Days invalidated by writes (one per day per invalidation).</param>
 /// <param name="Entries">Days held now.</param>
-public sealed record DaySegmentStatistics(long DaysServed, long DaysLoaded, long Loads, long DaysInvalidated, int Entries);
+/// <param name="DaysApplied">Days updated with a write's own change instead of being loaded again (single node).</param>
+public sealed record DaySegmentStatistics(long DaysServed, long DaysLoaded, long Loads, long DaysInvalidated, int Entries, long DaysApplied = 0);

@@ -34,6 +34,31 @@ public interface IWidgetCache
     ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks the start of a write whose rows may be applied to cached values later (<see cref="ApplyChangeAsync"/>).
+    /// Take it before the write's statements run (before <c>SaveChanges</c>), never after.
+    /// </summary>
+    WriteTicket BeginWrite();
+
+    /// <summary>
+    /// Applies a committed write's own change to the company's cached values of a widget instead of dropping them:
+    /// each value in memory whose computation ended before <paramref name="ticket"/> (so it cannot contain the write)
+    /// becomes <c>apply(value)</c>; a value that may already contain the write, or for which <paramref name="apply"/>
+    /// answers null (it cannot tell), is invalidated, as is every computation still in flight. Call it after the
+    /// commit. In distributed mode (an L2 or a backplane) and in the Legacy and Disabled modes it only invalidates:
+    /// copies on other instances cannot be updated in step.
+    /// </summary>
+    /// <returns>Whether no value had to be dropped (false: the next read computes).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The company id is not positive.</exception>
+    ValueTask<bool> ApplyChangeAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        WriteTicket ticket,
+        TState state,
+        Func<T, TState, T?> apply,
+        CancellationToken cancellationToken = default)
+        where T : class;
+
+    /// <summary>
     /// Raised after another instance's invalidation (heard on the backplane) has been applied here, so that what
     /// this instance tells its own clients (a live push) never runs ahead of its own entries. Raised on the
     /// backplane's thread: handlers must return quickly and must not throw.

@@ -15,6 +15,7 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
     private long _loaded;
     private long _loads;
     private long _invalidated;
+    private long _applied;
 
     public DaySegmentCache(WidgetCache cache, TimeProvider time)
     {
@@ -61,6 +62,10 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         var count = last.DayNumber - first.DayNumber + 1;
         var parts = new TPart[count];
         var missing = new List<int>();
+
+        // Today (and later) changes with every write: cached only on a single node, where every write reaches this cache
+        // (as a change applied to the day, or its invalidation); other instances would not hear of today's writes.
+        var open = _cache.IsDistributed ? LocalDay.Of(_time.GetUtcNow(), timeZone) : DateOnly.MaxValue;
         lock (days)
         {
             days.UseZone(timeZone.Id);
@@ -94,6 +99,9 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
             var runFirst = first.AddDays(missing[run]);
             var runLast = first.AddDays(missing[end]);
             var loaded = await load(state, runFirst, runLast, cancellationToken);
+
+            // Read after the load's queries returned: a write that begins later cannot be in these days.
+            var loadedClock = _cache.ReadSegmentClock();
             Interlocked.Increment(ref _loads);
             Interlocked.Add(ref _loaded, end - run + 1);
             lock (days)
@@ -107,9 +115,9 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
                     var day = first.AddDays(missing[i]);
                     var part = loaded.TryGetValue(day, out var p) && p is not null ? p : TPart.Empty;
                     parts[missing[i]] = part;
-                    if (keep && days.StampOf(day) <= version)
+                    if (keep && day < open && days.StampOf(day) <= version)
                     {
-                        days.Parts[day] = new DayEntry(part, version);
+                        days.Parts[day] = new DayEntry(part, version, loadedClock);
                     }
                 }
             }
@@ -180,6 +188,66 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         return TellOthersAsync(companyId, cancellationToken);
     }
 
+    public async ValueTask<bool> ApplyDaysAsync<TPart>(
+        WidgetHandle widget,
+        int companyId,
+        TimeZoneInfo timeZone,
+        WriteTicket ticket,
+        IReadOnlyCollection<DayChange<TPart>> changes,
+        CancellationToken cancellationToken = default)
+        where TPart : class, IDayPart<TPart>
+    {
+        ArgumentNullException.ThrowIfNull(widget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        ArgumentNullException.ThrowIfNull(changes);
+        if (_cache.IsDistributed || widget.ModeFor(companyId) != CacheMode.Optimized)
+        {
+            await InvalidateDaysAsync(widget, companyId, timeZone, [.. changes.Select(c => c.At)], cancellationToken);
+            return false;
+        }
+
+        // As for an invalidation, the clock ticks first: a load that read an older clock value is not stored; the
+        // parts updated here carry the new stamp, so they stay valid.
+        var stamp = _cache.TickSegmentClock();
+        var all = true;
+        if (_days.TryGetValue((widget.Index, companyId), out var days))
+        {
+            lock (days)
+            {
+                var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+                foreach (var change in changes)
+                {
+                    var day = LocalDay.Of(change.At, timeZone);
+                    TPart? updated = null;
+                    DayEntry? entry = null;
+                    if (days.Zone == timeZone.Id
+                        && days.Parts.TryGetValue(day, out entry)
+                        && entry.Part is TPart part
+                        && entry.Version >= Math.Max(floor, days.StampOf(day))
+                        && entry.EndClock < ticket.Clock)
+                    {
+                        updated = change.Apply(part);
+                    }
+
+                    if (updated is null)
+                    {
+                        all &= !days.Parts.ContainsKey(day);
+                        days.Invalidate(day, stamp);
+                        continue;
+                    }
+
+                    days.Invalidate(day, stamp);
+                    days.Parts[day] = new DayEntry(updated, stamp, entry!.EndClock);
+                    Interlocked.Increment(ref _applied);
+                }
+            }
+        }
+
+        Interlocked.Add(ref _invalidated, changes.Count);
+        return all;
+    }
+
     public DaySegmentStatistics GetStatistics() => new(
         Interlocked.Read(ref _served),
         Interlocked.Read(ref _loaded),
@@ -191,7 +259,8 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
             {
                 return d.Parts.Count;
             }
-        }));
+        }),
+        Interlocked.Read(ref _applied));
 
     public void Dispose() => _cache.RemoteInvalidationApplied -= OnRemoteInvalidation;
 
@@ -222,7 +291,9 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         }
     }
 
-    private sealed record DayEntry(object Part, long Version);
+    /// <summary>A day's part: <paramref name="Version"/> is the clock when its load started (or a change was applied),
+    /// <paramref name="EndClock"/> the clock when its load returned.</summary>
+    private sealed record DayEntry(object Part, long Version, long EndClock);
 
     /// <summary>The closed days of one widget of one company, and the stamps of their invalidations.</summary>
     private sealed class CompanyDays

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Error, "A handler of the remote invalidation of {Tag} failed")]
     public static partial void RemoteInvalidationHandlerFailed(ILogger logger, Exception exception, string tag);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Applying a write to {Widget} for company {CompanyId} failed; the value is dropped instead")]
+    public static partial void ApplyChangeFailed(ILogger logger, Exception exception, string widget, int companyId);
 }

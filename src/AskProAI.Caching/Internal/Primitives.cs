@@ -73,6 +73,11 @@ internal sealed class WidgetCounters
     private long _errors;
     private long _computations;
     private long _computeTicks;
+    private long _changesApplied;
+
+    public long ChangesApplied => Volatile.Read(ref _changesApplied);
+
+    public void ChangeApplied() => Interlocked.Increment(ref _changesApplied);
 
     public long Hits => Volatile.Read(ref _hits);
 
@@ -131,7 +136,8 @@ internal sealed class CacheEntry(
     WidgetHandle widget,
     CompanyState company,
     StampCell companyWidget,
-    long size)
+    long size,
+    long endClock = long.MaxValue)
 {
     private int _refreshScheduled;
     private int _prefetchScheduled;
@@ -172,6 +178,13 @@ internal sealed class CacheEntry(
     public StampCell CompanyWidget { get; } = companyWidget;
 
     public long Size { get; } = size;
+
+    /// <summary>The clock read when the value's computation ended: a write that began later cannot be in it.</summary>
+    public long EndClock { get; } = endClock;
+
+    /// <summary>A copy holding a write's change applied to the value, valid from <paramref name="version"/> on.</summary>
+    public CacheEntry WithValue(object updated, long version) =>
+        new(updated, version, CreatedTicks, ExpiresTicks, RefreshTicks, PrefetchTicks, Widget, Company, CompanyWidget, Size, EndClock);
 
     /// <summary>Claims the one background refresh this entry may trigger.</summary>
     public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshScheduled, 1) == 0;

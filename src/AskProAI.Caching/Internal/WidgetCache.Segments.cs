@@ -23,4 +23,7 @@ internal sealed partial class WidgetCache
         var stamp = Math.Max(Math.Max(_allStamp.Value, _tierStamps[tier].Value), widget.Stamp.Value);
         return Math.Max(stamp, Math.Max(company.Company.Value, company.Tiers[tier].Value));
     }
+
+    /// <summary>Whether other instances share values (an L2 or a backplane): writes are then not applied to values in place.</summary>
+    internal bool IsDistributed => _store is not null || _backplane is not null;
 }

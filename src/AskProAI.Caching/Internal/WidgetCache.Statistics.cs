@@ -50,7 +50,7 @@ internal sealed partial class WidgetCache
         var widgets = Volatile.Read(ref _widgets)
             .Select(w => new WidgetStatistics(
                 w.Name, w.Tier, w.Counters.Hits, w.Counters.Misses, w.Counters.StaleHits, w.Counters.Refreshes,
-                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime, w.Mode, w.OptimizedPercent, w.Counters.L2Hits))
+                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime, w.Mode, w.OptimizedPercent, w.Counters.L2Hits, w.Counters.ChangesApplied))
             .ToArray();
         var tiers = new List<TierStatistics>();
         foreach (var tier in WidgetTiers.All)

@@ -32,7 +32,8 @@ internal sealed partial class WidgetCache
                 widget,
                 flight.Company,
                 flight.CompanyWidget,
-                size);
+                size,
+                result.FromStore ? long.MaxValue : ReadClock());
             if (!IsValid(entry))
             {
                 Log.StaleWriteBackSkipped(_logger, widget.Name, companyId);

@@ -121,7 +121,7 @@ internal sealed record TierStats(
 internal sealed record SlowStats(string Widget, int CompanyId, double DurationMs, DateTimeOffset At);
 
 /// <summary>Database commands since start.</summary>
-internal sealed record DatabaseStats(long Queries, long SlowQueries);
+internal sealed record DatabaseStats(long Queries, long SlowQueries, long WidgetQueries = 0, double WidgetQueryMs = 0);
 
 /// <summary>The process memory.</summary>
 internal sealed record MemoryStats(long WorkingSetBytes, long GcHeapBytes);

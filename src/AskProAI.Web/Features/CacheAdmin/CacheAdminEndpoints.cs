@@ -65,7 +65,7 @@ internal static class CacheAdminEndpoints
                 t.Tier.Name(), t.Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations,
                 Math.Round(t.MeanComputeTime.TotalMilliseconds, 3), t.HitRatio, t.L2Hits))],
             [.. stats.Slowest.Select(s => new SlowStats(s.Widget, s.CompanyId, Math.Round(s.Duration.TotalMilliseconds, 3), s.At))],
-            new DatabaseStats(database.Queries, database.SlowQueries),
+            new DatabaseStats(database.Queries, database.SlowQueries, database.WidgetQueries, Math.Round(database.WidgetQueryTime.TotalMilliseconds, 1)),
             new MemoryStats(workingSet, heap),
             new ScheduleStats(warm.Value.Cron, warm.Value.TimeZone, scheduler.NextWarm, scheduler.NextPreHour),
             [.. jobs.Recent().Take(10).Select(JobStatus.Of)]);

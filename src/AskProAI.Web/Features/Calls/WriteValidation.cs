@@ -179,7 +179,8 @@ internal sealed class WriteValidation(AskProDbContext db, int companyId)
 
     public async Task BranchAsync(string field, int? id, CancellationToken cancellationToken)
     {
-        if (id is { } v && !await db.Branches.AsNoTracking().AnyAsync(b => b.Id == v && b.CompanyId == companyId, cancellationToken))
+        // Tracked, not AnyAsync: the new row's Branch navigation then carries the name its change is applied with (ADR 0015).
+        if (id is { } v && await db.Branches.FirstOrDefaultAsync(b => b.Id == v && b.CompanyId == companyId, cancellationToken) is null)
         {
             Add(field, "No branch of this company has this id.");
         }

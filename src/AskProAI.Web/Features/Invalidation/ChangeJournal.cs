@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AskProAI.Caching;
 using AskProAI.Web.Features.Widgets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -14,7 +15,7 @@ namespace AskProAI.Web.Features.Invalidation;
 /// It depends on the widgets' definitions (<see cref="WidgetCatalog"/>), never on the widgets themselves: they need
 /// the DbContext factory, whose options need the interceptors that hold this journal.
 /// </remarks>
-internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator invalidator)
+internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator invalidator, IWidgetCache cache)
 {
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
@@ -28,6 +29,8 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         }
 
         HashSet<EntityChange>? changes = null;
+        List<EntityEntry>? added = null;
+        HashSet<(int, Type)>? notInsertOnly = null;
         foreach (var entry in tracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -43,8 +46,18 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
 
             changes ??= [];
             var dayKey = widgets.DayKeyOf(type);
+            if (entry.State == EntityState.Added)
+            {
+                (added ??= []).Add(entry);
+            }
+
             foreach (var companyId in CompaniesOf(entry))
             {
+                if (entry.State != EntityState.Added)
+                {
+                    (notInsertOnly ??= []).Add((companyId, type));
+                }
+
                 if (dayKey is null)
                 {
                     changes.Add(new EntityChange(companyId, type));
@@ -63,11 +76,16 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         lock (pending)
         {
             pending.Saving = changes;
+            pending.Added = added;
+            pending.NotInsertOnly = notInsertOnly;
+
+            // Before the save's statements run: a cached value whose computation ended earlier cannot contain this write.
+            pending.Ticket = changes is null ? null : cache.BeginWrite();
         }
     }
 
     /// <summary>After a successful save: the changes to invalidate now, or null when a transaction is still open.</summary>
-    public IReadOnlyCollection<EntityChange>? Saved(DbContext context)
+    public Committed? Saved(DbContext context)
     {
         if (!_pending.TryGetValue(context, out var pending))
         {
@@ -77,35 +95,90 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         lock (pending)
         {
             var saved = pending.Saving;
+            var rows = saved is null || pending.Ticket is not { } ticket ? null : RowsOf(pending, ticket);
             pending.Saving = null;
+            pending.Added = null;
+            pending.NotInsertOnly = null;
             if (saved is null || context.Database.CurrentTransaction is null)
             {
-                return saved;
+                return saved is null ? null : new Committed(saved, rows);
             }
 
             (pending.InTransaction ??= []).UnionWith(saved);
+
+            // Several saves in one transaction: the first save's ticket stands for all of them (the earliest start).
+            pending.InTransactionRows = pending.InTransactionRows is { } earlier && rows is not null
+                ? new CommittedRows(earlier.Ticket, [.. earlier.Inserted, .. rows.Inserted], earlier.NotInsertOnly.Union(rows.NotInsertOnly).ToHashSet())
+                : pending.InTransactionRows ?? rows;
             return null;
         }
     }
 
+    /// <summary>Copies of the inserted rows as saved (generated ids set), with their loaded references.</summary>
+    private static CommittedRows RowsOf(Pending pending, WriteTicket ticket)
+    {
+        var inserted = new List<InsertedRow>();
+        foreach (var entry in pending.Added ?? [])
+        {
+            var copy = entry.CurrentValues.ToObject();
+            foreach (var reference in entry.References)
+            {
+                if (reference.CurrentValue is { } target)
+                {
+                    reference.Metadata.PropertyInfo?.SetValue(copy, target);
+                }
+            }
+
+            foreach (var companyId in CompaniesOf(entry))
+            {
+                inserted.Add(new InsertedRow(companyId, entry.Metadata.ClrType, copy));
+            }
+        }
+
+        return new CommittedRows(ticket, inserted, pending.NotInsertOnly ?? []);
+    }
+
     /// <summary>After the explicit transaction committed: everything saved in it.</summary>
-    public IReadOnlyCollection<EntityChange>? Committed(DbContext? context) => Take(context, saving: false);
+    public Committed? Commit(DbContext? context)
+    {
+        if (context is null || !_pending.TryGetValue(context, out var pending))
+        {
+            return null;
+        }
+
+        lock (pending)
+        {
+            var rows = pending.InTransactionRows;
+            pending.InTransactionRows = null;
+            return Take(context, saving: false) is { } changes ? new Committed(changes, rows) : null;
+        }
+    }
 
     /// <summary>The save failed: nothing it tried to change is invalidated.</summary>
     public void SaveFailed(DbContext? context) => Take(context, saving: true);
 
     /// <summary>The transaction rolled back, failed or was replaced: nothing saved in it is invalidated.</summary>
-    public void TransactionEnded(DbContext? context) => Take(context, saving: false);
-
-    public ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange>? changes, CancellationToken cancellationToken) =>
-        changes is { Count: > 0 } ? invalidator.InvalidateAsync(changes, cancellationToken) : ValueTask.CompletedTask;
-
-    public void Invalidate(IReadOnlyCollection<EntityChange>? changes)
+    public void TransactionEnded(DbContext? context)
     {
-        if (changes is { Count: > 0 })
+        Take(context, saving: false);
+        if (context is not null && _pending.TryGetValue(context, out var pending))
+        {
+            lock (pending)
+            {
+                pending.InTransactionRows = null;
+            }
+        }
+    }
+
+    public ValueTask InvalidateAsync(Committed? committed, CancellationToken cancellationToken) =>
+        committed is { Changes.Count: > 0 } ? invalidator.InvalidateAsync(committed.Changes, committed.Rows, cancellationToken) : ValueTask.CompletedTask;
+
+    public void Invalidate(Committed? committed)
+    {
+        if (committed is { Changes.Count: > 0 })
         {
             // Synchronous SaveChanges: the in-process invalidation completes synchronously; an L2 one is waited for.
-            var pending = invalidator.InvalidateAsync(changes, CancellationToken.None);
+            var pending = invalidator.InvalidateAsync(committed.Changes, committed.Rows, CancellationToken.None);
             if (!pending.IsCompletedSuccessfully)
             {
                 pending.AsTask().GetAwaiter().GetResult();
@@ -175,5 +248,18 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         public HashSet<EntityChange>? Saving { get; set; }
 
         public HashSet<EntityChange>? InTransaction { get; set; }
+
+        public List<EntityEntry>? Added { get; set; }
+
+        public HashSet<(int, Type)>? NotInsertOnly { get; set; }
+
+        public WriteTicket? Ticket { get; set; }
+
+        public CommittedRows? InTransactionRows { get; set; }
     }
 }
+
+/// <summary>What a commit changed: the changes to invalidate, and the inserted rows that may be applied instead.</summary>
+/// <param name="Changes">Company, type and time of every changed row.</param>
+/// <param name="Rows">The inserted rows and the write's ticket; null when nothing can be applied.</param>
+internal sealed record Committed(IReadOnlyCollection<EntityChange> Changes, CommittedRows? Rows);

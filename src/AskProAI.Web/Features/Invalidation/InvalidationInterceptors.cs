@@ -109,13 +109,13 @@ internal sealed class InvalidationTransactionInterceptor(ChangeJournal journal) 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        journal.Invalidate(journal.Committed(eventData.Context));
+        journal.Invalidate(journal.Commit(eventData.Context));
     }
 
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        await journal.InvalidateAsync(journal.Committed(eventData.Context), CancellationToken.None);
+        await journal.InvalidateAsync(journal.Commit(eventData.Context), CancellationToken.None);
     }
 
     public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)

@@ -42,6 +42,119 @@ internal sealed class WidgetInvalidator(
         }
     }
 
+    public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CommittedRows? rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (rows is null)
+        {
+            await InvalidateAsync(changes, cancellationToken);
+            return;
+        }
+
+        foreach (var company in changes.GroupBy(c => c.CompanyId))
+        {
+            if (company.Key <= 0)
+            {
+                continue;
+            }
+
+            var companyId = company.Key;
+            var inserted = rows.Inserted.Where(r => r.CompanyId == companyId).ToList();
+
+            // Days first, then the widgets' own entries (as for invalidation): a value composed in between finds the days updated.
+            var dayChanges = new List<EntityChange>();
+            foreach (var change in company)
+            {
+                dayChanges.Add(change);
+            }
+
+            await ApplyOrInvalidateDaysAsync(companyId, [.. dayChanges], rows, inserted, cancellationToken);
+
+            var names = widgets.NamesDependingOn(company.Select(c => c.EntityType));
+            var dropped = new List<string>();
+            foreach (var name in names)
+            {
+                var definition = widgets.All.First(d => d.Name == name);
+                if (definition.ApplyInsert is { } apply && CanApply(definition, companyId, rows) && cache.TryGetWidget(name, out var handle))
+                {
+                    var relevant = inserted.Where(r => definition.DependsOn.Contains(r.EntityType)).ToList();
+                    try
+                    {
+                        await cache.ApplyChangeAsync<(List<InsertedRow> Rows, Func<object, InsertedRow, object?> Apply), object>(
+                            handle,
+                            companyId,
+                            rows.Ticket,
+                            (relevant, apply),
+                            static (value, s) =>
+                            {
+                                object? updated = value;
+                                foreach (var row in s.Rows)
+                                {
+                                    updated = updated is null ? null : s.Apply(updated, row);
+                                }
+
+                                return updated;
+                            },
+                            cancellationToken);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        Log.InvalidationFailed(logger, exception, companyId);
+                    }
+
+                    continue;
+                }
+
+                dropped.Add(name);
+            }
+
+            await InvalidateWidgetsAsync(companyId, [.. dropped], cancellationToken, notify: false);
+            if (names.Length > 0)
+            {
+                Log.WidgetsInvalidated(logger, companyId, names.Length);
+                Notify(companyId, names);
+            }
+        }
+    }
+
+    /// <summary>Whether the write only inserted rows of the types the widget depends on (an update's old values may be stale).</summary>
+    private static bool CanApply(WidgetDefinition definition, int companyId, CommittedRows rows) =>
+        !definition.DependsOn.Any(t => rows.NotInsertOnly.Contains((companyId, t)));
+
+    private async ValueTask ApplyOrInvalidateDaysAsync(int companyId, EntityChange[] changes, CommittedRows rows, List<InsertedRow> inserted, CancellationToken cancellationToken)
+    {
+        foreach (var definition in _dayWidgets)
+        {
+            var relevant = changes.Where(c => definition.DependsOn.Contains(c.EntityType)).ToList();
+            if (relevant.Count == 0)
+            {
+                continue;
+            }
+
+            if (definition.ApplyDays is { } applyDays
+                && CanApply(definition, companyId, rows)
+                && relevant.All(c => c.At is not null && definition.DayKeys.ContainsKey(c.EntityType))
+                && cache.TryGetWidget(definition.Name, out var handle))
+            {
+                try
+                {
+                    var zone = await zones.GetAsync(companyId, null, cancellationToken);
+                    var rowsOfWidget = inserted.Where(r => definition.DependsOn.Contains(r.EntityType)).ToList();
+                    await applyDays(new DayPartsWrite(segments, handle, companyId, zone, rows.Ticket, rowsOfWidget), cancellationToken);
+                    continue;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    Log.InvalidationFailed(logger, exception, companyId);
+                    await segments.InvalidateAllDaysAsync(handle, companyId, CancellationToken.None);
+                    continue;
+                }
+            }
+
+            await InvalidateDaysAsync(companyId, [.. relevant], cancellationToken);
+        }
+    }
+
     public async ValueTask<IReadOnlyList<string>> InvalidateTagsAsync(int companyId, IReadOnlyCollection<CacheTag> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
@@ -117,7 +230,7 @@ internal sealed class WidgetInvalidator(
         }
     }
 
-    private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)
+    private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken, bool notify = true)
     {
         if (names.Length == 0)
         {
@@ -138,8 +251,11 @@ internal sealed class WidgetInvalidator(
             return;
         }
 
-        Log.WidgetsInvalidated(logger, companyId, names.Length);
-        Notify(companyId, names);
+        if (notify)
+        {
+            Log.WidgetsInvalidated(logger, companyId, names.Length);
+            Notify(companyId, names);
+        }
     }
 
     private void Notify(int companyId, IReadOnlyList<string> names)

@@ -29,6 +29,33 @@ internal sealed class DatabaseMetrics
     /// <summary>Gets the number of database commands executed since start.</summary>
     public long Queries => Interlocked.Read(ref _queryCount);
 
+    /// <summary>Gets the number of database commands run by widget computations (the read path of the cache) since start.</summary>
+    public long WidgetQueries => Interlocked.Read(ref _widgetQueryCount);
+
+    /// <summary>Gets the database time of widget computations' commands since start.</summary>
+    public TimeSpan WidgetQueryTime => TimeSpan.FromTicks(Interlocked.Read(ref _widgetQueryTicks));
+
+    /// <summary>
+    /// Marks the current async flow as a widget computation until the scope ends: its commands count as the cache's
+    /// read path (what a dashboard view costs the database), everything else (a write, a webhook, a login) apart.
+    /// </summary>
+    public static WidgetComputationScope BeginWidgetComputation()
+    {
+        var previous = InWidgetComputation.Value;
+        InWidgetComputation.Value = true;
+        return new WidgetComputationScope(previous);
+    }
+
+    /// <summary>Ends a <see cref="BeginWidgetComputation"/> scope.</summary>
+    internal readonly struct WidgetComputationScope(bool previous) : IDisposable
+    {
+        public void Dispose() => InWidgetComputation.Value = previous;
+    }
+
+    private static readonly AsyncLocal<bool> InWidgetComputation = new();
+    private long _widgetQueryCount;
+    private long _widgetQueryTicks;
+
     /// <summary>Gets the number of slow database commands since start.</summary>
     public long SlowQueries => Interlocked.Read(ref _slowQueryCount);
 
@@ -36,8 +63,15 @@ internal sealed class DatabaseMetrics
     public void Executed(TimeSpan duration, bool failed, bool slow)
     {
         Interlocked.Increment(ref _queryCount);
+        var widget = InWidgetComputation.Value;
+        if (widget)
+        {
+            Interlocked.Increment(ref _widgetQueryCount);
+            Interlocked.Add(ref _widgetQueryTicks, duration.Ticks);
+        }
+
         var outcome = new KeyValuePair<string, object?>("outcome", failed ? "failure" : "success");
-        _queries.Add(1, outcome);
+        _queries.Add(1, outcome, new KeyValuePair<string, object?>("origin", widget ? "widget" : "other"));
         if (_duration.Enabled)
         {
             _duration.Record(duration.TotalSeconds, outcome);

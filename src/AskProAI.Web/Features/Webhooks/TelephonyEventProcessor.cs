@@ -220,7 +220,8 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             return "branchId is required to create a call.";
         }
 
-        if (!await db.Branches.AsNoTracking().AnyAsync(b => b.Id == branchId && b.CompanyId == companyId, cancellationToken))
+        // Tracked, not AnyAsync: the new call's Branch navigation then carries the name its change is applied with (ADR 0015).
+        if (await db.Branches.FirstOrDefaultAsync(b => b.Id == branchId && b.CompanyId == companyId, cancellationToken) is null)
         {
             return "No branch of this company has this branchId.";
         }

@@ -7,8 +7,9 @@ namespace AskProAI.Web.Features.Widgets;
 /// <summary>
 /// <c>dashboard_stats</c> (heavy): the last 30 days in the company's time zone (today included, up to now).
 /// Calls are counted by start; appointments and revenue by booking time. Built from day parts
-/// (<see cref="IDaySegmentCache"/>): the 29 closed days are cached per local day and reloaded only when a write
-/// touches that day, so recomputing after a write reads one day (today) instead of thirty.
+/// (<see cref="IDaySegmentCache"/>): each local day is cached and reloaded only when a write touches it in a way
+/// that cannot be applied to it; a new call or appointment is added to its day's part (ADR 0015), so the value
+/// after a call event is composed from cached parts without reading the database.
 /// </summary>
 internal sealed class DashboardStatsWidget(
     IDbContextFactory<AskProDbContext> dbFactory,
@@ -30,6 +31,11 @@ internal sealed class DashboardStatsWidget(
         {
             // A call belongs to the day it started, an appointment to the day it was booked (created).
             DayKeys = new Dictionary<Type, string> { [typeof(Call)] = nameof(Call.StartedAt), [typeof(Appointment)] = nameof(Appointment.CreatedAt) },
+
+            // A new call or appointment is added to its day's part (ADR 0015); the widget's own entry is then composed
+            // again from the cached parts, without reading the database.
+            ApplyDays = static (write, ct) => write.Segments.ApplyDaysAsync(
+                write.Widget, write.CompanyId, write.TimeZone, write.Ticket, [.. write.Rows.Select(r => DayStats.ChangeOf(r.Row))], ct),
         };
 
     private WidgetHandle? _handle;
@@ -43,17 +49,17 @@ internal sealed class DashboardStatsWidget(
         var calendar = await CompanyCalendar.LoadAsync(zones, db, companyId, now, cancellationToken);
         var today = calendar.Today;
         var firstDay = today.AddDays(1 - Days);
-        var closed = await segments.GetDaysAsync(
+        // Every day of the period, today included: on a single node today's part is cached too and kept current by
+        // the writes applied to it; in distributed mode it is loaded with every computation.
+        var parts = await segments.GetDaysAsync(
             Handle,
             companyId,
             calendar.TimeZone,
             firstDay,
-            today.AddDays(-1),
+            today,
             (Db: db, CompanyId: companyId, Zone: calendar.TimeZone),
-            static async (s, first, last, ct) => await LoadDaysAsync(s.Db, s.CompanyId, s.Zone, first, last, upTo: null, ct),
+            static async (s, first, last, ct) => await LoadDaysAsync(s.Db, s.CompanyId, s.Zone, first, last, ct),
             cancellationToken);
-        var todayParts = await LoadDaysAsync(db, companyId, calendar.TimeZone, today, today, calendar.NowUtc, cancellationToken);
-        var parts = closed.Append(todayParts.GetValueOrDefault(today) ?? DayStats.Empty).ToList();
         return Compose(calendar, firstDay, parts);
     }
 
@@ -97,17 +103,16 @@ internal sealed class DashboardStatsWidget(
     /// both providers could not do without provider-specific time zone functions.
     /// </summary>
     private static async Task<IReadOnlyDictionary<DateOnly, DayStats>> LoadDaysAsync(
-        AskProDbContext db, int companyId, TimeZoneInfo zone, DateOnly first, DateOnly last, DateTime? upTo, CancellationToken cancellationToken)
+        AskProDbContext db, int companyId, TimeZoneInfo zone, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var from = LocalDay.Start(first, zone).UtcDateTime;
         var to = LocalDay.End(last, zone).UtcDateTime;
-        var until = upTo ?? DateTime.MaxValue;
         var calls = await db.Calls.AsNoTracking()
-            .Where(c => c.CompanyId == companyId && c.StartedAt >= from && c.StartedAt < to && c.StartedAt <= until)
+            .Where(c => c.CompanyId == companyId && c.StartedAt >= from && c.StartedAt < to)
             .Select(c => new { c.StartedAt, c.Status, c.AppointmentBooked, c.DurationSeconds, c.BranchId, BranchName = c.Branch!.Name })
             .ToListAsync(cancellationToken);
         var appointments = await db.Appointments.AsNoTracking()
-            .Where(a => a.CompanyId == companyId && a.CreatedAt >= from && a.CreatedAt < to && a.CreatedAt <= until)
+            .Where(a => a.CompanyId == companyId && a.CreatedAt >= from && a.CreatedAt < to)
             .Select(a => new { a.CreatedAt, a.Status, a.PriceCents })
             .ToListAsync(cancellationToken);
 

@@ -47,6 +47,7 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
     private async Task<TValue> ComputeTimedAsync(int companyId, DateTimeOffset at, ComputeTiming timing, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        using var scope = Monitoring.DatabaseMetrics.BeginWidgetComputation();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var value = await ComputeAsync(db, companyId, at, cancellationToken);
         timing.Elapsed = time.GetElapsedTime(started);

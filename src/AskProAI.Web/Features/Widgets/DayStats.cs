@@ -42,6 +42,36 @@ internal sealed record DayStats(
             branches);
     }
 
+    /// <summary>
+    /// The change an inserted row makes to its day's part: the part plus the row's own counts. A call needs its
+    /// branch's name (from the row's loaded branch, or the part when the branch already has calls that day);
+    /// without it, or for another row type, the change is refused (null) and the day is loaded again.
+    /// </summary>
+    public static DayChange<DayStats> ChangeOf(object row) => row switch
+    {
+        Call call => new(AsUtc(call.StartedAt), part =>
+        {
+            var name = call.Branch?.Name ?? part.Branches.GetValueOrDefault(call.BranchId)?.Name;
+            if (name is null)
+            {
+                return null;
+            }
+
+            var one = new Builder();
+            one.AddCall(call.Status, call.AppointmentBooked, call.DurationSeconds, call.BranchId, name);
+            return Combine(part, one.Build());
+        }),
+        Appointment appointment => new(AsUtc(appointment.CreatedAt), part =>
+        {
+            var one = new Builder();
+            one.AddAppointment(appointment.Status, appointment.PriceCents);
+            return Combine(part, one.Build());
+        }),
+        _ => new(DateTimeOffset.UnixEpoch, static _ => null),
+    };
+
+    private static DateTimeOffset AsUtc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
     /// <summary>Whether a call counts as answered: completed or still ongoing.</summary>
     public static bool IsAnswered(CallStatus status) => status is CallStatus.Completed or CallStatus.Ongoing;
 

@@ -13,6 +13,18 @@ internal sealed record WidgetDefinition(string Name, WidgetTier Tier, IReadOnlyL
     /// a write then invalidates only the days of the rows it changed (old and new time). Empty for other widgets.
     /// </summary>
     public IReadOnlyDictionary<Type, string> DayKeys { get; init; } = new Dictionary<Type, string>();
+
+    /// <summary>
+    /// Gets how an inserted row changes a cached value (ADR 0015): the value after the row, or null when the widget
+    /// cannot tell (the value is then dropped and computed again). Null: every write invalidates the widget.
+    /// </summary>
+    public Func<object, Invalidation.InsertedRow, object?>? ApplyInsert { get; init; }
+
+    /// <summary>
+    /// Gets how inserted rows change the widget's cached day parts (<see cref="IDaySegmentCache.ApplyDaysAsync"/>);
+    /// the result says whether every cached part could be updated. Null: the days a write touches are invalidated.
+    /// </summary>
+    public Func<DayPartsWrite, CancellationToken, ValueTask<bool>>? ApplyDays { get; init; }
 }
 
 /// <summary>A widget class declares its definition statically so it can be registered with the cache before the container is built.</summary>
@@ -60,3 +72,13 @@ internal sealed record WidgetResult(
     /// <summary>Gets whether a hit was read from the shared L2 (another instance computed it) rather than from memory.</summary>
     public bool FromL2 { get; init; }
 }
+
+/// <summary>Inserted rows of one company for a day-part widget, with what applying them needs.</summary>
+/// <param name="Segments">The day segment cache.</param>
+/// <param name="Widget">The widget's handle.</param>
+/// <param name="CompanyId">The company.</param>
+/// <param name="TimeZone">The company's zone (local days).</param>
+/// <param name="Ticket">The write's ticket.</param>
+/// <param name="Rows">The inserted rows of the types the widget depends on.</param>
+internal sealed record DayPartsWrite(
+    IDaySegmentCache Segments, WidgetHandle Widget, int CompanyId, TimeZoneInfo TimeZone, WriteTicket Ticket, IReadOnlyList<Invalidation.InsertedRow> Rows);

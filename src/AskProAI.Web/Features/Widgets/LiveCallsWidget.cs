@@ -21,7 +21,47 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     /// <summary>Whether a call in the ongoing state, started at <paramref name="startedAt"/>, is live at <paramref name="now"/>.</summary>
     public static bool IsLive(DateTimeOffset startedAt, DateTimeOffset now) => startedAt > now - OngoingHorizon && startedAt <= now;
 
-    public static WidgetDefinition Definition { get; } = new("live_calls", WidgetTier.Live, [typeof(Call), typeof(Branch)]);
+    public static WidgetDefinition Definition { get; } = new("live_calls", WidgetTier.Live, [typeof(Call), typeof(Branch)])
+    {
+        ApplyInsert = static (value, row) => row.Row is Call call ? Apply((LiveCalls)value, call) : null,
+    };
+
+    /// <summary>
+    /// A new call added to a cached value (ADR 0015): counted as ongoing when it is live and in the last 15 minutes by
+    /// the value's own windows; a call of a branch the value does not list is refused (the value is computed again).
+    /// </summary>
+    internal static LiveCalls? Apply(LiveCalls value, Call call)
+    {
+        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
+
+        // A write after the value was computed may start after its AsOf: the value then also counts it (it is newer, not older).
+        var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
+        var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
+        if (ongoing + recent == 0)
+        {
+            return value;
+        }
+
+        var index = -1;
+        for (var i = 0; i < value.Branches.Count; i++)
+        {
+            if (value.Branches[i].BranchId == call.BranchId)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var branches = value.Branches.ToArray();
+        var branch = branches[index];
+        branches[index] = branch with { Ongoing = branch.Ongoing + ongoing, CallsLast15Minutes = branch.CallsLast15Minutes + recent };
+        return value with { Ongoing = value.Ongoing + ongoing, CallsLast15Minutes = value.CallsLast15Minutes + recent, Branches = branches };
+    }
 
     protected override async Task<LiveCalls> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {

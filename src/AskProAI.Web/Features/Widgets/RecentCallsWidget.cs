@@ -12,7 +12,74 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
     public const int Count = 20;
 
     public static WidgetDefinition Definition { get; } =
-        new("recent_calls", WidgetTier.Statistics, [typeof(Call), typeof(Customer), typeof(Branch)]);
+        new("recent_calls", WidgetTier.Statistics, [typeof(Call), typeof(Customer), typeof(Branch)])
+        {
+            ApplyInsert = static (value, row) => row.Row is Call call ? Apply((RecentCalls)value, call) : null,
+        };
+
+    /// <summary>
+    /// A new call put in its place in a cached list (ADR 0015), newest first and at most <see cref="Count"/>. The
+    /// names come from the call's loaded branch and customer, or from calls of the list with the same ids; when one
+    /// is unknown the change is refused (the list is read again).
+    /// </summary>
+    internal static RecentCalls? Apply(RecentCalls value, Call call)
+    {
+        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
+        var calls = value.Calls;
+        var position = 0;
+        while (position < calls.Count && (calls[position].StartedAt > startedAt || (calls[position].StartedAt == startedAt && calls[position].Id > call.Id)))
+        {
+            position++;
+        }
+
+        if (position >= Count)
+        {
+            return value;
+        }
+
+        var branchName = call.Branch?.Name ?? calls.FirstOrDefault(c => c.BranchId == call.BranchId)?.BranchName;
+        string? customerName = null;
+        if (call.CustomerId is { } customerId)
+        {
+            customerName = call.Customer?.Name ?? calls.FirstOrDefault(c => c.CustomerId == customerId)?.CustomerName;
+            if (customerName is null)
+            {
+                return null;
+            }
+        }
+
+        if (branchName is null)
+        {
+            return null;
+        }
+
+        var list = calls.ToList();
+        list.Insert(position, ToRecentCall(call.Id, startedAt, call.Direction, call.Status, call.AppointmentBooked, call.DurationSeconds, call.CustomerId, customerName, call.BranchId, branchName, call.Sentiment, startedAt));
+        if (list.Count > Count)
+        {
+            list.RemoveAt(list.Count - 1);
+        }
+
+        return new RecentCalls(list);
+    }
+
+    private static RecentCall ToRecentCall(
+        long id, DateTimeOffset startedAt, CallDirection direction, CallStatus status, bool booked, int durationSeconds,
+        int? customerId, string? customerName, int branchId, string branchName, double? sentiment, DateTimeOffset now) =>
+        new(
+            id,
+            startedAt,
+            direction == CallDirection.Outbound ? "outbound" : "inbound",
+            StatusText(status),
+            OutcomeText(status, booked, LiveCallsWidget.IsLive(startedAt, now)),
+            durationSeconds,
+            customerName,
+            branchName,
+            sentiment)
+        {
+            BranchId = branchId,
+            CustomerId = customerId,
+        };
 
     protected override async Task<RecentCalls> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -31,6 +98,8 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
                 c.DurationSeconds,
                 c.AppointmentBooked,
                 c.Sentiment,
+                c.CustomerId,
+                c.BranchId,
                 CustomerName = c.Customer != null ? c.Customer.Name : null,
                 BranchName = c.Branch != null ? c.Branch.Name : null,
             })
@@ -38,16 +107,11 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
 
         return new RecentCalls(
         [
-            .. rows.Select(r => new RecentCall(
-                r.Id,
-                new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc)),
-                r.Direction == CallDirection.Outbound ? "outbound" : "inbound",
-                StatusText(r.Status),
-                OutcomeText(r.Status, r.AppointmentBooked, LiveCallsWidget.IsLive(new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc)), now)),
-                r.DurationSeconds,
-                r.CustomerName,
-                r.BranchName ?? string.Empty,
-                r.Sentiment)),
+            .. rows.Select(r =>
+            {
+                var startedAt = new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc));
+                return ToRecentCall(r.Id, startedAt, r.Direction, r.Status, r.AppointmentBooked, r.DurationSeconds, r.CustomerId, r.CustomerName, r.BranchId, r.BranchName ?? string.Empty, r.Sentiment, now);
+            }),
         ]);
     }
 
@@ -94,4 +158,11 @@ internal sealed record RecentCall(
     int DurationSeconds,
     string? CustomerName,
     string BranchName,
-    double? Sentiment);
+    double? Sentiment)
+{
+    /// <summary>Gets the branch's id.</summary>
+    public int BranchId { get; init; }
+
+    /// <summary>Gets the customer's id, when the caller is known.</summary>
+    public int? CustomerId { get; init; }
+}

@@ -13,7 +13,60 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
     : DashboardWidget<StatsOverviewWidget, StatsOverview>(dbFactory, time, logger), IWidgetDefinition
 {
     public static WidgetDefinition Definition { get; } =
-        new("stats_overview", WidgetTier.Statistics, [typeof(Call), typeof(Appointment), typeof(Company)]);
+        new("stats_overview", WidgetTier.Statistics, [typeof(Call), typeof(Appointment), typeof(Company)])
+        {
+            ApplyInsert = static (value, row) => Apply((StatsOverview)value, row.Row),
+        };
+
+    /// <summary>
+    /// A new call or appointment added to a cached value (ADR 0015): to today's figures when it falls on the value's
+    /// today, to yesterday's when it falls on yesterday up to the value's same-time cut. A completed call is refused
+    /// (the value keeps the average duration, not the sum it was made from): the value is computed again.
+    /// </summary>
+    internal static StatsOverview? Apply(StatsOverview value, object row)
+    {
+        var zone = CompanyCalendar.Resolve(value.TimeZone);
+        switch (row)
+        {
+            case Call call:
+            {
+                if (call.Status == CallStatus.Completed)
+                {
+                    return null;
+                }
+
+                var answered = DayStats.IsAnswered(call.Status) ? 1L : 0L;
+                return Side(value, zone, call.StartedAt) switch
+                {
+                    1 => value with { Calls = Comparison.Of(value.Calls.Today + 1, value.Calls.Yesterday), Answered = Comparison.Of(value.Answered.Today + answered, value.Answered.Yesterday) },
+                    -1 => value with { Calls = Comparison.Of(value.Calls.Today, value.Calls.Yesterday + 1), Answered = Comparison.Of(value.Answered.Today, value.Answered.Yesterday + answered) },
+                    _ => value,
+                };
+            }
+
+            case Appointment appointment:
+            {
+                var revenue = DayStats.CountsAsRevenue(appointment.Status) ? appointment.PriceCents : 0L;
+                return Side(value, zone, appointment.CreatedAt) switch
+                {
+                    1 => value with { Appointments = Comparison.Of(value.Appointments.Today + 1, value.Appointments.Yesterday), RevenueCents = Comparison.Of(value.RevenueCents.Today + revenue, value.RevenueCents.Yesterday) },
+                    -1 => value with { Appointments = Comparison.Of(value.Appointments.Today, value.Appointments.Yesterday + 1), RevenueCents = Comparison.Of(value.RevenueCents.Today, value.RevenueCents.Yesterday + revenue) },
+                    _ => value,
+                };
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>1 when a row's time is on the value's today, -1 on yesterday up to the same-time cut, 0 otherwise.</summary>
+    private static int Side(StatsOverview value, TimeZoneInfo zone, DateTime utc)
+    {
+        var at = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        var day = LocalDay.Of(at, zone);
+        return day == value.Today ? 1 : day == value.Yesterday && at <= value.YesterdayUpTo ? -1 : 0;
+    }
 
     protected override async Task<StatsOverview> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {

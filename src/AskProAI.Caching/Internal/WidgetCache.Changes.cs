@@ -1,0 +1,84 @@
+namespace AskProAI.Caching.Internal;
+
+/// <summary>
+/// Writes applied to cached values (ADR 0015): a committed write's own change is folded into the values in memory
+/// that cannot contain it yet, instead of dropping them and recomputing from the source on the next read.
+/// </summary>
+internal sealed partial class WidgetCache
+{
+    public WriteTicket BeginWrite() => new(Interlocked.Increment(ref _clock));
+
+    public async ValueTask<bool> ApplyChangeAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        WriteTicket ticket,
+        TState state,
+        Func<T, TState, T?> apply,
+        CancellationToken cancellationToken = default)
+        where T : class
+    {
+        if (companyId <= 0 || !ReferenceEquals(widget?.Owner, this))
+        {
+            ThrowBadArguments(widget!, companyId);
+        }
+
+        ArgumentNullException.ThrowIfNull(apply);
+        var tag = CacheTag.CompanyWidget(widget.Name, companyId);
+        if (_store is not null || _backplane is not null || widget.ModeFor(companyId) != CacheMode.Optimized)
+        {
+            // Other instances' copies (and the Legacy baseline) cannot be updated in step: drop them as before.
+            await InvalidateAsync(tag, cancellationToken);
+            return false;
+        }
+
+        var companyWidget = CellOf(CompanyOf(companyId), widget);
+
+        // The stamp of this change: the updated values carry it as their version, and moving the widget's company
+        // stamp to it below drops every value not updated and every computation in flight (it may or may not have
+        // read the write).
+        var stamp = Interlocked.Increment(ref _clock);
+        var all = true;
+        var bucket = BucketOf(widget.Tier, _now.UtcTicks);
+
+        // The previous bucket (served on rollover), the current one and the next (computed ahead).
+        for (var b = bucket - 1; b <= bucket + 1; b++)
+        {
+            var key = new EntryKey(widget.Index, companyId, b);
+            while (_entries.TryGetValue(key, out var entry))
+            {
+                T? updated = null;
+                if (entry.EndClock < ticket.Clock && IsValid(entry) && entry.Value is T value)
+                {
+                    try
+                    {
+                        updated = apply(value, state);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.ApplyChangeFailed(_logger, ex, widget.Name, companyId);
+                    }
+                }
+
+                if (updated is null)
+                {
+                    all = false;
+                    break;
+                }
+
+                // Another change replaced the entry meanwhile: apply this one to that value (changes commute).
+                if (_entries.TryUpdate(key, entry.WithValue(updated, stamp), entry))
+                {
+                    widget.Counters.ChangeApplied();
+                    break;
+                }
+            }
+        }
+
+        companyWidget.MoveTo(stamp);
+
+        // As for an invalidation: entries found valid before the stamp moved must be checked again.
+        Interlocked.Increment(ref _clock);
+        Interlocked.Increment(ref _invalidations);
+        return all;
+    }
+}
