@@ -71,6 +71,21 @@ internal static class WidgetReads
         return outcomes;
     }
 
+    /// <summary>The X-Cache and the data JSON of every widget of a company, by name.</summary>
+    public static async Task<Dictionary<string, (string Outcome, string Data)>> SnapshotAsync(HttpClient client, int companyId)
+    {
+        var snapshot = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        foreach (var widget in All)
+        {
+            using var response = await client.GetAsync($"/api/companies/{companyId}/widgets/{widget}");
+            response.EnsureSuccessStatusCode();
+            var outcome = response.Headers.TryGetValues("X-Cache", out var values) ? values.Single() : "?";
+            snapshot[widget] = (outcome, (await Json.ReadAsync(response)).GetRawText());
+        }
+
+        return snapshot;
+    }
+
     public static async Task<System.Text.Json.JsonElement> ValueAsync(HttpClient client, int companyId, string widget) =>
         await Json.ReadAsync(await client.GetAsync($"/api/companies/{companyId}/widgets/{widget}"));
 

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AskProAI.Web.Tests.Features.Invalidation;
 
 /// <summary>
-/// The change tracker observers: a committed change invalidates exactly the widgets that depend on the changed
-/// entity type, of the changed company only; a rollback or a failed save invalidates nothing. On SQLite and on PostgreSQL.
+/// The change tracker observers: a committed change reaches exactly the widgets that depend on the changed entity type,
+/// of the changed company only (an insert is applied to the cached values, ADR 0015; other changes invalidate them); a
+/// rollback or a failed save changes nothing. On SQLite and on PostgreSQL.
 /// </summary>
 public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
 {
@@ -22,11 +23,12 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
     {
         using var admin = await app.ClientForAsync(TestData.AdminEmail);
         await WidgetReads.WarmAsync(admin, 1, 2);
+        var before = await WidgetReads.SnapshotAsync(admin, 1);
 
         using var response = await WidgetReads.PostCallAsync(admin, 1, new { branchId = 11, direction = "Inbound" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
-        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: CallWidgets);
+        AssertShowTheWrite(before, await WidgetReads.SnapshotAsync(admin, 1), CallWidgets);
         AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
     }
 
@@ -35,13 +37,14 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
     {
         using var admin = await app.ClientForAsync(TestData.AdminEmail);
         await WidgetReads.WarmAsync(admin, 1, 2);
+        var before = await WidgetReads.SnapshotAsync(admin, 1);
 
         using var response = await admin.PostAsJsonAsync(
             "/api/companies/1/appointments",
             new { branchId = 11, staffId = 11, customerId = 11, startsAt = TestData.Now.AddDays(1), priceCents = 100 });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
-        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: AppointmentWidgets);
+        AssertShowTheWrite(before, await WidgetReads.SnapshotAsync(admin, 1), AppointmentWidgets);
         AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: []);
     }
 
@@ -50,6 +53,7 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
     {
         using var admin = await app.ClientForAsync(TestData.AdminEmail);
         await WidgetReads.WarmAsync(admin, 1, 2);
+        var before = await WidgetReads.SnapshotAsync(admin, 2);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
 
@@ -63,7 +67,7 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
             await transaction.CommitAsync();
         }
 
-        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: CallWidgets);
+        AssertShowTheWrite(before, await WidgetReads.SnapshotAsync(admin, 2), CallWidgets);
         AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
     }
 
@@ -162,6 +166,26 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
         Status = CallStatus.Ongoing,
         StartedAt = TestData.Now.UtcDateTime,
     };
+
+    /// <summary>
+    /// The widgets that depend on the write show it on the very next read, whether applied to the cached value (HIT) or
+    /// recomputed (MISS); every other widget is a HIT with the same data as before.
+    /// </summary>
+    private static void AssertShowTheWrite(Dictionary<string, (string Outcome, string Data)> before, Dictionary<string, (string Outcome, string Data)> after, string[] touched)
+    {
+        foreach (var (widget, (outcome, data)) in after)
+        {
+            if (touched.Contains(widget))
+            {
+                Assert.True(data != before[widget].Data, $"{widget}: the write is not visible ({outcome})");
+                Assert.True(outcome is "HIT" or "MISS", $"{widget}: {outcome}");
+            }
+            else
+            {
+                Assert.True(outcome == "HIT" && data == before[widget].Data, $"{widget}: expected the same value as a HIT, got {outcome}");
+            }
+        }
+    }
 
     private static void AssertOutcomes(Dictionary<string, string> outcomes, string[] miss)
     {
