@@ -49,6 +49,25 @@ public class WidgetCacheExpiryTests
     }
 
     [Fact]
+    public async Task GetOrCompute_PreviousBucketValuePastItsOwnEnd_NotServedStaleOnRollover()
+    {
+        // "Today" of a zone whose midnight is on the hour ends with the hour bucket: the next bucket's first read must
+        // not be given the old day's value as a stale rollover answer.
+        var start = new DateTimeOffset(2025, 8, 6, 23, 50, 0, TimeSpan.Zero);
+        await using var f = new CacheFixture(time: new(start));
+        var computations = 0;
+        ValueTask<DayValue> Compute(WidgetComputeContext context) =>
+            new(new DayValue(++computations, new DateTimeOffset(context.At.UtcDateTime.Date.AddDays(1), TimeSpan.Zero)));
+
+        Assert.Equal(CacheOutcome.Miss, (await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) => Compute(context))).Outcome);
+        f.Time.SetUtcNow(start.AddMinutes(12));
+        var after = await f.Cache.GetOrComputeAsync(f.Heavy, 1, 0, (_, context, _) => Compute(context));
+
+        Assert.Equal((CacheOutcome.Miss, 2), (after.Outcome, after.Value.Number));
+        Assert.Equal(new DateTimeOffset(2025, 8, 8, 0, 0, 0, TimeSpan.Zero), after.Value.ValidUntil);
+    }
+
+    [Fact]
     public async Task GetOrCompute_ValueEndsWhileComputed_ComputedAgainForNow()
     {
         var start = new DateTimeOffset(2025, 8, 6, 23, 59, 59, TimeSpan.Zero);

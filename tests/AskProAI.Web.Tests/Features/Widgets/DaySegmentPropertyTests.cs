@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,8 +13,8 @@ namespace AskProAI.Web.Tests.Features.Widgets;
 /// another branch), deletes and appointments, with the clock moving across local midnights (landing in the minutes
 /// after them), half-hour zones (Yangon +6:30, St. John's -3:30/-2:30), a quarter-hour zone (Kathmandu +5:45) and DST
 /// changes (Berlin, St. John's, Santiago whose midnight is skipped). After every step, every company's cached
-/// <c>dashboard_stats</c> equals a from-scratch computation written here from the raw rows, and its date agrees with
-/// <c>stats_overview</c>'s. On SQLite and PostgreSQL.
+/// <c>dashboard_stats</c> equals a from-scratch computation from the raw rows (<see cref="IndependentFigures"/>), and its date
+/// agrees with <c>stats_overview</c>'s. On SQLite and PostgreSQL.
 /// </summary>
 public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture app)
 {
@@ -156,7 +155,7 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
                 // Minutes after the next local midnight of a random company: the boundary every cached value must respect.
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(Zones[random.Next(Zones.Length)]);
                 var local = TimeZoneInfo.ConvertTime(now, zone);
-                var nextMidnight = Independent.StartOfDay(DateOnly.FromDateTime(local.DateTime).AddDays(1), zone);
+                var nextMidnight = IndependentFigures.StartOfDay(DateOnly.FromDateTime(local.DateTime).AddDays(1), zone);
                 app.Time.SetUtcNow(nextMidnight.AddMinutes(random.Next(0, 6)).AddSeconds(random.Next(0, 60)));
                 return $"to midnight in {zone.Id}";
             }
@@ -173,8 +172,9 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
         {
             var now = app.Time.GetUtcNow();
             var stats = await GetAsync(client, company.Id, "dashboard_stats");
-            var expected = await Independent.DashboardStatsAsync(app.Services, company.Id, company.Zone, now);
-            var actual = Independent.Describe(stats);
+            var rows = await IndependentFigures.Rows.LoadAsync(app.Services, company.Id);
+            var expected = IndependentFigures.DashboardStats(rows, company.Zone, now);
+            var actual = IndependentFigures.DescribeDashboardStats(stats);
             Assert.True(expected == actual, $"{context}: dashboard_stats of company {company.Id} ({company.Zone.Id})\nexpected {expected}\nactual   {actual}");
 
             var overview = await GetAsync(client, company.Id, "stats_overview");
@@ -182,8 +182,8 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
                 overview.GetProperty("today").GetString() == stats.GetProperty("to").GetString(),
                 $"{context}: stats_overview says today is {overview.GetProperty("today")}, dashboard_stats {stats.GetProperty("to")} (company {company.Id})");
             var asOf = overview.GetProperty("asOf").GetDateTimeOffset();
-            var expectedOverview = await Independent.OverviewAsync(app.Services, company.Id, company.Zone, asOf, now);
-            var actualOverview = Independent.DescribeOverview(overview);
+            var expectedOverview = IndependentFigures.Overview(rows, company.Zone, asOf, now);
+            var actualOverview = IndependentFigures.DescribeOverview(overview);
             Assert.True(expectedOverview == actualOverview, $"{context}: stats_overview of company {company.Id} ({company.Zone.Id})\nexpected {expectedOverview}\nactual   {actualOverview}");
         }
     }
@@ -343,134 +343,5 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
     public sealed class PostgreSqlStJohns(PostgreSqlStJohns.F app) : DaySegmentPropertyTests(app), IClassFixture<PostgreSqlStJohns.F>
     {
         public sealed class F() : Fixture(TestDatabaseProvider.PostgreSql, BeforeStJohnsDstEnd);
-    }
-
-    /// <summary>
-    /// The from-scratch computation: every row of the company, local days by <see cref="TimeZoneInfo"/> directly, no code of
-    /// the service. Values are described as strings so a failure shows both sides.
-    /// </summary>
-    private static class Independent
-    {
-        public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
-        {
-            // The first instant whose local date is the day: scan the hours around midnight (zones differ from UTC by < 15 h).
-            var guess = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-15);
-            while (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(guess, zone).DateTime) < day)
-            {
-                guess = guess.AddMinutes(15);
-            }
-
-            while (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(guess.AddMinutes(-1), zone).DateTime) == day)
-            {
-                guess = guess.AddMinutes(-1);
-            }
-
-            return guess;
-        }
-
-        private static DateOnly Local(DateTime utc, TimeZoneInfo zone) =>
-            DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
-
-        private static string Rate(long part, long whole) => whole == 0 ? "0" : Math.Round((double)part / whole, 4).ToString(CultureInfo.InvariantCulture);
-
-        private static string Avg(long sum, long count) => count == 0 ? "0" : Math.Round((double)sum / count, 1).ToString(CultureInfo.InvariantCulture);
-
-        public static async Task<string> DashboardStatsAsync(IServiceProvider services, int companyId, TimeZoneInfo zone, DateTimeOffset now)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-            var first = today.AddDays(-29);
-            var branchNames = await db.Branches.AsNoTracking().Where(b => b.CompanyId == companyId).ToDictionaryAsync(b => b.Id, b => b.Name);
-            var calls = (await db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId).ToListAsync())
-                .Where(c => c.StartedAt <= now.UtcDateTime && Local(c.StartedAt, zone) >= first && Local(c.StartedAt, zone) <= today)
-                .ToList();
-            var appointments = (await db.Appointments.AsNoTracking().Where(a => a.CompanyId == companyId).ToListAsync())
-                .Where(a => a.CreatedAt <= now.UtcDateTime && Local(a.CreatedAt, zone) >= first && Local(a.CreatedAt, zone) <= today)
-                .ToList();
-            static bool Answered(Call c) => c.Status is CallStatus.Completed or CallStatus.Ongoing;
-            var answered = calls.Count(Answered);
-            var booked = calls.Count(c => c.AppointmentBooked);
-            var completed = calls.Where(c => c.Status == CallStatus.Completed).ToList();
-            var trend = Enumerable.Range(0, 30).Select(i => first.AddDays(i)).Select(d =>
-            {
-                var day = calls.Where(c => Local(c.StartedAt, zone) == d).ToList();
-                return $"{d:yyyy-MM-dd}:{day.Count}/{day.Count(c => c.AppointmentBooked)}";
-            });
-            var branches = calls.GroupBy(c => c.BranchId)
-                .Select(g => (Id: g.Key, Calls: g.Count(), Answered: g.Count(Answered), Booked: g.Count(c => c.AppointmentBooked)))
-                .OrderByDescending(b => b.Calls).ThenBy(b => b.Id).Take(5)
-                .Select(b => $"{b.Id} {branchNames[b.Id]} {b.Calls}/{b.Answered}/{b.Booked} {Rate(b.Booked, b.Answered)}");
-            var revenue = appointments.Where(a => a.Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed).Sum(a => a.PriceCents);
-            return string.Join(
-                " | ",
-                $"{first:yyyy-MM-dd}..{today:yyyy-MM-dd}",
-                $"calls {calls.Count} answered {answered} ({Rate(answered, calls.Count)}) booked {booked} conversion {Rate(booked, answered)}",
-                $"appointments {appointments.Count} revenue {revenue} avg {Avg(completed.Sum(c => (long)c.DurationSeconds), completed.Count)}",
-                string.Join(",", trend),
-                string.Join(",", branches));
-        }
-
-        public static string Describe(JsonElement s)
-        {
-            static string N(JsonElement e) => e.GetDouble().ToString(CultureInfo.InvariantCulture);
-            var trend = s.GetProperty("trend").EnumerateArray().Select(p => $"{p.GetProperty("date").GetString()}:{p.GetProperty("calls").GetInt32()}/{p.GetProperty("booked").GetInt32()}");
-            var branches = s.GetProperty("topBranches").EnumerateArray().Select(b =>
-                $"{b.GetProperty("branchId").GetInt32()} {b.GetProperty("name").GetString()} {b.GetProperty("calls").GetInt32()}/{b.GetProperty("answeredCalls").GetInt32()}/{b.GetProperty("booked").GetInt32()} {N(b.GetProperty("conversionRate"))}");
-            return string.Join(
-                " | ",
-                $"{s.GetProperty("from").GetString()}..{s.GetProperty("to").GetString()}",
-                $"calls {s.GetProperty("calls").GetInt32()} answered {s.GetProperty("answeredCalls").GetInt32()} ({N(s.GetProperty("answeredRate"))}) booked {s.GetProperty("callsWithAppointment").GetInt32()} conversion {N(s.GetProperty("conversionRate"))}",
-                $"appointments {s.GetProperty("appointmentsBooked").GetInt32()} revenue {s.GetProperty("revenueCents").GetInt64()} avg {N(s.GetProperty("averageDurationSeconds"))}",
-                string.Join(",", trend),
-                string.Join(",", branches));
-        }
-
-        public static async Task<string> OverviewAsync(IServiceProvider services, int companyId, TimeZoneInfo zone, DateTimeOffset asOf, DateTimeOffset now)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
-            var localNow = TimeZoneInfo.ConvertTime(asOf, zone);
-            var today = DateOnly.FromDateTime(localNow.DateTime);
-            var startToday = StartOfDay(today, zone).UtcDateTime;
-            var startYesterday = StartOfDay(today.AddDays(-1), zone).UtcDateTime;
-
-            // The same wall-clock time yesterday; inside a DST gap, the gap's end.
-            var sameTime = today.AddDays(-1).ToDateTime(TimeOnly.FromDateTime(localNow.DateTime));
-            while (zone.IsInvalidTime(sameTime))
-            {
-                sameTime = sameTime.AddMinutes(1);
-            }
-
-            var yesterdayTo = zone.IsAmbiguousTime(sameTime)
-                ? new DateTimeOffset(sameTime, zone.GetAmbiguousTimeOffsets(sameTime).Max()).UtcDateTime
-                : TimeZoneInfo.ConvertTimeToUtc(sameTime, zone);
-            if (yesterdayTo >= startToday)
-            {
-                yesterdayTo = startToday.AddTicks(-1);
-            }
-
-            var calls = await db.Calls.AsNoTracking().Where(c => c.CompanyId == companyId).ToListAsync();
-            var appointments = await db.Appointments.AsNoTracking().Where(a => a.CompanyId == companyId).ToListAsync();
-            string Day(DateTime from, DateTime to)
-            {
-                var c = calls.Where(x => x.StartedAt >= from && x.StartedAt <= to).ToList();
-                var a = appointments.Where(x => x.CreatedAt >= from && x.CreatedAt <= to).ToList();
-                var done = c.Where(x => x.Status == CallStatus.Completed).ToList();
-                return $"{c.Count}/{c.Count(x => x.Status is CallStatus.Completed or CallStatus.Ongoing)}/{a.Count}/"
-                    + $"{a.Where(x => x.Status is AppointmentStatus.Scheduled or AppointmentStatus.Completed).Sum(x => x.PriceCents)}/{Avg(done.Sum(x => (long)x.DurationSeconds), done.Count)}";
-            }
-
-            // Today: every row of the day known now (a call applied to the cached value after its AsOf is newer, not
-            // wrong; ADR 0015); yesterday: up to the value's own same-time cut.
-            return $"{today:yyyy-MM-dd} today {Day(startToday, now.UtcDateTime)} yesterday {Day(startYesterday, yesterdayTo)}";
-        }
-
-        public static string DescribeOverview(JsonElement o)
-        {
-            string Side(string side) => string.Join("/", new[] { "calls", "answered", "appointments", "revenueCents", "averageDurationSeconds" }
-                .Select(f => o.GetProperty(f).GetProperty(side).GetDouble().ToString(CultureInfo.InvariantCulture)));
-            return $"{o.GetProperty("today").GetString()} today {Side("today")} yesterday {Side("yesterday")}";
-        }
     }
 }
