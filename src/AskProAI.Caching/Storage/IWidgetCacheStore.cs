@@ -19,39 +19,3 @@ public interface IWidgetCacheStore
     /// <summary>Records that a tag was invalidated at the given Unix millisecond (keeping the larger value).</summary>
     ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken);
 }
-
-/// <summary>A value in L2 with the times that decide its validity.</summary>
-/// <param name="Payload">The serialized value.</param>
-/// <param name="CreatedUnixMs">When its computation started: it is invalid if a tag was invalidated at or after this.</param>
-/// <param name="ExpiresUnixMs">When it stops being fresh.</param>
-public sealed record StoredEntry(ReadOnlyMemory<byte> Payload, long CreatedUnixMs, long ExpiresUnixMs);
-
-/// <summary>Turns widget values into bytes for L2 and size estimates.</summary>
-public interface IWidgetCacheSerializer
-{
-    /// <summary>Serializes a value.</summary>
-    byte[] Serialize<T>(T value);
-
-    /// <summary>Deserializes a value.</summary>
-    T Deserialize<T>(ReadOnlySpan<byte> bytes);
-}
-
-/// <summary>The <c>cache</c> queue: bounded, deduplicated by key, processed by a fixed number of workers.</summary>
-public interface ICacheWorkQueue
-{
-    /// <summary>The queue's name, as in the seed.</summary>
-    const string Name = "cache";
-
-    /// <summary>Queues work unless work with the same key is queued or running, or the queue is full.</summary>
-    /// <returns>Whether the work was queued.</returns>
-    bool TryEnqueue(string key, Func<CancellationToken, Task> work);
-
-    /// <summary>Gets the number of items waiting or running.</summary>
-    int Depth { get; }
-
-    /// <summary>Returns the queue's counters.</summary>
-    QueueStatistics GetStatistics();
-
-    /// <summary>Waits until the queue is empty and every worker is idle (for jobs and tests).</summary>
-    Task WhenIdleAsync(CancellationToken cancellationToken = default);
-}
