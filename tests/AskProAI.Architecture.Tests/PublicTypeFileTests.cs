@@ -4,33 +4,42 @@ namespace AskProAI.Architecture.Tests;
 
 /// <summary>
 /// One public type per file, named after it (house style, habit 14): a public type of the engine is found by its name
-/// alone, in whichever concept folder (<c>Backplane/</c>, <c>Locking/</c>, <c>Serialization/</c>, ...) it sits.
+/// alone, in whichever concept folder (<c>Backplane/</c>, <c>Locking/</c>, <c>Serialization/</c>, ...) it sits; so is
+/// each of the admin API's contracts.
 /// </summary>
-public sealed partial class EngineFileLayoutTests
+public sealed partial class PublicTypeFileTests
 {
-    private static readonly string EngineFolder = Path.Combine(SourceProjects.RepositoryRoot, "src", SourceProjects.Caching.Name);
-
-    [Fact]
-    public void SourceFiles_AtMostOnePublicTypeNamedAsTheFile()
+    /// <summary>The projects held to the rule, with how many source files each has at least (a search that found none would pass).</summary>
+    public static TheoryData<string, int> Projects => new()
     {
-        var sources = EngineSources().ToList();
+        { "AskProAI.Caching", 30 },
+        { "AskProAI.Contracts", 15 },
+    };
 
-        var violations = sources.SelectMany(file => Violations(Path.GetRelativePath(EngineFolder, file), File.ReadAllText(file)));
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void SourceFiles_AtMostOnePublicTypeNamedAsTheFile(string project, int atLeast)
+    {
+        var folder = Folder(project);
+        var sources = Sources(project).ToList();
+
+        var violations = sources.SelectMany(file => Violations(Path.GetRelativePath(folder, file), File.ReadAllText(file)));
 
         Assert.Empty(violations);
-        // A search that found no file would pass the check above.
-        Assert.True(sources.Count >= 30, $"Only {sources.Count} source files found under {EngineFolder}.");
+        Assert.True(sources.Count >= atLeast, $"Only {sources.Count} source files found under {folder}.");
     }
 
-    [Fact]
-    public void CompiledPublicTypes_EachDeclaredInAFileOfItsName()
+    [Theory]
+    [InlineData("AskProAI.Caching")]
+    [InlineData("AskProAI.Contracts")]
+    public void CompiledPublicTypes_EachDeclaredInAFileOfItsName(string project)
     {
         // The compiled side: a public type the source check cannot see (a declaration it does not parse) still needs its file.
-        var declaredIn = EngineSources()
+        var declaredIn = Sources(project)
             .SelectMany(file => PublicTypesIn(File.ReadAllText(file)).Select(type => (Type: type, File: Path.GetFileNameWithoutExtension(file))))
             .ToLookup(d => d.Type, d => d.File);
 
-        var homeless = SourceProjects.Caching.Assembly.GetExportedTypes()
+        var homeless = SourceProjects.All.Single(p => p.Name == project).Assembly.GetExportedTypes()
             .Where(type => !type.IsNested)
             .Select(type => type.Name.Split('`')[0])
             .Where(name => !declaredIn[name].Any(file => NamesType(file, name)))
@@ -85,9 +94,11 @@ public sealed partial class EngineFileLayoutTests
     private static List<string> PublicTypesIn(string text) =>
         [.. TopLevelPublicType().Matches(text).Select(match => match.Groups["name"].Value)];
 
-    private static IEnumerable<string> EngineSources() =>
-        Directory.EnumerateFiles(EngineFolder, "*.cs", SearchOption.AllDirectories)
-            .Where(file => !Path.GetRelativePath(EngineFolder, file).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
+    private static string Folder(string project) => Path.Combine(SourceProjects.RepositoryRoot, "src", project);
+
+    private static IEnumerable<string> Sources(string project) =>
+        Directory.EnumerateFiles(Folder(project), "*.cs", SearchOption.AllDirectories)
+            .Where(file => !Path.GetRelativePath(Folder(project), file).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
 
     [GeneratedRegex(
         @"^public\s+(?:(?:static|sealed|abstract|partial|readonly|ref|unsafe)\s+)*(?:record\s+(?:struct\s+|class\s+)?|class\s+|struct\s+|interface\s+|enum\s+|delegate\s+\S+\s+)(?<name>\w+)",
