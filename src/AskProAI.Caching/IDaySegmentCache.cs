@@ -67,36 +67,3 @@ public interface IDaySegmentCache
     /// <summary>Returns counters: days served from the cache, days loaded, loads, days held.</summary>
     DaySegmentStatistics GetStatistics();
 }
-
-/// <summary>Helpers for multi-day widgets made of day parts.</summary>
-public static class DaySegments
-{
-    /// <summary>
-    /// The widget name of the tag <c>widget:day_segments:{company}</c> that tells other instances a closed day of the
-    /// company changed (they drop its days). Reserved: no widget may be registered under it.
-    /// </summary>
-    public const string TagWidgetName = "day_segments";
-
-    /// <summary>Folds parts, oldest first, into one.</summary>
-    public static TPart Fold<TPart>(IEnumerable<TPart> parts)
-        where TPart : class, IDayPart<TPart>
-    {
-        ArgumentNullException.ThrowIfNull(parts);
-        var value = TPart.Empty;
-        foreach (var part in parts)
-        {
-            value = TPart.Combine(value, part);
-        }
-
-        return value;
-    }
-}
-
-/// <summary>Counters of the day segment cache.</summary>
-/// <param name="DaysServed">Closed days answered from the cache.</param>
-/// <param name="DaysLoaded">Closed days loaded (computed) because they were missing or invalidated.</param>
-/// <param name="Loads">Calls of a load function (one per run of consecutive missing days).</param>
-/// <param name="DaysInvalidated">Days invalidated by writes (one per day per invalidation).</param>
-/// <param name="Entries">Days held now.</param>
-/// <param name="DaysApplied">Days updated with a write's own change instead of being loaded again (single node).</param>
-public sealed record DaySegmentStatistics(long DaysServed, long DaysLoaded, long Loads, long DaysInvalidated, int Entries, long DaysApplied = 0);

@@ -1,7 +1,7 @@
 namespace AskProAI.Data;
 
 /// <summary>An appointment at a branch with a staff member, usually booked during a call.</summary>
-public class Appointment
+public class Appointment : ICompanyOwned
 {
     /// <summary>Gets or sets the id.</summary>
     public long Id { get; set; }

@@ -1,7 +1,7 @@
 namespace AskProAI.Data;
 
 /// <summary>A phone call handled by the AI agent of a company's branch.</summary>
-public class Call
+public class Call : ICompanyOwned
 {
     /// <summary>Gets or sets the id; it grows with <see cref="StartedAt"/> in generated data.</summary>
     public long Id { get; set; }

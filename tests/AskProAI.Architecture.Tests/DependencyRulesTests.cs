@@ -12,16 +12,22 @@ public sealed class DependencyRulesTests
     private static readonly string[] Redis = ["StackExchange.Redis", "AskProAI.Caching.Redis"];
     private static readonly string[] Web = ["AskProAI.Web"];
     private static readonly string[] Cli = ["AskProAI.Cli", "askpro"];
+    private static readonly string[] Contracts = ["AskProAI.Contracts"];
 
-    /// <summary>Who may not know whom; one row per part (the Web is the composition root and may know every part but the CLI).</summary>
+    /// <summary>
+    /// Who may not know whom; one row per part (the Web is the composition root and may know every part but the CLI).
+    /// The admin API's contracts are known only to the two ends of that API, the Web and the CLI.
+    /// </summary>
     public static TheoryData<string, string[]> Rules => new()
     {
-        { "AskProAI.Caching", [.. AspNetCore, .. EfCore, .. Redis, "AskProAI.Data", .. Web, .. Cli] },
-        { "AskProAI.Caching.Redis", [.. AspNetCore, .. EfCore, "AskProAI.Data", .. Web, .. Cli] },
-        { "AskProAI.Data", [.. Redis, "AskProAI.Caching", .. Web, .. Cli] },
+        { "AskProAI.Caching", [.. AspNetCore, .. EfCore, .. Redis, "AskProAI.Data", .. Web, .. Cli, .. Contracts] },
+        { "AskProAI.Caching.Redis", [.. AspNetCore, .. EfCore, "AskProAI.Data", .. Web, .. Cli, .. Contracts] },
+        { "AskProAI.Data", [.. Redis, "AskProAI.Caching", .. Web, .. Cli, .. Contracts] },
         { "AskProAI.Web", [.. Cli] },
-        // The CLI talks to the service over HTTP only: it knows no other part (the admin API's contracts are its own).
+        // The CLI talks to the service over HTTP only: of the product it knows the admin API's contracts and nothing else.
         { "AskProAI.Cli", [.. AspNetCore, .. EfCore, .. Redis, "AskProAI.Caching", "AskProAI.Data", .. Web] },
+        // The contracts are plain records: no part of the product, no package (see also Contracts_ReferenceNothing).
+        { "AskProAI.Contracts", [.. AspNetCore, .. EfCore, .. Redis, "AskProAI.Caching", "AskProAI.Data", .. Web, .. Cli] },
     };
 
     [Theory]
@@ -40,6 +46,22 @@ public sealed class DependencyRulesTests
         var part = SourceProjects.All.Single(p => p.Name == project);
 
         Assert.Empty(Violations(part.DeclaredReferences, forbidden));
+    }
+
+    [Fact]
+    public void Cli_KnowsOfTheProductOnlyTheContracts()
+    {
+        Assert.Equal(["AskProAI.Contracts"], SourceProjects.Cli.ReferencedAssemblies.Where(IsProductPart).Order());
+        Assert.Equal(["AskProAI.Contracts"], SourceProjects.Cli.DeclaredReferences.Where(IsProductPart).Order());
+    }
+
+    [Fact]
+    public void Contracts_ReferenceNothing()
+    {
+        // Only the SDK in the project file; in the compiled code only the runtime (System.*, netstandard).
+        Assert.Equal(["Microsoft.NET.Sdk"], SourceProjects.Contracts.DeclaredReferences);
+        Assert.DoesNotContain(
+            SourceProjects.Contracts.ReferencedAssemblies, r => r is not ("netstandard" or "System") && !r.StartsWith("System.", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -66,6 +88,8 @@ public sealed class DependencyRulesTests
         Assert.Contains("Microsoft.NET.Sdk.Web", declared);
         Assert.Contains("AskProAI.Caching.Redis", declared);
     }
+
+    private static bool IsProductPart(string reference) => reference == "askpro" || reference.StartsWith("AskProAI.", StringComparison.Ordinal);
 
     private static string[] Violations(IEnumerable<string> references, string[] forbidden) =>
         [.. references.Where(r => forbidden.Any(f => r == f || r.StartsWith(f + ".", StringComparison.Ordinal)))];

@@ -43,9 +43,12 @@ public sealed class LogEventIdTests
         Assert.True(all.Count >= 40, $"Only {all.Count} [LoggerMessage] methods found.");
     }
 
+    // The contracts are records without a logger (they reference nothing, Microsoft.Extensions.Logging included): no range.
     [Fact]
     public void Ranges_CoverEverySourceProject() =>
-        Assert.Equal(SourceProjects.All.Select(p => p.Name).Order(), Ranges.Select(row => (string)row[0]).Order());
+        Assert.Equal(
+            SourceProjects.All.Where(p => p != SourceProjects.Contracts).Select(p => p.Name).Order(),
+            Ranges.Select(row => (string)row[0]).Order());
 
     private static IEnumerable<(int Id, string Method)> EventIds(SourceProject project) =>
         from type in project.Assembly.GetTypes()

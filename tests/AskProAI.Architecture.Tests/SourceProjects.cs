@@ -40,7 +40,7 @@ internal sealed record SourceProject(string Name, Assembly Assembly)
     public override string ToString() => Name;
 }
 
-/// <summary>The five parts of the product, found through types each of them owns.</summary>
+/// <summary>The parts of the product (the five of docs/architecture.md and the admin API's contracts), loaded by assembly name.</summary>
 internal static class SourceProjects
 {
     // Loaded by name rather than through a type, so that moving a type between files or folders never breaks the rules.
@@ -49,8 +49,9 @@ internal static class SourceProjects
     public static readonly SourceProject Data = Load("AskProAI.Data");
     public static readonly SourceProject Web = Load("AskProAI.Web");
     public static readonly SourceProject Cli = Load("AskProAI.Cli", assemblyName: "askpro");
+    public static readonly SourceProject Contracts = Load("AskProAI.Contracts");
 
-    public static IReadOnlyList<SourceProject> All { get; } = [Caching, Redis, Data, Web, Cli];
+    public static IReadOnlyList<SourceProject> All { get; } = [Caching, Redis, Data, Web, Cli, Contracts];
 
     /// <summary>The folder holding <c>AskProAI.slnx</c>, found upwards from the test's output folder.</summary>
     public static string RepositoryRoot { get; } = FindRoot();

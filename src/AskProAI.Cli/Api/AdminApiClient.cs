@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using AskProAI.Contracts;
 
 namespace AskProAI.Cli.Api;
 
@@ -41,26 +42,26 @@ internal sealed partial class AdminApiClient : IDisposable
         Read(await GetStatsJsonAsync(cancellationToken), AdminJsonContext.Default.StatsResponse);
 
     /// <summary><c>POST clear</c>.</summary>
-    public Task<CacheActionResponse> ClearAsync(ClearRequest request, CancellationToken cancellationToken) =>
-        PostAsync("clear", request, AdminJsonContext.Default.ClearRequest, AdminJsonContext.Default.CacheActionResponse, cancellationToken);
+    public Task<InvalidationResponse> ClearAsync(ClearRequest request, CancellationToken cancellationToken) =>
+        PostAsync("clear", request, AdminJsonContext.Default.ClearRequest, AdminJsonContext.Default.InvalidationResponse, cancellationToken);
 
     /// <summary><c>POST invalidate</c>.</summary>
-    public Task<CacheActionResponse> InvalidateAsync(InvalidateRequest request, CancellationToken cancellationToken) =>
-        PostAsync("invalidate", request, AdminJsonContext.Default.InvalidateRequest, AdminJsonContext.Default.CacheActionResponse, cancellationToken);
+    public Task<InvalidationResponse> InvalidateAsync(InvalidateRequest request, CancellationToken cancellationToken) =>
+        PostAsync("invalidate", request, AdminJsonContext.Default.InvalidateRequest, AdminJsonContext.Default.InvalidationResponse, cancellationToken);
 
     /// <summary><c>POST warm</c>.</summary>
-    public Task<WarmStartedResponse> WarmAsync(WarmRequest request, CancellationToken cancellationToken) =>
-        PostAsync("warm", request, AdminJsonContext.Default.WarmRequest, AdminJsonContext.Default.WarmStartedResponse, cancellationToken);
+    public Task<JobAccepted> WarmAsync(WarmRequest request, CancellationToken cancellationToken) =>
+        PostAsync("warm", request, AdminJsonContext.Default.WarmRequest, AdminJsonContext.Default.JobAccepted, cancellationToken);
 
     /// <summary><c>POST mode</c>.</summary>
     public Task<ModeResponse> SetModeAsync(ModeRequest request, CancellationToken cancellationToken) =>
         PostAsync("mode", request, AdminJsonContext.Default.ModeRequest, AdminJsonContext.Default.ModeResponse, cancellationToken);
 
     /// <summary><c>GET jobs/{jobId}</c>.</summary>
-    public async Task<JobStatusResponse> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+    public async Task<JobStatus> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
         Read(
             await SendAsync(HttpMethod.Get, "jobs/" + Uri.EscapeDataString(jobId), content: null, cancellationToken),
-            AdminJsonContext.Default.JobStatusResponse);
+            AdminJsonContext.Default.JobStatus);
 
     public void Dispose() => _http.Dispose();
 

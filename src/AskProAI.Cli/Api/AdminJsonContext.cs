@@ -1,9 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AskProAI.Contracts;
 
 namespace AskProAI.Cli.Api;
 
-/// <summary>Source-generated JSON for the admin API: web defaults (camelCase), nulls left out of requests.</summary>
+/// <summary>
+/// Source-generated JSON for the admin API's contracts (<c>AskProAI.Contracts</c>, shared with the service): web defaults
+/// (camelCase), nulls left out of requests.
+/// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -12,9 +16,9 @@ namespace AskProAI.Cli.Api;
 [JsonSerializable(typeof(WarmRequest))]
 [JsonSerializable(typeof(InvalidateRequest))]
 [JsonSerializable(typeof(ModeRequest))]
-[JsonSerializable(typeof(CacheActionResponse))]
-[JsonSerializable(typeof(WarmStartedResponse))]
-[JsonSerializable(typeof(JobStatusResponse))]
+[JsonSerializable(typeof(InvalidationResponse))]
+[JsonSerializable(typeof(JobAccepted))]
+[JsonSerializable(typeof(JobStatus))]
 [JsonSerializable(typeof(ModeResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

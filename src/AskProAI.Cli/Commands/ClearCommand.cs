@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AskProAI.Cli.Api;
+using AskProAI.Contracts;
 
 namespace AskProAI.Cli.Commands;
 

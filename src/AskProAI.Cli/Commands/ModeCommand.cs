@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using AskProAI.Cli.Api;
+using AskProAI.Contracts;
 
 namespace AskProAI.Cli.Commands;
 

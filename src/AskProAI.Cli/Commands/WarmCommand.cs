@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AskProAI.Cli.Api;
+using AskProAI.Contracts;
 using Spectre.Console;
 
 namespace AskProAI.Cli.Commands;
@@ -64,8 +65,8 @@ internal static class WarmCommand
         return command;
     }
 
-    private static Task<JobStatusResponse> FollowAsync(
-        AdminApiClient api, CliEnvironment environment, WarmStartedResponse started, string scope, CancellationToken cancellationToken)
+    private static Task<JobStatus> FollowAsync(
+        AdminApiClient api, CliEnvironment environment, JobAccepted started, string scope, CancellationToken cancellationToken)
     {
         if (!environment.Console.Profile.Capabilities.Interactive)
         {
@@ -96,8 +97,8 @@ internal static class WarmCommand
     }
 
     // Redirected output (CI logs, pipes) cannot redraw a bar: one line on standard error per change instead.
-    private static async Task<JobStatusResponse> FollowPlainAsync(
-        AdminApiClient api, CliEnvironment environment, WarmStartedResponse started, string scope, CancellationToken cancellationToken)
+    private static async Task<JobStatus> FollowPlainAsync(
+        AdminApiClient api, CliEnvironment environment, JobAccepted started, string scope, CancellationToken cancellationToken)
     {
         string? last = null;
         while (true)

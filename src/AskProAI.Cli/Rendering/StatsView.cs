@@ -1,5 +1,5 @@
 using System.Globalization;
-using AskProAI.Cli.Api;
+using AskProAI.Contracts;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -168,7 +168,7 @@ internal static class StatsView
         return table;
     }
 
-    private static Table Slowest(IReadOnlyList<SlowComputation> slowest)
+    private static Table Slowest(IReadOnlyList<SlowStats> slowest)
     {
         var table = new Table().Title("Slowest computations")
             .AddColumn(new TableColumn("Widget").NoWrap())
@@ -206,7 +206,15 @@ internal static class StatsView
         }
     }
 
-    private static string[] Counters(CacheCounters counters) => [.. Named(counters).Select(c => c.Value)];
+    private static string[] Counters(WidgetStats widget) => [.. Named(widget).Select(c => c.Value)];
+
+    private static string[] Counters(TierStats tier) => [.. Named(tier).Select(c => c.Value)];
+
+    private static (string Label, string Value)[] Named(WidgetStats w) =>
+        Named(new CacheCounters(w.Hits, w.L2Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors, w.Computations, w.MeanComputeMs, w.HitRatio));
+
+    private static (string Label, string Value)[] Named(TierStats t) =>
+        Named(new CacheCounters(t.Hits, t.L2Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations, t.MeanComputeMs, t.HitRatio));
 
     // Labels as in AddCounterColumns. An idle widget has no hit ratio and no mean compute time: "–", not "0.0 %".
     private static (string Label, string Value)[] Named(CacheCounters counters) =>
@@ -221,4 +229,8 @@ internal static class StatsView
         ("Computations", Units.Count(counters.Computations)),
         ("Mean compute", counters.Computations == 0 ? "–" : Units.Milliseconds(counters.MeanComputeMs)),
     ];
+
+    /// <summary>The counters a widget row and a tier row share (the contract declares the two rows apart).</summary>
+    private readonly record struct CacheCounters(
+        long Hits, long L2Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double? MeanComputeMs, double? HitRatio);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AskProAI.Cli.Api;
 using AskProAI.Cli.Rendering;
 using AskProAI.Cli.Tests.Infrastructure;
+using AskProAI.Contracts;
 using Spectre.Console.Testing;
 
 namespace AskProAI.Cli.Tests.Rendering;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using AskProAI.Caching;
+using AskProAI.Contracts;
 using AskProAI.Web.Features.Auth;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Features.Tenancy;
@@ -46,29 +47,71 @@ internal static class CacheAdminEndpoints
         var stats = cache.GetStatistics();
         var (workingSet, heap) = CacheStatsHistory.Memory();
         var q = stats.Queue;
-        var body = new StatsResponse(
-            stats.HitRatio,
-            stats.Entries,
-            stats.EstimatedBytes,
-            stats.Evictions,
-            stats.Fallbacks,
-            stats.Invalidations,
-            new QueueStats(q.Depth, q.Capacity, q.Workers, q.Enqueued, q.Completed, q.Failed, q.Rejected),
-            [.. stats.Widgets.Select(w =>
+        var body = new StatsResponse
+        {
+            HitRatio = stats.HitRatio,
+            Entries = stats.Entries,
+            EstimatedBytes = stats.EstimatedBytes,
+            Evictions = stats.Evictions,
+            Fallbacks = stats.Fallbacks,
+            Invalidations = stats.Invalidations,
+            Queue = new QueueStats
+            {
+                Depth = q.Depth, Capacity = q.Capacity, Workers = q.Workers, Enqueued = q.Enqueued, Completed = q.Completed, Failed = q.Failed, Rejected = q.Rejected,
+            },
+            Widgets = [.. stats.Widgets.Select(w =>
             {
                 var (cachedMs, samples) = activity.HitLatencyOf(w.Widget);
-                return new WidgetStats(
-                    w.Widget, w.Tier.Name(), w.Mode.ToString(), w.OptimizedPercent, w.Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors,
-                    w.Computations, Math.Round(w.MeanComputeTime.TotalMilliseconds, 3), w.HitRatio, Math.Round(cachedMs, 3), samples, w.L2Hits);
+                return new WidgetStats
+                {
+                    Widget = w.Widget,
+                    Tier = w.Tier.Name(),
+                    Mode = w.Mode.ToString(),
+                    OptimizedPercent = w.OptimizedPercent,
+                    Hits = w.Hits,
+                    Misses = w.Misses,
+                    StaleHits = w.StaleHits,
+                    Refreshes = w.Refreshes,
+                    Errors = w.Errors,
+                    Computations = w.Computations,
+                    MeanComputeMs = Math.Round(w.MeanComputeTime.TotalMilliseconds, 3),
+                    HitRatio = w.HitRatio,
+                    CachedMeanMs = Math.Round(cachedMs, 3),
+                    CachedSamples = samples,
+                    L2Hits = w.L2Hits,
+                };
             })],
-            [.. stats.Tiers.Select(t => new TierStats(
-                t.Tier.Name(), t.Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations,
-                Math.Round(t.MeanComputeTime.TotalMilliseconds, 3), t.HitRatio, t.L2Hits))],
-            [.. stats.Slowest.Select(s => new SlowStats(s.Widget, s.CompanyId, Math.Round(s.Duration.TotalMilliseconds, 3), s.At))],
-            new DatabaseStats(database.Queries, database.SlowQueries, database.WidgetQueries, Math.Round(database.WidgetQueryTime.TotalMilliseconds, 1)),
-            new MemoryStats(workingSet, heap),
-            new ScheduleStats(warm.Value.Cron, warm.Value.TimeZone, scheduler.NextWarm, scheduler.NextPreHour),
-            [.. jobs.Recent().Take(10).Select(JobStatus.Of)]);
+            Tiers = [.. stats.Tiers.Select(t => new TierStats
+            {
+                Tier = t.Tier.Name(),
+                Hits = t.Hits,
+                Misses = t.Misses,
+                StaleHits = t.StaleHits,
+                Refreshes = t.Refreshes,
+                Errors = t.Errors,
+                Computations = t.Computations,
+                MeanComputeMs = Math.Round(t.MeanComputeTime.TotalMilliseconds, 3),
+                HitRatio = t.HitRatio,
+                L2Hits = t.L2Hits,
+            })],
+            Slowest = [.. stats.Slowest.Select(s => new SlowStats
+            {
+                Widget = s.Widget, CompanyId = s.CompanyId, DurationMs = Math.Round(s.Duration.TotalMilliseconds, 3), At = s.At,
+            })],
+            Database = new DatabaseStats
+            {
+                Queries = database.Queries,
+                SlowQueries = database.SlowQueries,
+                WidgetQueries = database.WidgetQueries,
+                WidgetQueryMs = Math.Round(database.WidgetQueryTime.TotalMilliseconds, 1),
+            },
+            Memory = new MemoryStats { WorkingSetBytes = workingSet, GcHeapBytes = heap },
+            Schedule = new ScheduleStats
+            {
+                Cron = warm.Value.Cron, TimeZone = warm.Value.TimeZone, NextWarm = scheduler.NextWarm, NextPreHour = scheduler.NextPreHour,
+            },
+            Jobs = [.. jobs.Recent().Take(10).Select(StatusOf)],
+        };
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(body);
     }
@@ -76,10 +119,13 @@ internal static class CacheAdminEndpoints
     private static IResult GetHistory(HttpContext context, CacheStatsHistory history)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new HistoryResponse(CacheStatsHistory.Interval.TotalSeconds, history.Samples(), history.Current()));
+        return TypedResults.Ok(new HistoryResponse
+        {
+            IntervalSeconds = CacheStatsHistory.Interval.TotalSeconds, Samples = history.Samples(), Current = history.Current(),
+        });
     }
 
-    private static IResult ListJobs(CacheJobTracker jobs) => TypedResults.Ok(jobs.Recent().Select(JobStatus.Of));
+    private static IResult ListJobs(CacheJobTracker jobs) => TypedResults.Ok(jobs.Recent().Select(StatusOf));
 
     private static IResult GetJob(string jobId, HttpContext context, CacheJobTracker jobs)
     {
@@ -89,8 +135,23 @@ internal static class CacheAdminEndpoints
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(JobStatus.Of(job));
+        return TypedResults.Ok(StatusOf(job));
     }
+
+    /// <summary>The status of a job, as the API shows it.</summary>
+    private static JobStatus StatusOf(CacheJob job) => new()
+    {
+        JobId = job.Id,
+        Kind = job.Kind,
+        State = job.State.ToString().ToLowerInvariant(),
+        Scope = job.Scope,
+        Total = job.Total,
+        Completed = job.Completed,
+        Failed = job.Failed,
+        CreatedAt = job.CreatedAt,
+        StartedAt = job.StartedAt,
+        FinishedAt = job.FinishedAt,
+    };
 
     private static async Task<IResult> ClearAsync(
         HttpContext context, IWidgetCache cache, WidgetRegistry widgets, CompanyDirectory companies, CacheWarmer warmer, ILoggerFactory loggers)
@@ -227,7 +288,10 @@ internal static class CacheAdminEndpoints
         }
 
         var statusUrl = $"{Prefix}/jobs/{job.Id}";
-        return TypedResults.Accepted(statusUrl, new JobAccepted(job.Id, job.Kind, job.Companies, job.Widgets, statusUrl));
+        return TypedResults.Accepted(statusUrl, new JobAccepted
+        {
+            JobId = job.Id, Kind = job.Kind, Companies = job.Companies, Widgets = job.Widgets, StatusUrl = statusUrl,
+        });
     }
 
     private static async Task<IResult> SetModeAsync(HttpContext context, IWidgetCache cache, WidgetRegistry widgets, ILoggerFactory loggers)
@@ -262,7 +326,7 @@ internal static class CacheAdminEndpoints
             "mode",
             Caller(context.User),
             string.Create(CultureInfo.InvariantCulture, $"{mode} {percent}% for {string.Join(", ", names)}"));
-        return TypedResults.Ok(new ModeResponse(mode.ToString(), percent, names));
+        return TypedResults.Ok(new ModeResponse { Mode = mode.ToString(), Percent = percent, Widgets = names });
     }
 
     private static async Task<IResult> InvalidateTagAsync(
@@ -273,7 +337,10 @@ internal static class CacheAdminEndpoints
         var probe = tag.IsCompanyScoped ? tag.CompanyId : 1;
         var widgetCount = widgets.All.Count(w => tag.Matches(w.Name, w.Handle.Tier, probe));
         Log.CacheAdminAction(loggers.CreateLogger(typeof(CacheAdminEndpoints).FullName!), action, Caller(context.User), result.Scope);
-        return TypedResults.Ok(new InvalidationResponse(action, result.Tags, result.Scope, companyCount, widgetCount));
+        return TypedResults.Ok(new InvalidationResponse
+        {
+            Action = action, Tags = result.Tags, Scope = result.Scope, Companies = companyCount, Widgets = widgetCount,
+        });
     }
 
     /// <summary>Checks a widget name and a company id: 400 for a company id below 1, 404 for unknown ones.</summary>

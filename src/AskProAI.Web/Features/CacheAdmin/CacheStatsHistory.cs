@@ -1,31 +1,9 @@
 using System.Diagnostics;
 using AskProAI.Caching;
+using AskProAI.Contracts;
 using AskProAI.Web.Features.Monitoring;
 
 namespace AskProAI.Web.Features.CacheAdmin;
-
-/// <summary>One sample of the engine statistics, for the charts of the analytics page.</summary>
-/// <param name="At">When it was taken.</param>
-/// <param name="HitRatio">Hits (fresh and stale) over requests since the previous sample; null without requests.</param>
-/// <param name="CumulativeHitRatio">Hits over requests since start.</param>
-/// <param name="Requests">Requests since start.</param>
-/// <param name="Entries">Entries in L1.</param>
-/// <param name="EstimatedBytes">Estimated bytes of L1.</param>
-/// <param name="QueueDepth">Items waiting or running on the <c>cache</c> queue.</param>
-/// <param name="WorkingSetBytes">The process working set.</param>
-/// <param name="GcHeapBytes">The managed heap size.</param>
-/// <param name="DatabaseQueries">Database commands since start.</param>
-internal sealed record CacheSample(
-    DateTimeOffset At,
-    double? HitRatio,
-    double CumulativeHitRatio,
-    long Requests,
-    long Entries,
-    long EstimatedBytes,
-    int QueueDepth,
-    long WorkingSetBytes,
-    long GcHeapBytes,
-    long DatabaseQueries);
 
 /// <summary>Samples the engine statistics every 10 seconds into a ring buffer of the last hour.</summary>
 internal sealed class CacheStatsHistory(IWidgetCache cache, DatabaseMetrics database, TimeProvider time)
@@ -97,8 +75,19 @@ internal sealed class CacheStatsHistory(IWidgetCache cache, DatabaseMetrics data
         var newRequests = requests - _lastRequests;
         double? ratio = newRequests > 0 ? (double)(hits - _lastHits) / newRequests : null;
         var (workingSet, heap) = Memory();
-        return new CacheSample(
-            time.GetUtcNow(), ratio, stats.HitRatio, requests, stats.Entries, stats.EstimatedBytes, stats.Queue.Depth, workingSet, heap, database.Queries);
+        return new CacheSample
+        {
+            At = time.GetUtcNow(),
+            HitRatio = ratio,
+            CumulativeHitRatio = stats.HitRatio,
+            Requests = requests,
+            Entries = stats.Entries,
+            EstimatedBytes = stats.EstimatedBytes,
+            QueueDepth = stats.Queue.Depth,
+            WorkingSetBytes = workingSet,
+            GcHeapBytes = heap,
+            DatabaseQueries = database.Queries,
+        };
     }
 }
 

@@ -71,8 +71,7 @@ internal static class AppointmentEndpoints
     public static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(appointmentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await db.Appointments.FirstOrDefaultAsync(a => a.Id == id && a.CompanyId == company.Id, cancellationToken) is not { } appointment)
+        if (await company.FindAsync(db.Appointments, appointmentId, cancellationToken) is not { } appointment)
         {
             return CallEndpoints.NotFound("appointment");
         }

@@ -83,8 +83,7 @@ internal static class CallEndpoints
     private static async Task<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>> EndCallAsync(
         string callId, EndCallRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || await db.Calls.FirstOrDefaultAsync(c => c.Id == id && c.CompanyId == company.Id, cancellationToken) is not { } call)
+        if (await company.FindAsync(db.Calls, callId, cancellationToken) is not { } call)
         {
             return NotFound("call");
         }

@@ -166,16 +166,18 @@ internal static class IndependentFigures
     /// <c>live_calls</c> at <paramref name="now"/>: per branch (every branch, by name in ordinal order), calls ongoing that
     /// started within the last four hours, and calls started in the last 15 minutes; and their sums.
     /// </summary>
-    public static string LiveCalls(Rows rows, DateTimeOffset now)
+    /// <remarks>Rows started up to <paramref name="upTo"/> (now) count: a call applied to a cached value after its AsOf is newer, not wrong (ADR 0015).</remarks>
+    public static string LiveCalls(Rows rows, DateTimeOffset now, DateTimeOffset? upTo = null)
     {
         var to = now.UtcDateTime;
+        var until = (upTo ?? now).UtcDateTime;
         var branches = rows.Branches
             .OrderBy(b => b.Value, StringComparer.Ordinal).ThenBy(b => b.Key)
             .Select(b => (
                 b.Key,
                 b.Value,
-                Ongoing: rows.Calls.Count(c => c.BranchId == b.Key && c.Status == CallStatus.Ongoing && c.StartedAt > to - OngoingHorizon && c.StartedAt <= to),
-                Recent: rows.Calls.Count(c => c.BranchId == b.Key && c.StartedAt > to - RecentWindow && c.StartedAt <= to)))
+                Ongoing: rows.Calls.Count(c => c.BranchId == b.Key && c.Status == CallStatus.Ongoing && c.StartedAt > to - OngoingHorizon && c.StartedAt <= until),
+                Recent: rows.Calls.Count(c => c.BranchId == b.Key && c.StartedAt > to - RecentWindow && c.StartedAt <= until)))
             .ToList();
         return $"ongoing {branches.Sum(b => b.Ongoing)} last15 {branches.Sum(b => b.Recent)} | "
             + string.Join(", ", branches.Select(b => $"{b.Key} {b.Value} {b.Ongoing}/{b.Recent}"));
@@ -190,11 +192,12 @@ internal static class IndependentFigures
     /// <c>recent_calls</c> at <paramref name="now"/>: the 20 latest calls started by then (newest first, the higher id
     /// first at the same instant) with their fields; an ongoing call older than four hours has no recorded end.
     /// </summary>
-    public static string RecentCalls(Rows rows, DateTimeOffset now)
+    public static string RecentCalls(Rows rows, DateTimeOffset now, DateTimeOffset? upTo = null)
     {
         var to = now.UtcDateTime;
+        var until = (upTo ?? now).UtcDateTime;
         return string.Join("\n", rows.Calls
-            .Where(c => c.StartedAt <= to)
+            .Where(c => c.StartedAt <= until)
             .OrderByDescending(c => c.StartedAt).ThenByDescending(c => c.Id)
             .Take(20)
             .Select(c =>

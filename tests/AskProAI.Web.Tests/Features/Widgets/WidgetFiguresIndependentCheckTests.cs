@@ -322,9 +322,9 @@ public abstract class WidgetFiguresIndependentCheckTests(WidgetFiguresIndependen
             var stats = widgets.GetProperty("dashboard_stats").GetProperty("data");
             Same("dashboard_stats", IndependentFigures.DashboardStats(rows, company.Zone, AsOf("dashboard_stats", options.Heavy.Ttl)), IndependentFigures.DescribeDashboardStats(stats));
             var overview = widgets.GetProperty("stats_overview").GetProperty("data");
-            Same("stats_overview", IndependentFigures.Overview(rows, company.Zone, AsOf("stats_overview", options.Statistics.Ttl)), IndependentFigures.DescribeOverview(overview));
+            Same("stats_overview", IndependentFigures.Overview(rows, company.Zone, AsOf("stats_overview", options.Statistics.Ttl), now), IndependentFigures.DescribeOverview(overview));
             var live = widgets.GetProperty("live_calls").GetProperty("data");
-            Same("live_calls", IndependentFigures.LiveCalls(rows, AsOf("live_calls", options.Live.Ttl, daily: false)), IndependentFigures.DescribeLiveCalls(live));
+            Same("live_calls", IndependentFigures.LiveCalls(rows, AsOf("live_calls", options.Live.Ttl, daily: false), now), IndependentFigures.DescribeLiveCalls(live));
 
             // recent_calls carries no instant of its own. Entries are kept per hour bucket, so a hit computed before this
             // hour began was computed ahead for it, as of its start; any other value is as of its computation.
@@ -333,7 +333,7 @@ public abstract class WidgetFiguresIndependentCheckTests(WidgetFiguresIndependen
             var hour = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
             var recentAt = computedAt < hour && recent.GetProperty("cache").GetString() != "STALE" ? hour : computedAt;
             Assert.True(now - recentAt <= 2 * options.Statistics.Ttl, $"{where}: recent_calls computed at {computedAt:u}");
-            Same("recent_calls", IndependentFigures.RecentCalls(rows, recentAt), IndependentFigures.DescribeRecentCalls(recent.GetProperty("data")));
+            Same("recent_calls", IndependentFigures.RecentCalls(rows, recentAt, now), IndependentFigures.DescribeRecentCalls(recent.GetProperty("data")));
         }
 
         return served;

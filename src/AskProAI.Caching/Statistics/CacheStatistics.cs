@@ -1,0 +1,37 @@
+namespace AskProAI.Caching;
+
+/// <summary>A snapshot of the cache's counters, for tools and pages.</summary>
+public sealed record CacheStatistics
+{
+    /// <summary>Gets the counters per widget.</summary>
+    public required IReadOnlyList<WidgetStatistics> Widgets { get; init; }
+
+    /// <summary>Gets the counters per tier (sums of the widgets of the tier).</summary>
+    public required IReadOnlyList<TierStatistics> Tiers { get; init; }
+
+    /// <summary>Gets the number of entries in L1.</summary>
+    public long Entries { get; init; }
+
+    /// <summary>Gets the estimated bytes of the values in L1.</summary>
+    public long EstimatedBytes { get; init; }
+
+    /// <summary>Gets how many entries were evicted to respect the size limits.</summary>
+    public long Evictions { get; init; }
+
+    /// <summary>Gets how many times the cache layer failed and the value was computed directly.</summary>
+    public long Fallbacks { get; init; }
+
+    /// <summary>Gets how many invalidations were made.</summary>
+    public long Invalidations { get; init; }
+
+    /// <summary>Gets the state of the <c>cache</c> queue.</summary>
+    public required QueueStatistics Queue { get; init; }
+
+    /// <summary>Gets the slowest computations seen, slowest first.</summary>
+    public required IReadOnlyList<SlowComputation> Slowest { get; init; }
+
+    /// <summary>Gets the hit ratio over all widgets: (L1 hits + L2 hits + stale hits) / requests, or 0 with no request.</summary>
+    public double HitRatio => Ratio(Widgets.Sum(w => w.Hits + w.L2Hits + w.StaleHits), Widgets.Sum(w => w.Requests));
+
+    internal static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
+}

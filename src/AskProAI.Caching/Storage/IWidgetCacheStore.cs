@@ -1,0 +1,21 @@
+namespace AskProAI.Caching;
+
+/// <summary>
+/// A shared second-level store (L2), such as Redis, beside the in-process L1. Keys are formatted
+/// <see cref="WidgetKey"/>s; tag timestamps are Unix milliseconds. Implementations may throw: the cache
+/// treats every failure as a miss and computes directly.
+/// </summary>
+public interface IWidgetCacheStore
+{
+    /// <summary>Reads an entry, or null when absent or expired.</summary>
+    ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken);
+
+    /// <summary>Writes an entry until its expiry.</summary>
+    ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Reads the invalidation timestamps of tags in one round trip; 0 for a tag never invalidated.</summary>
+    ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken);
+
+    /// <summary>Records that a tag was invalidated at the given Unix millisecond (keeping the larger value).</summary>
+    ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken);
+}

@@ -1,0 +1,16 @@
+namespace AskProAI.Caching;
+
+/// <summary>What the computation of a widget value is given.</summary>
+/// <param name="Widget">The widget name.</param>
+/// <param name="CompanyId">The company (tenant) the value is for.</param>
+/// <param name="Tier">The widget's tier.</param>
+/// <param name="Background">Whether the computation is a background refresh or warm (no request waits on it).</param>
+public readonly record struct WidgetComputeContext(string Widget, int CompanyId, WidgetTier Tier, bool Background)
+{
+    /// <summary>
+    /// Gets the instant the value stands for: now, or the start of its bucket when it is computed ahead of it (the
+    /// pre-hour warm, the next-bucket prefetch), so that "today" and "the last hour" are those of the bucket the value
+    /// is served in. A computation reads this rather than the clock.
+    /// </summary>
+    public DateTimeOffset At { get; init; }
+}

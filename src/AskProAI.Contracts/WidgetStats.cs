@@ -1,0 +1,50 @@
+namespace AskProAI.Contracts;
+
+/// <summary>Counters of one widget.</summary>
+public sealed record WidgetStats
+{
+    /// <summary>Gets the widget name.</summary>
+    public string Widget { get; init; } = string.Empty;
+
+    /// <summary>Gets the tier: <c>live</c>, <c>statistics</c> or <c>heavy</c>.</summary>
+    public string? Tier { get; init; }
+
+    /// <summary>Gets the cache mode: <c>Optimized</c>, <c>Legacy</c> or <c>Disabled</c>.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Gets the share of companies on Optimized when the mode is a partial rollout.</summary>
+    public int? OptimizedPercent { get; init; }
+
+    /// <summary>Gets the fresh values served from memory (L1).</summary>
+    public long Hits { get; init; }
+
+    /// <summary>Gets the requests that waited for a computation.</summary>
+    public long Misses { get; init; }
+
+    /// <summary>Gets the older values served (rollover, fail-safe).</summary>
+    public long StaleHits { get; init; }
+
+    /// <summary>Gets the background and explicit refreshes.</summary>
+    public long Refreshes { get; init; }
+
+    /// <summary>Gets the failed computations.</summary>
+    public long Errors { get; init; }
+
+    /// <summary>Gets the computations run.</summary>
+    public long Computations { get; init; }
+
+    /// <summary>Gets the mean computation time in milliseconds.</summary>
+    public double? MeanComputeMs { get; init; }
+
+    /// <summary>Gets the hit ratio: (L1 hits + L2 hits + stale hits) / requests.</summary>
+    public double? HitRatio { get; init; }
+
+    /// <summary>Gets the mean latency of cache hits measured at the endpoint, in milliseconds.</summary>
+    public double? CachedMeanMs { get; init; }
+
+    /// <summary>Gets the number of hits behind <see cref="CachedMeanMs"/>.</summary>
+    public long CachedSamples { get; init; }
+
+    /// <summary>Gets the fresh values read from the shared L2 without computing (another instance computed them).</summary>
+    public long L2Hits { get; init; }
+}
