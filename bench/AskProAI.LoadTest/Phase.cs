@@ -30,7 +30,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             await client.DashboardAsync(company, ct);
         }
 
-        var queriesBefore = await QueriesAsync(ct);
+        var (queriesBefore, widgetQueriesBefore, widgetMsBefore) = await QueriesAsync(ct);
         using var phase = CancellationTokenSource.CreateLinkedTokenSource(ct);
         phase.CancelAfter(options.Duration);
         var started = Stopwatch.GetTimestamp();
@@ -49,27 +49,37 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         await Task.WhenAll(viewers.Append(writer));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var samples = await memory;
-        var queries = await QueriesAsync(ct) - queriesBefore;
+        var (queriesAfter, widgetQueriesAfter, widgetMsAfter) = await QueriesAsync(ct);
+        var queries = queriesAfter - queriesBefore;
         var verdicts = Enumerable.Range(0, client.Instances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
         var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
-        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification);
+        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification)
+        {
+            WidgetQueries = widgetQueriesAfter - widgetQueriesBefore,
+            WidgetQueryMs = widgetMsAfter - widgetMsBefore,
+        };
     }
 
-    private async Task<long> QueriesAsync(CancellationToken ct)
+    /// <summary>Database commands so far on every instance: all of them, and those of widget computations (the read path) with their time.</summary>
+    private async Task<(long All, long Widget, double WidgetMs)> QueriesAsync(CancellationToken ct)
     {
         if (mode == "as-configured")
         {
-            return 0;
+            return (0, 0, 0);
         }
 
         long total = 0;
+        long widget = 0;
+        double widgetMs = 0;
         for (var i = 0; i < client.Instances; i++)
         {
             var stats = await client.AdminAsync(HttpMethod.Get, "/api/admin/cache/stats", null, ct, i);
             total += stats["database"]?["queries"]?.GetValue<long>() ?? 0;
+            widget += stats["database"]?["widgetQueries"]?.GetValue<long>() ?? 0;
+            widgetMs += stats["database"]?["widgetQueryMs"]?.GetValue<double>() ?? 0;
         }
 
-        return total;
+        return (total, widget, widgetMs);
     }
 
     /// <summary>One viewer polling until the phase ends; a failed request is counted by kind and the viewer goes on.</summary>
@@ -268,6 +278,42 @@ internal sealed record PhaseResult(
     DatabaseVerification? Verification)
 {
     public long Count(string name) => Counts.TryGetValue(name, out var v) ? v : 0;
+
+    /// <summary>Gets the commands run by widget computations (the read path: what dashboard views cost the database).</summary>
+    public long WidgetQueries { get; init; }
+
+    /// <summary>Gets the database milliseconds of those commands.</summary>
+    public double WidgetQueryMs { get; init; }
+
+    /// <summary>Read-path queries per dashboard-equivalent (four widget reads): writes' and webhooks' own commands not included.</summary>
+    public double ReadQueriesPerDashboardView
+    {
+        get
+        {
+            var reads = Count("widget_reads");
+            return reads == 0 ? 0 : WidgetQueries / (reads / 4.0);
+        }
+    }
+
+    /// <summary>Read-path database milliseconds per dashboard-equivalent.</summary>
+    public double ReadDbMsPerDashboardView
+    {
+        get
+        {
+            var reads = Count("widget_reads");
+            return reads == 0 ? 0 : WidgetQueryMs / (reads / 4.0);
+        }
+    }
+
+    /// <summary>Commands that were not widget computations (webhooks, their lookups and commits) per acknowledged webhook.</summary>
+    public double OtherQueriesPerWebhook
+    {
+        get
+        {
+            var webhooks = Count("webhooks_acknowledged");
+            return webhooks == 0 ? 0 : (double)(DatabaseQueries - WidgetQueries) / webhooks;
+        }
+    }
 
     /// <summary>Database time (all instances) between the first and the last scrape of the phase; null without the metric.</summary>
     public double? DatabaseSeconds
