@@ -38,7 +38,8 @@ internal sealed partial class WidgetCache
         // read the write).
         var stamp = Interlocked.Increment(ref _clock);
         var all = true;
-        var bucket = BucketOf(widget.Tier, _now.UtcTicks);
+        var now = _now.UtcTicks;
+        var bucket = BucketOf(widget.Tier, now);
 
         // The previous bucket (served on rollover), the current one and the next (computed ahead).
         for (var b = bucket - 1; b <= bucket + 1; b++)
@@ -47,7 +48,9 @@ internal sealed partial class WidgetCache
             while (_entries.TryGetValue(key, out var entry))
             {
                 T? updated = null;
-                if (entry.EndClock < ticket.Clock && IsValid(entry) && entry.Value is T value)
+                // An expired entry is dropped, never updated: an update would make it valid again, and an expired valid
+                // entry may be served stale (rollover, fail-safe) where an invalidated one never is.
+                if (entry.EndClock < ticket.Clock && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
                 {
                     try
                     {

@@ -36,6 +36,22 @@ public sealed class WidgetCacheChangeTests
     }
 
     [Fact]
+    public async Task ApplyChange_ExpiredValue_IsDroppedNotRevived()
+    {
+        await using var cache = new CacheFixture(o => o.Statistics.Ttl = TimeSpan.FromMinutes(5));
+        var computations = new Counter();
+        await GetAsync(cache, computations);
+        cache.Time.Advance(TimeSpan.FromMinutes(6));
+
+        // Updating it would make an expired value valid again, and so servable as stale; it is dropped instead.
+        Assert.False(await AddAsync(cache, cache.Cache.BeginWrite(), 10));
+
+        var after = await GetAsync(cache, computations, seed: 100);
+        Assert.Equal(CacheOutcome.Miss, after.Outcome);
+        Assert.Equal(102, after.Value.N);
+    }
+
+    [Fact]
     public async Task ApplyChange_ValueComputedAfterTheWriteBegan_IsDroppedAndComputedAgain()
     {
         await using var cache = new CacheFixture();
