@@ -61,13 +61,7 @@ internal sealed class CacheEntry(
 
     /// <summary>A copy holding a write's change applied to the value, valid from <paramref name="version"/> on.</summary>
     public CacheEntry WithValue(object updated, long version) =>
-        new(updated, version, CreatedTicks, ExpiresTicks, RefreshTicks, PrefetchTicks, Widget, Company, CompanyWidget, Size, EndClock) { ChangeApplied = true };
-
-    /// <summary>
-    /// Whether a write was applied to this value: it is served fresh until its expiry, never as stale after it (an
-    /// invalidated value never is, and an applied one stands where an invalidated one stood).
-    /// </summary>
-    public bool ChangeApplied { get; private init; }
+        new(updated, version, CreatedTicks, ExpiresTicks, RefreshTicks, PrefetchTicks, Widget, Company, CompanyWidget, Size, EndClock);
 
     /// <summary>Claims the one background refresh this entry may trigger.</summary>
     public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshScheduled, 1) == 0;

@@ -236,7 +236,7 @@ internal sealed partial class WidgetCache
         var limit = _options.FailSafeMaxDuration.Ticks;
         foreach (var candidate in (ReadOnlySpan<EntryKey>)[key, key.Previous])
         {
-            if (_entries.TryGetValue(candidate, out var entry) && !entry.ChangeApplied && now - entry.ExpiresTicks <= limit && IsValid(entry) && entry.Value is T value)
+            if (_entries.TryGetValue(candidate, out var entry) && now - entry.ExpiresTicks <= limit && IsValid(entry) && entry.Value is T value)
             {
                 widget.Counters.StaleHit();
                 Log.FailSafeServed(_logger, widget.Name, key.CompanyId, exception.GetType().Name);
