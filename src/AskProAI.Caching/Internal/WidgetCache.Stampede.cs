@@ -186,7 +186,9 @@ internal sealed partial class WidgetCache
 
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
-                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, _now.UtcTicks, value), fromStore: false);
+                // One TTL from the computation's start, not its end (docs/engine.md, "TTL"): a computation that ran long, or a
+                // background refresh that waited on the queue, never yields a value fresh for longer than its TTL.
+                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, flight.StartTicks, value), fromStore: false);
                 var payload = result is null ? null : TrySerialize(value);
                 if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
                 {

@@ -29,6 +29,26 @@ public class WidgetCacheExpiryTests
     }
 
     [Fact]
+    public async Task GetOrCompute_ClockPassesTheTtlDuringTheComputation_ValueIsNotServedAsAHitAfterwards()
+    {
+        await using var f = new CacheFixture();
+        var computations = new Counter();
+
+        // The statistics tier's TTL (5 min) passes while the value is computed (a slow query, a refresh waiting on the queue).
+        var first = await f.Cache.GetOrComputeAsync(f.Recent, 7, (f.Time, computations), static (s, _, _) =>
+        {
+            s.Time.Advance(TimeSpan.FromMinutes(6));
+            return new ValueTask<int>(s.computations.Next());
+        });
+        Assert.Equal(1, first.Value);
+
+        // The TTL runs from the computation's start: the value is already over, so the next read computes.
+        var second = await f.GetAsync(f.Recent, 7, computations);
+        Assert.Equal(CacheOutcome.Miss, second.Outcome);
+        Assert.Equal(2, second.Value);
+    }
+
+    [Fact]
     public async Task GetOrCompute_ValueWithItsOwnEnd_ExpiresThereBeforeItsTtl()
     {
         var start = new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero);
