@@ -24,14 +24,12 @@ internal sealed partial class WidgetCache
 
         ArgumentNullException.ThrowIfNull(apply);
         var tag = CacheTag.CompanyWidget(widget.Name, companyId);
-        if (_store is not null || _backplane is not null || widget.ModeFor(companyId) != CacheMode.Optimized)
+        if (IsDistributed || widget.ModeFor(companyId) != CacheMode.Optimized)
         {
             // Other instances' copies (and the Legacy baseline) cannot be updated in step: drop them as before.
             await InvalidateAsync(tag, cancellationToken);
             return false;
         }
-
-        var companyWidget = CellOf(CompanyOf(companyId), widget);
 
         // The stamp of this change: the updated values carry it as their version, and moving the widget's company
         // stamp to it below drops every value not updated and every computation in flight (it may or may not have
@@ -77,11 +75,8 @@ internal sealed partial class WidgetCache
             }
         }
 
-        companyWidget.MoveTo(stamp);
-
-        // As for an invalidation: entries found valid before the stamp moved must be checked again.
-        Interlocked.Increment(ref _clock);
-        Interlocked.Increment(ref _invalidations);
+        // As an invalidation of the tag, with the stamp the updated values carry (no state is made for a company never read).
+        MoveStampAndTick(tag, stamp);
         return all;
     }
 }

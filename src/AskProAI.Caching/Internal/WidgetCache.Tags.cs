@@ -73,7 +73,12 @@ internal sealed partial class WidgetCache
     {
         // The clock ticks before the stamp is looked up: a computation that registered its company before this
         // point read an older clock value and is therefore invalidated; one that did not started after the tick.
-        var stamp = Interlocked.Increment(ref _clock);
+        return MoveStampAndTick(tag, Interlocked.Increment(ref _clock));
+    }
+
+    /// <summary>Moves a tag's stamp to a clock value already ticked for it, then ticks again.</summary>
+    private string MoveStampAndTick(CacheTag tag, long stamp)
+    {
         Interlocked.Increment(ref _invalidations);
         try
         {

@@ -150,4 +150,16 @@ internal static class LivePushScript
           return [acknowledged - sent, shown - sent];
         }
         """;
+
+    /// <summary>The ongoing-call number the page shows in the live widget.</summary>
+    public static async Task<int> OngoingAsync(Microsoft.Playwright.IPage page) =>
+        int.Parse((await page.InnerTextAsync("[data-widget='live_calls'] [data-metric='ongoing'] .kpi-value")).Trim(), System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+
+    /// <summary>The nearest-rank percentile of measured values.</summary>
+    public static double Percentile(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
 }

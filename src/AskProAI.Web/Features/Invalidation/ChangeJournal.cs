@@ -8,8 +8,9 @@ namespace AskProAI.Web.Features.Invalidation;
 
 /// <summary>
 /// What each DbContext changed and has not yet committed. <see cref="Capture"/> reads the change tracker before a
-/// save; the changes are invalidated once they are committed (after the save, or after the explicit transaction's
-/// commit) and dropped when the save fails or the transaction rolls back.
+/// save (and takes the write's ticket, ADR 0015); the changes are handed to the invalidator once they are committed
+/// (after the save, or after the explicit transaction's commit) and dropped when the save fails or the transaction
+/// rolls back.
 /// </summary>
 /// <remarks>
 /// It depends on the widgets' definitions (<see cref="WidgetCatalog"/>), never on the widgets themselves: they need
@@ -19,7 +20,10 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
 {
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
-    /// <summary>Records the company and type of every added, modified or deleted row that a widget depends on.</summary>
+    /// <summary>
+    /// Records the company and type of every added, modified or deleted row that a widget depends on, the inserted
+    /// rows, and the write's ticket.
+    /// </summary>
     public void Capture(DbContext context)
     {
         var tracker = context.ChangeTracker;
@@ -28,9 +32,7 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
             tracker.DetectChanges();
         }
 
-        HashSet<EntityChange>? changes = null;
-        List<EntityEntry>? added = null;
-        HashSet<(int, Type)>? notInsertOnly = null;
+        Save? save = null;
         foreach (var entry in tracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -44,47 +46,49 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
                 continue;
             }
 
-            changes ??= [];
+            save ??= new Save();
             var dayKey = widgets.DayKeyOf(type);
+            int[] companies = [.. CompaniesOf(entry)];
             if (entry.State == EntityState.Added)
             {
-                (added ??= []).Add(entry);
+                save.Added.Add((entry, companies));
             }
 
-            foreach (var companyId in CompaniesOf(entry))
+            foreach (var companyId in companies)
             {
                 if (entry.State != EntityState.Added)
                 {
-                    (notInsertOnly ??= []).Add((companyId, type));
+                    save.NotInsertOnly.Add((companyId, type));
                 }
 
                 if (dayKey is null)
                 {
-                    changes.Add(new EntityChange(companyId, type));
+                    save.Changes.Add(new EntityChange(companyId, type));
                     continue;
                 }
 
                 // The row's day before and after the write: a call moved to another day changes both.
                 foreach (var at in TimesOf(entry, dayKey))
                 {
-                    changes.Add(new EntityChange(companyId, type, at));
+                    save.Changes.Add(new EntityChange(companyId, type, at));
                 }
             }
+        }
+
+        if (save is not null)
+        {
+            // Before the save's statements run: a cached value whose computation ended earlier cannot contain this write.
+            save.Ticket = cache.BeginWrite();
         }
 
         var pending = _pending.GetOrCreateValue(context);
         lock (pending)
         {
-            pending.Saving = changes;
-            pending.Added = added;
-            pending.NotInsertOnly = notInsertOnly;
-
-            // Before the save's statements run: a cached value whose computation ended earlier cannot contain this write.
-            pending.Ticket = changes is null ? null : cache.BeginWrite();
+            pending.Saving = save;
         }
     }
 
-    /// <summary>After a successful save: the changes to invalidate now, or null when a transaction is still open.</summary>
+    /// <summary>After a successful save: what to hand to the invalidator now, or null when a transaction is still open.</summary>
     public Committed? Saved(DbContext context)
     {
         if (!_pending.TryGetValue(context, out var pending))
@@ -94,81 +98,26 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
 
         lock (pending)
         {
-            var saved = pending.Saving;
-            var rows = saved is null || pending.Ticket is not { } ticket ? null : RowsOf(pending, ticket);
+            var saved = pending.Saving?.ToCommitted();
             pending.Saving = null;
-            pending.Added = null;
-            pending.NotInsertOnly = null;
             if (saved is null || context.Database.CurrentTransaction is null)
             {
-                return saved is null ? null : new Committed(saved, rows);
+                return saved;
             }
 
-            (pending.InTransaction ??= []).UnionWith(saved);
-
-            // Several saves in one transaction: the first save's ticket stands for all of them (the earliest start).
-            pending.InTransactionRows = pending.InTransactionRows is { } earlier && rows is not null
-                ? new CommittedRows(earlier.Ticket, [.. earlier.Inserted, .. rows.Inserted], earlier.NotInsertOnly.Union(rows.NotInsertOnly).ToHashSet())
-                : pending.InTransactionRows ?? rows;
+            pending.InTransaction = pending.InTransaction is { } earlier ? earlier.Then(saved) : saved;
             return null;
         }
-    }
-
-    /// <summary>Copies of the inserted rows as saved (generated ids set), with their loaded references.</summary>
-    private static CommittedRows RowsOf(Pending pending, WriteTicket ticket)
-    {
-        var inserted = new List<InsertedRow>();
-        foreach (var entry in pending.Added ?? [])
-        {
-            var copy = entry.CurrentValues.ToObject();
-            foreach (var reference in entry.References)
-            {
-                if (reference.CurrentValue is { } target)
-                {
-                    reference.Metadata.PropertyInfo?.SetValue(copy, target);
-                }
-            }
-
-            foreach (var companyId in CompaniesOf(entry))
-            {
-                inserted.Add(new InsertedRow(companyId, entry.Metadata.ClrType, copy));
-            }
-        }
-
-        return new CommittedRows(ticket, inserted, pending.NotInsertOnly ?? []);
     }
 
     /// <summary>After the explicit transaction committed: everything saved in it.</summary>
-    public Committed? Commit(DbContext? context)
-    {
-        if (context is null || !_pending.TryGetValue(context, out var pending))
-        {
-            return null;
-        }
-
-        lock (pending)
-        {
-            var rows = pending.InTransactionRows;
-            pending.InTransactionRows = null;
-            return Take(context, saving: false) is { } changes ? new Committed(changes, rows) : null;
-        }
-    }
+    public Committed? Commit(DbContext? context) => Take(context, pending => pending.InTransaction, pending => pending.InTransaction = null);
 
     /// <summary>The save failed: nothing it tried to change is invalidated.</summary>
-    public void SaveFailed(DbContext? context) => Take(context, saving: true);
+    public void SaveFailed(DbContext? context) => Take(context, _ => null, pending => pending.Saving = null);
 
     /// <summary>The transaction rolled back, failed or was replaced: nothing saved in it is invalidated.</summary>
-    public void TransactionEnded(DbContext? context)
-    {
-        Take(context, saving: false);
-        if (context is not null && _pending.TryGetValue(context, out var pending))
-        {
-            lock (pending)
-            {
-                pending.InTransactionRows = null;
-            }
-        }
-    }
+    public void TransactionEnded(DbContext? context) => Commit(context);
 
     public ValueTask InvalidateAsync(Committed? committed, CancellationToken cancellationToken) =>
         committed is { Changes.Count: > 0 } ? invalidator.InvalidateAsync(committed.Changes, committed.Rows, cancellationToken) : ValueTask.CompletedTask;
@@ -218,7 +167,7 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         }
     }
 
-    private HashSet<EntityChange>? Take(DbContext? context, bool saving)
+    private Committed? Take(DbContext? context, Func<Pending, Committed?> read, Action<Pending> clear)
     {
         if (context is null || !_pending.TryGetValue(context, out var pending))
         {
@@ -227,39 +176,62 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
 
         lock (pending)
         {
-            HashSet<EntityChange>? taken;
-            if (saving)
+            var taken = read(pending);
+            clear(pending);
+            return taken;
+        }
+    }
+
+    /// <summary>One save's changes, as read before it ran.</summary>
+    private sealed class Save
+    {
+        public HashSet<EntityChange> Changes { get; } = [];
+
+        public List<(EntityEntry Entry, int[] Companies)> Added { get; } = [];
+
+        public HashSet<(int, Type)> NotInsertOnly { get; } = [];
+
+        public WriteTicket Ticket { get; set; }
+
+        /// <summary>After the save: the inserted rows copied as saved (generated ids set), with their loaded references.</summary>
+        public Committed ToCommitted()
+        {
+            var inserted = new List<InsertedRow>();
+            foreach (var (entry, companies) in Added)
             {
-                taken = pending.Saving;
-                pending.Saving = null;
-            }
-            else
-            {
-                taken = pending.InTransaction;
-                pending.InTransaction = null;
+                var copy = entry.CurrentValues.ToObject();
+                foreach (var reference in entry.References)
+                {
+                    if (reference.CurrentValue is { } target)
+                    {
+                        reference.Metadata.PropertyInfo?.SetValue(copy, target);
+                    }
+                }
+
+                inserted.AddRange(companies.Select(companyId => new InsertedRow(companyId, entry.Metadata.ClrType, copy)));
             }
 
-            return taken;
+            return new Committed(Changes, new CommittedRows(Ticket, inserted, NotInsertOnly));
         }
     }
 
     private sealed class Pending
     {
-        public HashSet<EntityChange>? Saving { get; set; }
+        public Save? Saving { get; set; }
 
-        public HashSet<EntityChange>? InTransaction { get; set; }
-
-        public List<EntityEntry>? Added { get; set; }
-
-        public HashSet<(int, Type)>? NotInsertOnly { get; set; }
-
-        public WriteTicket? Ticket { get; set; }
-
-        public CommittedRows? InTransactionRows { get; set; }
+        public Committed? InTransaction { get; set; }
     }
 }
 
 /// <summary>What a commit changed: the changes to invalidate, and the inserted rows that may be applied instead.</summary>
 /// <param name="Changes">Company, type and time of every changed row.</param>
 /// <param name="Rows">The inserted rows and the write's ticket; null when nothing can be applied.</param>
-internal sealed record Committed(IReadOnlyCollection<EntityChange> Changes, CommittedRows? Rows);
+internal sealed record Committed(IReadOnlyCollection<EntityChange> Changes, CommittedRows? Rows)
+{
+    /// <summary>This save followed by a later one in the same transaction: the first save's ticket stands for both (the earliest start).</summary>
+    public Committed Then(Committed later) => new(
+        [.. Changes.Union(later.Changes)],
+        Rows is null || later.Rows is null
+            ? null
+            : new CommittedRows(Rows.Ticket, [.. Rows.Inserted, .. later.Rows.Inserted], Rows.NotInsertOnly.Union(later.Rows.NotInsertOnly).ToHashSet()));
+}

@@ -22,136 +22,22 @@ internal sealed class WidgetInvalidator(
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
         ArgumentNullException.ThrowIfNull(changedEntityTypes);
-        var names = widgets.NamesDependingOn(changedEntityTypes);
-        await InvalidateDaysAsync(companyId, [.. changedEntityTypes.Select(t => new EntityChange(companyId, t))], CancellationToken.None);
-        await InvalidateWidgetsAsync(companyId, names, CancellationToken.None);
-        return names;
+        await ChangeCompanyAsync(companyId, [.. changedEntityTypes.Select(t => new EntityChange(companyId, t))], rows: null, CancellationToken.None);
+        return widgets.NamesDependingOn(changedEntityTypes);
     }
 
-    public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CancellationToken cancellationToken = default)
+    public ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CancellationToken cancellationToken = default) =>
+        InvalidateAsync(changes, rows: null, cancellationToken);
+
+    public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CommittedRows? rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         foreach (var company in changes.GroupBy(c => c.CompanyId))
         {
             if (company.Key > 0)
             {
-                // Days first, then the widgets' own entries: a computation that starts in between must not find old days.
-                await InvalidateDaysAsync(company.Key, [.. company], cancellationToken);
-                await InvalidateWidgetsAsync(company.Key, widgets.NamesDependingOn(company.Select(c => c.EntityType)), cancellationToken);
+                await ChangeCompanyAsync(company.Key, [.. company], rows, cancellationToken);
             }
-        }
-    }
-
-    public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CommittedRows? rows, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        if (rows is null)
-        {
-            await InvalidateAsync(changes, cancellationToken);
-            return;
-        }
-
-        foreach (var company in changes.GroupBy(c => c.CompanyId))
-        {
-            if (company.Key <= 0)
-            {
-                continue;
-            }
-
-            var companyId = company.Key;
-            var inserted = rows.Inserted.Where(r => r.CompanyId == companyId).ToList();
-
-            // Days first, then the widgets' own entries (as for invalidation): a value composed in between finds the days updated.
-            var dayChanges = new List<EntityChange>();
-            foreach (var change in company)
-            {
-                dayChanges.Add(change);
-            }
-
-            await ApplyOrInvalidateDaysAsync(companyId, [.. dayChanges], rows, inserted, cancellationToken);
-
-            var names = widgets.NamesDependingOn(company.Select(c => c.EntityType));
-            var dropped = new List<string>();
-            foreach (var name in names)
-            {
-                var definition = widgets.All.First(d => d.Name == name);
-                if (definition.ApplyInsert is { } apply && CanApply(definition, companyId, rows) && cache.TryGetWidget(name, out var handle))
-                {
-                    var relevant = inserted.Where(r => definition.DependsOn.Contains(r.EntityType)).ToList();
-                    try
-                    {
-                        await cache.ApplyChangeAsync<(List<InsertedRow> Rows, Func<object, InsertedRow, object?> Apply), object>(
-                            handle,
-                            companyId,
-                            rows.Ticket,
-                            (relevant, apply),
-                            static (value, s) =>
-                            {
-                                object? updated = value;
-                                foreach (var row in s.Rows)
-                                {
-                                    updated = updated is null ? null : s.Apply(updated, row);
-                                }
-
-                                return updated;
-                            },
-                            cancellationToken);
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
-                    {
-                        Log.InvalidationFailed(logger, exception, companyId);
-                    }
-
-                    continue;
-                }
-
-                dropped.Add(name);
-            }
-
-            await InvalidateWidgetsAsync(companyId, [.. dropped], cancellationToken, notify: false);
-            if (names.Length > 0)
-            {
-                Log.WidgetsInvalidated(logger, companyId, names.Length);
-                Notify(companyId, names);
-            }
-        }
-    }
-
-    /// <summary>Whether the write only inserted rows of the types the widget depends on (an update's old values may be stale).</summary>
-    private static bool CanApply(WidgetDefinition definition, int companyId, CommittedRows rows) =>
-        !definition.DependsOn.Any(t => rows.NotInsertOnly.Contains((companyId, t)));
-
-    private async ValueTask ApplyOrInvalidateDaysAsync(int companyId, EntityChange[] changes, CommittedRows rows, List<InsertedRow> inserted, CancellationToken cancellationToken)
-    {
-        foreach (var definition in _dayWidgets)
-        {
-            var relevant = changes.Where(c => definition.DependsOn.Contains(c.EntityType)).ToList();
-            if (relevant.Count == 0)
-            {
-                continue;
-            }
-
-            if (definition.ApplyDays is { } applyDays
-                && CanApply(definition, companyId, rows)
-                && relevant.All(c => c.At is not null && definition.DayKeys.ContainsKey(c.EntityType))
-                && cache.TryGetWidget(definition.Name, out var handle))
-            {
-                try
-                {
-                    var zone = await zones.GetAsync(companyId, null, cancellationToken);
-                    var rowsOfWidget = inserted.Where(r => definition.DependsOn.Contains(r.EntityType)).ToList();
-                    await applyDays(new DayPartsWrite(segments, handle, companyId, zone, rows.Ticket, rowsOfWidget), cancellationToken);
-                    continue;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    Log.InvalidationFailed(logger, exception, companyId);
-                    await segments.InvalidateAllDaysAsync(handle, companyId, CancellationToken.None);
-                    continue;
-                }
-            }
-
-            await InvalidateDaysAsync(companyId, [.. relevant], cancellationToken);
         }
     }
 
@@ -186,75 +72,139 @@ internal sealed class WidgetInvalidator(
     }
 
     /// <summary>
-    /// Invalidates the days of day-part widgets that the changes touched: the local days (company zone) of the rows'
-    /// old and new times, or every day when a change has no time (a branch or company row, a bulk write).
+    /// One company's committed changes. Days first, then the widgets' own entries: a value composed in between must not
+    /// find old days. Inserted rows (<paramref name="rows"/>) are applied where the widget can (ADR 0015); everything
+    /// else is invalidated.
     /// </summary>
-    private async ValueTask InvalidateDaysAsync(int companyId, EntityChange[] changes, CancellationToken cancellationToken)
+    private async ValueTask ChangeCompanyAsync(int companyId, EntityChange[] changes, CommittedRows? rows, CancellationToken cancellationToken)
     {
         if (changes.Any(c => c.EntityType == typeof(Data.Company)))
         {
             zones.Forget(companyId);
         }
 
+        List<InsertedRow> inserted = rows is null ? [] : [.. rows.Inserted.Where(r => r.CompanyId == companyId)];
         foreach (var definition in _dayWidgets)
         {
-            if (!cache.TryGetWidget(definition.Name, out var handle))
-            {
-                continue;
-            }
-
             var relevant = changes.Where(c => definition.DependsOn.Contains(c.EntityType)).ToList();
-            if (relevant.Count == 0)
+            if (relevant.Count > 0 && cache.TryGetWidget(definition.Name, out var handle))
             {
-                continue;
+                await ChangeDaysAsync(definition, handle, companyId, relevant, rows, RowsOf(definition, inserted), cancellationToken);
             }
+        }
 
-            try
+        var affected = widgets.DependingOn(changes.Select(c => c.EntityType));
+        var dropped = new List<string>();
+        foreach (var definition in affected)
+        {
+            if (rows is null
+                || definition.ApplyInsert is not { } apply
+                || !CanApply(definition, companyId, rows)
+                || !cache.TryGetWidget(definition.Name, out var handle)
+                || !await TryApplyAsync(handle, companyId, rows.Ticket, RowsOf(definition, inserted), apply, cancellationToken))
             {
-                if (relevant.Any(c => c.At is null || !definition.DayKeys.ContainsKey(c.EntityType)))
-                {
-                    await segments.InvalidateAllDaysAsync(handle, companyId, cancellationToken);
-                    continue;
-                }
+                dropped.Add(definition.Name);
+            }
+        }
 
-                var zone = await zones.GetAsync(companyId, null, cancellationToken);
-                DateTimeOffset[] instants = [.. relevant.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.At!.Value, DateTimeKind.Utc)))];
-                await segments.InvalidateDaysAsync(handle, companyId, zone, instants, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // The zone could not be read (or the days not reached): drop every day, which needs neither.
-                Log.InvalidationFailed(logger, exception, companyId);
-                await segments.InvalidateAllDaysAsync(handle, companyId, CancellationToken.None);
-            }
+        if (affected.Length > 0 && await InvalidateWidgetsAsync(companyId, [.. dropped], cancellationToken))
+        {
+            string[] names = [.. affected.Select(d => d.Name)];
+            Log.WidgetsInvalidated(logger, companyId, names.Length);
+            Notify(companyId, names);
         }
     }
 
-    private async ValueTask InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken, bool notify = true)
+    /// <summary>
+    /// The days of a day-part widget that the changes touched: the inserted rows applied to their days when the write
+    /// only inserted, else the local days (company zone) of the rows' old and new times invalidated, or every day when a
+    /// change has no time (a branch or company row, a bulk write).
+    /// </summary>
+    private async ValueTask ChangeDaysAsync(
+        WidgetDefinition definition, WidgetHandle handle, int companyId, List<EntityChange> relevant, CommittedRows? rows, List<InsertedRow> inserted, CancellationToken cancellationToken)
     {
-        if (names.Length == 0)
+        try
         {
-            return;
-        }
+            if (relevant.Any(c => c.At is null || !definition.DayKeys.ContainsKey(c.EntityType)))
+            {
+                await segments.InvalidateAllDaysAsync(handle, companyId, cancellationToken);
+                return;
+            }
 
+            var zone = await zones.GetAsync(companyId, null, cancellationToken);
+            if (rows is not null && definition.ApplyDays is { } applyDays && CanApply(definition, companyId, rows))
+            {
+                await applyDays(new DayPartsWrite(segments, handle, companyId, zone, rows.Ticket, inserted), cancellationToken);
+                return;
+            }
+
+            DateTimeOffset[] instants = [.. relevant.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.At!.Value, DateTimeKind.Utc)))];
+            await segments.InvalidateDaysAsync(handle, companyId, zone, instants, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The zone could not be read (or the days not reached): drop every day, which needs neither.
+            Log.InvalidationFailed(logger, exception, companyId);
+            await segments.InvalidateAllDaysAsync(handle, companyId, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Applies the inserted rows to the widget's cached values; false when that failed (the caller invalidates).</summary>
+    private async ValueTask<bool> TryApplyAsync(
+        WidgetHandle handle, int companyId, WriteTicket ticket, List<InsertedRow> rows, Func<object, InsertedRow, object?> apply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Whether every value could be updated or the engine dropped some, the widget is taken care of.
+            await cache.ApplyChangeAsync<(List<InsertedRow> Rows, Func<object, InsertedRow, object?> Apply), object>(
+                handle,
+                companyId,
+                ticket,
+                (rows, apply),
+                static (value, s) =>
+                {
+                    object? updated = value;
+                    foreach (var row in s.Rows)
+                    {
+                        updated = updated is null ? null : s.Apply(updated, row);
+                    }
+
+                    return updated;
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.InvalidationFailed(logger, exception, companyId);
+            return false;
+        }
+    }
+
+    /// <summary>Whether the write only inserted rows of the types the widget depends on (an update's old values may be stale).</summary>
+    private static bool CanApply(WidgetDefinition definition, int companyId, CommittedRows rows) =>
+        !definition.DependsOn.Any(t => rows.NotInsertOnly.Contains((companyId, t)));
+
+    private static List<InsertedRow> RowsOf(WidgetDefinition definition, List<InsertedRow> inserted) =>
+        [.. inserted.Where(r => definition.DependsOn.Contains(r.EntityType))];
+
+    /// <summary>Invalidates the widgets' own entries; false when that failed (logged: the data is committed).</summary>
+    private async ValueTask<bool> InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)
+    {
         try
         {
             foreach (var name in names)
             {
                 await cache.InvalidateAsync(CacheTag.CompanyWidget(name, companyId), cancellationToken);
             }
+
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The data is committed; failing the request now would make the client retry a write that happened.
             Log.InvalidationFailed(logger, exception, companyId);
-            return;
-        }
-
-        if (notify)
-        {
-            Log.WidgetsInvalidated(logger, companyId, names.Length);
-            Notify(companyId, names);
+            return false;
         }
     }
 

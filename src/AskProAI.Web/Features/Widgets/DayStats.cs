@@ -45,7 +45,7 @@ internal sealed record DayStats(
     /// <summary>
     /// The change an inserted row makes to its day's part: the part plus the row's own counts. A call needs its
     /// branch's name (from the row's loaded branch, or the part when the branch already has calls that day);
-    /// without it, or for another row type, the change is refused (null) and the day is loaded again.
+    /// without it the change is refused (null) and the day is loaded again. Only rows with a day key come here.
     /// </summary>
     public static DayChange<DayStats> ChangeOf(object row) => row switch
     {
@@ -67,7 +67,7 @@ internal sealed record DayStats(
             one.AddAppointment(appointment.Status, appointment.PriceCents);
             return Combine(part, one.Build());
         }),
-        _ => new(DateTimeOffset.UnixEpoch, static _ => null),
+        _ => throw new ArgumentException($"A {row.GetType().Name} has no day in dashboard_stats (only calls and appointments do).", nameof(row)),
     };
 
     private static DateTimeOffset AsUtc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));

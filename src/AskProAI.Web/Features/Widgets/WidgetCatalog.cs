@@ -40,10 +40,13 @@ internal sealed class WidgetCatalog
     }
 
     /// <summary>The names of the widgets whose query reads one of the entity types.</summary>
-    public string[] NamesDependingOn(IEnumerable<Type> entityTypes)
+    public string[] NamesDependingOn(IEnumerable<Type> entityTypes) => [.. DependingOn(entityTypes).Select(d => d.Name)];
+
+    /// <summary>The widgets that declare any of the types as a dependency.</summary>
+    public WidgetDefinition[] DependingOn(IEnumerable<Type> entityTypes)
     {
         var types = entityTypes as ICollection<Type> ?? [.. entityTypes];
-        return [.. All.Where(d => d.DependsOn.Any(types.Contains)).Select(d => d.Name)];
+        return [.. All.Where(d => d.DependsOn.Any(types.Contains))];
     }
 
     /// <summary>The names of the widgets whose entries for the company any of the tags reaches.</summary>

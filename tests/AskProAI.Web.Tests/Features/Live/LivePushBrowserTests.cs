@@ -18,11 +18,11 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
         await using var session = await BrowserSession.OpenAsync(app);
         var page = session.Page;
         await page.EvaluateAsync("() => { window.__sameDocument = 'yes'; }");
-        var before = await OngoingAsync(page);
+        var before = await LivePushScript.OngoingAsync(page);
 
         var (_, visibleMs) = await SendAsync(page, "evt-browser-1", "tel-browser-1", before + 1);
 
-        Assert.Equal(before + 1, await OngoingAsync(page));
+        Assert.Equal(before + 1, await LivePushScript.OngoingAsync(page));
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         output.WriteLine($"event to visible: {visibleMs:F1} ms");
     }
@@ -32,7 +32,7 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
     {
         await using var session = await BrowserSession.OpenAsync(app);
         var page = session.Page;
-        var ongoing = await OngoingAsync(page);
+        var ongoing = await LivePushScript.OngoingAsync(page);
 
         // Warm-up: the first push pays for JIT and connection setup.
         for (var i = 0; i < 3; i++)
@@ -51,11 +51,11 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
 
         var report = string.Create(
             CultureInfo.InvariantCulture,
-            $"events={MeasuredEvents} ack p50={Percentile(acks, 50):F1} ms p99={Percentile(acks, 99):F1} ms; "
-            + $"visible p50={Percentile(visible, 50):F1} ms p99={Percentile(visible, 99):F1} ms max={visible.Max():F1} ms");
+            $"events={MeasuredEvents} ack p50={LivePushScript.Percentile(acks, 50):F1} ms p99={LivePushScript.Percentile(acks, 99):F1} ms; "
+            + $"visible p50={LivePushScript.Percentile(visible, 50):F1} ms p99={LivePushScript.Percentile(visible, 99):F1} ms max={visible.Max():F1} ms");
         output.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "event-to-visible.txt"), report + Environment.NewLine);
-        Assert.Equal(ongoing, await OngoingAsync(page));
+        Assert.Equal(ongoing, await LivePushScript.OngoingAsync(page));
     }
 
     private async Task<(double AckMs, double VisibleMs)> SendAsync(IPage page, string eventId, string externalId, int expected)
@@ -69,15 +69,6 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
         return (result[0], result[1]);
     }
 
-    private static async Task<int> OngoingAsync(IPage page) =>
-        int.Parse((await page.InnerTextAsync("[data-widget='live_calls'] [data-metric='ongoing'] .kpi-value")).Trim(), NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-US"));
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
 
     /// <summary>Chromium logged in as manager 1 on the dashboard, with live push connected.</summary>
     private static class BrowserSession

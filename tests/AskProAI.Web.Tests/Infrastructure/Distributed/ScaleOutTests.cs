@@ -56,7 +56,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         await session.LogInAsync(balancer, Email, Password);
         await page.WaitForSelectorAsync("[data-widget='live_calls'][data-loaded='true']");
         await page.WaitForSelectorAsync("#dashboard[data-live='on']"); // the WebSocket went through nginx
-        var ongoing = await OngoingAsync(page);
+        var ongoing = await LivePushScript.OngoingAsync(page);
         var run = Guid.NewGuid().ToString("N")[..8];
 
         for (var i = 0; i < 3; i++)
@@ -73,12 +73,12 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             visible.Add(shown);
         }
 
-        Assert.Equal(ongoing, await OngoingAsync(page));
+        Assert.Equal(ongoing, await LivePushScript.OngoingAsync(page));
         var report = string.Create(
             CultureInfo.InvariantCulture,
             $"{DateTimeOffset.UtcNow:u} instances={ScaleOut.Instances.Count} via nginx round-robin; events={MeasuredEvents} "
-            + $"ack p50={Percentile(acks, 50):F1} ms p99={Percentile(acks, 99):F1} ms; "
-            + $"write->visible p50={Percentile(visible, 50):F1} ms p99={Percentile(visible, 99):F1} ms max={visible.Max():F1} ms");
+            + $"ack p50={LivePushScript.Percentile(acks, 50):F1} ms p99={LivePushScript.Percentile(acks, 99):F1} ms; "
+            + $"write->visible p50={LivePushScript.Percentile(visible, 50):F1} ms p99={LivePushScript.Percentile(visible, 99):F1} ms max={visible.Max():F1} ms");
         output.WriteLine(report);
         await File.AppendAllTextAsync(Path.Combine(AppContext.BaseDirectory, "scale-out-event-to-visible.txt"), report + Environment.NewLine);
     }
@@ -94,15 +94,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         return (result[0], result[1]);
     }
 
-    private static async Task<int> OngoingAsync(IPage page) =>
-        int.Parse((await page.InnerTextAsync("[data-widget='live_calls'] [data-metric='ongoing'] .kpi-value")).Trim(), NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-US"));
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
 
     private static async Task<string> TokenAsync(string instance)
     {
