@@ -7,14 +7,22 @@
 #
 # e.g. bench/run-load.sh memory reads-in-process --modes Disabled,Legacy,Optimized --duration-s 30 --webhooks-per-s 0
 # Results: docs/results/load-<label>.{json,md,svg} and load-<label>.run.txt (machine, load average, command).
-# Settings (environment): LOAD_PORT (5301), LOAD_REDIS_PORT (6398), LOAD_OUT (docs/results), extra service settings
-# as ASP.NET Core environment variables (e.g. Clock__StartAt=2026-11-27T05:59:05Z, Cache__Mode=Legacy).
+# Settings (environment): LOAD_PORT (5301), LOAD_REDIS_PORT (6398), LOAD_OUT (docs/results), LOAD_DATABASE (sqlite, or
+# postgresql: a PostgreSQL from its own binaries in the run's temp folder on LOAD_PG_PORT (55499), demo data generated
+# into it), extra service settings as ASP.NET Core environment variables (e.g. Clock__StartAt=2026-11-27T05:59:05Z,
+# Cache__Mode=Legacy, DemoData__Companies=200).
+#
+# The scale scenario (issue 14): LOAD_DATABASE=postgresql DemoData__Companies=200 DemoData__CallsPerCompany=5000 \
+#   bench/run-load.sh memory scale200 --companies 200 --poll-ms 5000 --duration-s 60 --webhooks-per-s 10 --peak-factor 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 cache=${1:?memory or redis}; label=${2:?label}; shift 2
 port=${LOAD_PORT:-5301}
 redis_port=${LOAD_REDIS_PORT:-6398}
+database=${LOAD_DATABASE:-sqlite}
+pg_port=${LOAD_PG_PORT:-55499}
+case "$database" in sqlite|postgresql) ;; *) echo "LOAD_DATABASE: sqlite or postgresql" >&2; exit 2;; esac
 out=${LOAD_OUT:-docs/results}
 case "$cache" in memory|redis) ;; *) echo "first argument: memory or redis" >&2; exit 2;; esac
 for p in "$port" "$redis_port"; do
@@ -28,6 +36,7 @@ pid=
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  [ -d "$work/pg" ] && su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,7 +50,16 @@ if [ "$cache" = redis ]; then
   settings+=(Cache__Redis="127.0.0.1:$redis_port")
 fi
 
-# The Development demo database lives in src/AskProAI.Web/data (generated on first start).
+if [ "$database" = postgresql ]; then
+  # As scripts/test.sh does: the server's own binaries, a cluster in the run's temp folder, loopback only.
+  PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+  chmod 755 "$work"; mkdir -p "$work/pg" && chown postgres "$work/pg"
+  su postgres -s /bin/sh -c "$PG_BIN/initdb -D $work/pg -A trust -U postgres >/dev/null"
+  su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -l $work/pg/log -o '-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200' -w start >/dev/null"
+  settings+=(Database__Provider=PostgreSql ConnectionStrings__AskPro="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres")
+fi
+
+# The Development demo database lives in src/AskProAI.Web/data (generated on first start); PostgreSQL's is generated here.
 (cd src/AskProAI.Web && exec env ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://127.0.0.1:$port" "${settings[@]}" \
   dotnet bin/Release/net10.0/AskProAI.Web.dll >"$work/service.log" 2>&1) &
 pid=$!
@@ -55,7 +73,7 @@ mkdir -p "$out"
 args=(--url "http://127.0.0.1:$port" --label "$label" --out "$out" "$@")
 {
   echo "command: bench/run-load.sh $cache $label $*"
-  echo "service settings: ${settings[*]:-none} $(env | grep -E '^(Cache|Clock|Hosting)__' | tr '\n' ' ')"
+  echo "service settings: ${settings[*]:-none} $(env | grep -E '^(Cache|Clock|Hosting|DemoData)__' | tr '\n' ' ')"
   echo "started: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load/load/')"
 } | tee "$out/load-$label.run.txt"
 set +e

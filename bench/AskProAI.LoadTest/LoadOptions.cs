@@ -19,6 +19,11 @@ internal sealed class LoadOptions
 
     public double WebhooksPerSecond { get; private set; } = 5;
 
+    /// <summary>
+    /// The busy-hour peak: the webhook rate is multiplied by this factor in the middle third of each phase (1: flat).
+    /// </summary>
+    public double PeakFactor { get; private set; } = 1;
+
     public int Seed { get; private set; } = 42;
 
     public List<string> Modes { get; } = [];
@@ -56,6 +61,7 @@ internal sealed class LoadOptions
                 case "--poll-ms": o.PollInterval = TimeSpan.FromMilliseconds(PositiveInt(name, Next())); break;
                 case "--duration-s": o.Duration = TimeSpan.FromSeconds(PositiveInt(name, Next())); break;
                 case "--webhooks-per-s": o.WebhooksPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--peak-factor": o.PeakFactor = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": o.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--modes": o.Modes.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
                 case "--admin-token": o.AdminToken = Next(); break;
@@ -94,9 +100,9 @@ internal sealed class LoadOptions
             throw new ArgumentException("--verify-database: the PostgreSQL host must be a loopback address.");
         }
 
-        if (o.Duration > TimeSpan.FromMinutes(15) || o.WebhooksPerSecond is < 0 or > 500 || o.Companies * o.ViewersPerCompany > 2000)
+        if (o.Duration > TimeSpan.FromMinutes(15) || o.WebhooksPerSecond is < 0 or > 500 || o.PeakFactor is < 1 or > 20 || o.WebhooksPerSecond * o.PeakFactor > 500 || o.Companies * o.ViewersPerCompany > 2000)
         {
-            throw new ArgumentException("Bounds: at most 15 minutes, 500 webhooks/s and 2000 viewers.");
+            throw new ArgumentException("Bounds: at most 15 minutes, 500 webhooks/s (peak included; --peak-factor 1 to 20) and 2000 viewers.");
         }
 
         return o;

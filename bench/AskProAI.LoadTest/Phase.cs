@@ -153,6 +153,8 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         }
 
         var interval = TimeSpan.FromSeconds(1 / options.WebhooksPerSecond);
+        var peakInterval = TimeSpan.FromSeconds(1 / (options.WebhooksPerSecond * options.PeakFactor));
+        var third = options.Duration / 3;
         var inFlight = new List<Task>();
         var n = 0;
         try
@@ -162,7 +164,9 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
                 var company = random.Next(1, options.Companies + 1);
                 var eventId = string.Create(CultureInfo.InvariantCulture, $"load-{options.Seed}-{mode}-{Environment.ProcessId}-{n++}");
                 inFlight.Add(OneEventAsync(company, eventId, n, ct));
-                await Task.Delay(interval, ct);
+                // The busy hour: the middle third of the phase at PeakFactor times the rate.
+                var at = Stopwatch.GetElapsedTime(_started);
+                await Task.Delay(at >= third && at < 2 * third ? peakInterval : interval, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -116,7 +116,7 @@ internal static class Report
     public static string Markdown(LoadOptions options, IReadOnlyList<PhaseResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.Urls.Count} instance(s), {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.Urls.Count} instance(s), {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks{(options.PeakFactor > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({options.WebhooksPerSecond * options.PeakFactor}/s in the middle third)") : string.Empty)}, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
         sb.AppendLine();
         sb.AppendLine("| mode | req/s | dashboard p50 | p95 | p99 | dashboard_stats p50 | p99 | hit ratio | DB queries / dashboard | read-path queries / dashboard | read-path DB ms / dashboard | other queries / webhook | DB ms / dashboard | DB ms / webhook | event→visible p50 | p99 | ack→visible p99 | stale reads after ack | errors |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
