@@ -31,6 +31,12 @@ internal sealed class Flight(
     /// </summary>
     public long FreshAfterTicks { get; } = freshAfterTicks;
 
+    /// <summary>
+    /// Gets or sets whether the computation must read the source (an explicit refresh or warm): it is not given the
+    /// previous bucket's value to roll forward.
+    /// </summary>
+    public bool SourceOnly { get; set; }
+
     public Task<FlightResult?> Task => _completion.Task;
 
     public CancellationToken Token => _cancellation.Token;

@@ -49,6 +49,7 @@ internal sealed partial class WidgetCache
         if (started)
         {
             widget.Counters.Refreshed();
+            flight.SourceOnly = true;
             _ = RunFlightAsync(flight, widget, companyId, state, compute);
         }
 

@@ -163,6 +163,7 @@ internal sealed partial class WidgetCache
         var context = new WidgetComputeContext(widget.Name, companyId, widget.Tier, flight.Background)
         {
             At = new DateTimeOffset(Math.Max(_time.GetUtcNow().UtcTicks, WidgetKey.BucketStartOf(widget.Tier, flight.Key.Bucket).UtcTicks), TimeSpan.Zero),
+            Previous = PreviousOf(flight),
         };
         try
         {
@@ -220,6 +221,18 @@ internal sealed partial class WidgetCache
             flight.Fail(ex);
         }
     }
+
+    /// <summary>
+    /// The previous bucket's value offered to a computation that fills a new bucket (ADR 0016): only when the key has
+    /// no entry at all (a refresh of an existing bucket reads the source), the flight is not an explicit refresh, and
+    /// the previous entry is valid. Read after the flight's start version: an invalidation or an applied write after
+    /// this read moves a stamp past that version, so what the computation makes of it is never stored as valid.
+    /// </summary>
+    private object? PreviousOf(Flight flight) =>
+        !flight.SourceOnly && !_entries.ContainsKey(flight.Key)
+        && _entries.TryGetValue(flight.Key.Previous, out var previous) && IsValid(previous)
+            ? previous.Value
+            : null;
 
     /// <summary>
     /// Serves the last good value, marked stale, when a computation failed (fail-safe): only a value no

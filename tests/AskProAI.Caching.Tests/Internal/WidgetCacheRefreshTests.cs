@@ -324,4 +324,68 @@ public class WidgetCacheRefreshTests
 
         Assert.Equal([CacheFixture.Start, new DateTimeOffset(2025, 8, 6, 18, 8, 0, TimeSpan.Zero)], seen.ToArray());
     }
+
+    [Fact]
+    public async Task ComputeContext_NewBucket_IsGivenThePreviousBucketsValidValue()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
+        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
+            static (q, ctx, _) =>
+            {
+                q.Enqueue(ctx.Previous);
+                return new ValueTask<string>($"value {q.Count} at {ctx.At:HH:mm:ss}");
+            };
+
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        f.Time.Advance(TimeSpan.FromSeconds(40)); // 18:08:10, a new minute bucket: 18:07's value served while 18:08's is made
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        await f.Queue.WhenIdleAsync();
+        var next = await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+
+        Assert.Equal([null, "value 1 at 18:07:30"], seen.ToArray());
+        Assert.Equal((CacheOutcome.Hit, "value 2 at 18:08:10"), (next.Outcome, next.Value));
+    }
+
+    [Fact]
+    public async Task ComputeContext_PreviousBucketInvalidated_IsNotGivenIt()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
+        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
+            static (q, ctx, _) =>
+            {
+                q.Enqueue(ctx.Previous);
+                return new ValueTask<string>($"value {q.Count}");
+            };
+
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        await f.Cache.InvalidateAsync(CacheTag.Company(1));
+        f.Time.Advance(TimeSpan.FromSeconds(40));
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        await f.Queue.WhenIdleAsync();
+
+        Assert.Equal([null, null], seen.ToArray());
+    }
+
+    [Fact]
+    public async Task ComputeContext_RefreshOrSameBucket_IsNotGivenThePreviousValue()
+    {
+        await using var f = new CacheFixture(); // 18:07:30
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
+        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
+            static (q, ctx, _) =>
+            {
+                q.Enqueue(ctx.Previous);
+                return new ValueTask<string>($"value {q.Count}");
+            };
+
+        await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
+        f.Time.Advance(TimeSpan.FromSeconds(40)); // 18:08:10: an explicit refresh of a new bucket reads the source
+        await f.Cache.RefreshAsync(f.Live, 1, seen, compute);
+        await f.Cache.RefreshAsync(f.Live, 1, seen, compute); // and of a bucket that has its entry
+        await f.Queue.WhenIdleAsync();
+
+        Assert.Equal([null, null, null], seen.ToArray());
+    }
 }

@@ -1,5 +1,6 @@
 using AskProAI.Caching;
 using AskProAI.Data;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Widgets;
@@ -18,8 +19,22 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     /// </summary>
     public static readonly TimeSpan OngoingHorizon = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How far after the value's instant a call's start may lie and still count: the sender's clock may run ahead of
+    /// ours by as much as the write API accepts (<see cref="Calls.WriteValidation.ClockSkew"/>). A call the telephony
+    /// reports as started is shown at once, by every path alike (a computation, a write applied, a value rolled forward).
+    /// </summary>
+    public static readonly TimeSpan StartTolerance = Calls.WriteValidation.ClockSkew;
+
     /// <summary>Whether a call in the ongoing state, started at <paramref name="startedAt"/>, is live at <paramref name="now"/>.</summary>
     public static bool IsLive(DateTimeOffset startedAt, DateTimeOffset now) => startedAt > now - OngoingHorizon && startedAt <= now;
+
+    /// <summary>
+    /// How long a value may be rolled forward from minute to minute without reading the database (ADR 0016). Writes made
+    /// through the service reach a rolled value at once (applied or invalidated, ADR 0015); this bounds how long a change
+    /// made behind the service's back (a manual fix in the database) can go unseen by the live widget.
+    /// </summary>
+    public static readonly TimeSpan SourceRereadAfter = TimeSpan.FromMinutes(5);
 
     public static WidgetDefinition Definition { get; } = new("live_calls", WidgetTier.Live, [typeof(Call), typeof(Branch)])
     {
@@ -28,13 +43,20 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 
     /// <summary>
     /// A new call added to a cached value (ADR 0015): counted as ongoing when it is live and in the last 15 minutes by
-    /// the value's own windows; a call of a branch the value does not list is refused (the value is computed again).
+    /// the value's own windows, and its start kept for rolling forward; a call of a branch the value does not list is
+    /// refused (the value is computed again).
     /// </summary>
     internal static LiveCalls? Apply(LiveCalls value, Call call)
     {
         var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
 
-        // A write after the value was computed may start after its AsOf: the value then also counts it (it is newer, not older).
+        // A write after the value was computed may start after its AsOf: the value counts it as a computation would,
+        // up to StartTolerance ahead. A start further ahead (a sender's clock far ahead of an older value) is computed again.
+        if (startedAt > value.AsOf + StartTolerance)
+        {
+            return null;
+        }
+
         var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
         var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
         if (ongoing + recent == 0)
@@ -59,38 +81,122 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 
         var branches = value.Branches.ToArray();
         var branch = branches[index];
-        branches[index] = branch with { Ongoing = branch.Ongoing + ongoing, CallsLast15Minutes = branch.CallsLast15Minutes + recent };
+        branches[index] = branch with
+        {
+            Ongoing = branch.Ongoing + ongoing,
+            CallsLast15Minutes = branch.CallsLast15Minutes + recent,
+            OngoingStarts = ongoing == 1 ? With(branch.OngoingStarts, startedAt.UtcTicks) : branch.OngoingStarts,
+            RecentStarts = recent == 1 ? With(branch.RecentStarts, startedAt.UtcTicks) : branch.RecentStarts,
+        };
         return value with { Ongoing = value.Ongoing + ongoing, CallsLast15Minutes = value.CallsLast15Minutes + recent, Branches = branches };
+
+        static long[]? With(long[]? starts, long start) => starts is null ? null : [.. starts, start];
     }
+
+    /// <summary>
+    /// The value at <paramref name="at"/> from a value for an earlier minute, without a query (ADR 0016): the value keeps
+    /// the start of every call that can still count (started in its last 15 minutes, or ongoing within the horizon,
+    /// later starts included), so the figures at a later instant are those starts filtered by that instant's windows:
+    /// what <see cref="ComputeAsync"/> would count at that instant, as long as no call changed in between (a change either reached the
+    /// value or invalidated it). Null when the value has no starts (read back from L2, which does not carry them), when
+    /// its starts were read from the database <see cref="SourceRereadAfter"/> or more before, or for an earlier instant.
+    /// </summary>
+    internal static LiveCalls? RollForward(LiveCalls previous, DateTimeOffset at)
+    {
+        if (previous.ReadAt is not { } readAt || at < previous.AsOf || at - readAt >= SourceRereadAfter)
+        {
+            return null;
+        }
+
+        var recentAfter = (at - RecentWindow).UtcTicks;
+        var liveAfter = (at - OngoingHorizon).UtcTicks;
+        var until = (at + StartTolerance).UtcTicks;
+        var branches = new LiveBranch[previous.Branches.Count];
+        for (var i = 0; i < branches.Length; i++)
+        {
+            var branch = previous.Branches[i];
+            if (branch.RecentStarts is not { } recentStarts || branch.OngoingStarts is not { } ongoingStarts)
+            {
+                return null;
+            }
+
+            var recent = Array.FindAll(recentStarts, s => s > recentAfter);
+            var ongoing = Array.FindAll(ongoingStarts, s => s > liveAfter);
+            branches[i] = branch with
+            {
+                Ongoing = CountUntil(ongoing, until),
+                CallsLast15Minutes = CountUntil(recent, until),
+                RecentStarts = recent,
+                OngoingStarts = ongoing,
+            };
+        }
+
+        return new LiveCalls(at, branches.Sum(b => b.Ongoing), branches.Sum(b => b.CallsLast15Minutes), branches) { ReadAt = readAt };
+    }
+
+    protected override LiveCalls? RollForward(object? previous, DateTimeOffset at) =>
+        previous is LiveCalls value ? RollForward(value, at) : null;
 
     protected override async Task<LiveCalls> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var to = now.UtcDateTime;
+        var to = (now + StartTolerance).UtcDateTime;
         var since = (now - RecentWindow).UtcDateTime;
         var liveSince = (now - OngoingHorizon).UtcDateTime;
-        // One query: every branch with two correlated counts, each a narrow index range read (ongoing calls through
-        // (CompanyId, Status, StartedAt), recent calls through (CompanyId, StartedAt)). Never one OR over the company's
-        // history: "Status = Ongoing OR StartedAt > since" made SQLite walk every call of the company (87-104 ms against
-        // 0.02-0.06 ms per range read on the demo data). One query rather than three: the live widget is computed once a
-        // minute per company, and its queries are what the read path still costs at a call center's write rate (ADR 0015).
-        var branches = await db.Branches.AsNoTracking()
-            .Where(b => b.CompanyId == companyId)
-            .Select(b => new
-            {
-                b.Id,
-                b.Name,
-                Ongoing = db.Calls.Count(c => c.CompanyId == companyId && c.Status == CallStatus.Ongoing && c.StartedAt > liveSince && c.StartedAt <= to && c.BranchId == b.Id),
-                Recent = db.Calls.Count(c => c.CompanyId == companyId && c.StartedAt > since && c.StartedAt <= to && c.BranchId == b.Id),
-            })
+
+        // One query: every branch, left-joined with the starts that can still count, read as two narrow index range
+        // reads put together with UNION ALL: calls started in the last 15 minutes (through (CompanyId, StartedAt)) and
+        // older calls still ongoing within the horizon (through (CompanyId, Status, StartedAt)). Never one OR over the
+        // company's history: "Status = Ongoing OR StartedAt > since" made SQLite walk every call of the company (87-104 ms
+        // against 0.02-0.06 ms per range read on the demo data). Later starts are read too (none lie further ahead than
+        // the write API allows): a rolled value counts them once the tolerance reaches them.
+        var recentCalls = db.Calls
+            .Where(c => c.CompanyId == companyId && c.StartedAt > since)
+            .Select(c => new { c.BranchId, c.StartedAt, c.Status });
+        var olderOngoing = db.Calls
+            .Where(c => c.CompanyId == companyId && c.Status == CallStatus.Ongoing && c.StartedAt > liveSince && c.StartedAt <= since)
+            .Select(c => new { c.BranchId, c.StartedAt, c.Status });
+        var rows = await (
+                from b in db.Branches.AsNoTracking()
+                where b.CompanyId == companyId
+                join c in recentCalls.Concat(olderOngoing) on b.Id equals c.BranchId into starts
+                from c in starts.DefaultIfEmpty()
+                select new { b.Id, b.Name, StartedAt = (DateTime?)c.StartedAt, Status = (CallStatus?)c.Status })
             .ToListAsync(cancellationToken);
 
         // Sorted here, not by ORDER BY: that follows the database's collation (bytes on SQLite, the locale on PostgreSQL).
-        var perBranch = branches
-            .OrderBy(b => b.Name, StringComparer.Ordinal)
-            .ThenBy(b => b.Id)
-            .Select(b => new LiveBranch(b.Id, b.Name, b.Ongoing, b.Recent))
+        var perBranch = rows
+            .GroupBy(r => (r.Id, r.Name))
+            .OrderBy(g => g.Key.Name, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Id)
+            .Select(g =>
+            {
+                var starts = g.Where(r => r.StartedAt is not null).ToArray();
+                long[] recentStarts = [.. starts.Where(r => r.StartedAt > since).Select(r => Ticks(r.StartedAt!.Value))];
+                long[] ongoingStarts = [.. starts.Where(r => r.Status == CallStatus.Ongoing).Select(r => Ticks(r.StartedAt!.Value))];
+                return new LiveBranch(g.Key.Id, g.Key.Name, CountUntil(ongoingStarts, to.Ticks), CountUntil(recentStarts, to.Ticks))
+                {
+                    RecentStarts = recentStarts,
+                    OngoingStarts = ongoingStarts,
+                };
+            })
             .ToArray();
-        return new LiveCalls(now, perBranch.Sum(b => b.Ongoing), perBranch.Sum(b => b.CallsLast15Minutes), perBranch);
+        return new LiveCalls(now, perBranch.Sum(b => b.Ongoing), perBranch.Sum(b => b.CallsLast15Minutes), perBranch) { ReadAt = now };
+
+        static long Ticks(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).Ticks;
+    }
+
+    private static int CountUntil(long[] starts, long until)
+    {
+        var count = 0;
+        foreach (var start in starts)
+        {
+            if (start <= until)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 }
 
@@ -99,11 +205,28 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 /// <param name="Ongoing">Calls in progress (started within <see cref="LiveCallsWidget.OngoingHorizon"/>).</param>
 /// <param name="CallsLast15Minutes">Calls started in the last 15 minutes.</param>
 /// <param name="Branches">Every branch of the company, by name in ordinal order (never the database's collation).</param>
-internal sealed record LiveCalls(DateTimeOffset AsOf, int Ongoing, int CallsLast15Minutes, IReadOnlyList<LiveBranch> Branches);
+internal sealed record LiveCalls(DateTimeOffset AsOf, int Ongoing, int CallsLast15Minutes, IReadOnlyList<LiveBranch> Branches)
+{
+    /// <summary>
+    /// Gets when the starts behind the figures were last read from the database (a rolled value keeps its source's);
+    /// null for a value read back from L2, which carries no starts. Not part of the widget's JSON.
+    /// </summary>
+    [JsonIgnore]
+    public DateTimeOffset? ReadAt { get; init; }
+}
 
 /// <summary>Live figures of one branch.</summary>
 /// <param name="BranchId">The branch id.</param>
 /// <param name="Name">The branch name.</param>
 /// <param name="Ongoing">Calls in progress.</param>
 /// <param name="CallsLast15Minutes">Calls started in the last 15 minutes.</param>
-internal sealed record LiveBranch(int BranchId, string Name, int Ongoing, int CallsLast15Minutes);
+internal sealed record LiveBranch(int BranchId, string Name, int Ongoing, int CallsLast15Minutes)
+{
+    /// <summary>Gets the UTC ticks of the starts of the branch's calls started after the value's 15-minute window opened (later starts included); not in the JSON.</summary>
+    [JsonIgnore]
+    public long[]? RecentStarts { get; init; }
+
+    /// <summary>Gets the UTC ticks of the starts of the branch's ongoing calls within the live horizon (later starts included); not in the JSON.</summary>
+    [JsonIgnore]
+    public long[]? OngoingStarts { get; init; }
+}

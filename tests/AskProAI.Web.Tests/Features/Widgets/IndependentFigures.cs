@@ -164,13 +164,13 @@ internal static class IndependentFigures
 
     /// <summary>
     /// <c>live_calls</c> at <paramref name="now"/>: per branch (every branch, by name in ordinal order), calls ongoing that
-    /// started within the last four hours, and calls started in the last 15 minutes; and their sums.
+    /// started within the last four hours, and calls started in the last 15 minutes; and their sums. A start up to five
+    /// minutes after <paramref name="now"/> counts (a sender's clock ahead of ours, as far as the write API accepts).
     /// </summary>
-    /// <remarks>Rows started up to <paramref name="upTo"/> (now) count: a call applied to a cached value after its AsOf is newer, not wrong (ADR 0015).</remarks>
-    public static string LiveCalls(Rows rows, DateTimeOffset now, DateTimeOffset? upTo = null)
+    public static string LiveCalls(Rows rows, DateTimeOffset now)
     {
         var to = now.UtcDateTime;
-        var until = (upTo ?? now).UtcDateTime;
+        var until = to.AddMinutes(5);
         var branches = rows.Branches
             .OrderBy(b => b.Value, StringComparer.Ordinal).ThenBy(b => b.Key)
             .Select(b => (
