@@ -325,17 +325,20 @@ public class WidgetCacheRefreshTests
         Assert.Equal([CacheFixture.Start, new DateTimeOffset(2025, 8, 6, 18, 8, 0, TimeSpan.Zero)], seen.ToArray());
     }
 
+    /// <summary>A computation that records the previous value it is given and answers "value N at HH:mm:ss".</summary>
+    private static readonly Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> RecordPrevious =
+        static (q, ctx, _) =>
+        {
+            q.Enqueue(ctx.Previous);
+            return new ValueTask<string>($"value {q.Count} at {ctx.At:HH:mm:ss}");
+        };
+
     [Fact]
     public async Task ComputeContext_NewBucket_IsGivenThePreviousBucketsValidValue()
     {
         await using var f = new CacheFixture(); // 18:07:30
         var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
-        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
-            static (q, ctx, _) =>
-            {
-                q.Enqueue(ctx.Previous);
-                return new ValueTask<string>($"value {q.Count} at {ctx.At:HH:mm:ss}");
-            };
+        var compute = RecordPrevious;
 
         await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
         f.Time.Advance(TimeSpan.FromSeconds(40)); // 18:08:10, a new minute bucket: 18:07's value served while 18:08's is made
@@ -352,12 +355,7 @@ public class WidgetCacheRefreshTests
     {
         await using var f = new CacheFixture(); // 18:07:30
         var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
-        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
-            static (q, ctx, _) =>
-            {
-                q.Enqueue(ctx.Previous);
-                return new ValueTask<string>($"value {q.Count}");
-            };
+        var compute = RecordPrevious;
 
         await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
         await f.Cache.InvalidateAsync(CacheTag.Company(1));
@@ -373,12 +371,7 @@ public class WidgetCacheRefreshTests
     {
         await using var f = new CacheFixture(); // 18:07:30
         var seen = new System.Collections.Concurrent.ConcurrentQueue<object?>();
-        Func<System.Collections.Concurrent.ConcurrentQueue<object?>, WidgetComputeContext, CancellationToken, ValueTask<string>> compute =
-            static (q, ctx, _) =>
-            {
-                q.Enqueue(ctx.Previous);
-                return new ValueTask<string>($"value {q.Count}");
-            };
+        var compute = RecordPrevious;
 
         await f.Cache.GetOrComputeAsync(f.Live, 1, seen, compute);
         f.Time.Advance(TimeSpan.FromSeconds(40)); // 18:08:10: an explicit refresh of a new bucket reads the source

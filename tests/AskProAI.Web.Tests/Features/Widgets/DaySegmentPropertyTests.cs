@@ -53,27 +53,10 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
         }
     }
 
-    private HttpClient? _client;
-    private DateTimeOffset _loggedInAt;
-
     /// <summary>A client with a bearer token that is not expired on the fake clock (tokens last an hour).</summary>
-    private async Task<HttpClient> ClientAsync()
-    {
-        var now = app.Time.GetUtcNow();
-        if (_client is null || now - _loggedInAt > TimeSpan.FromMinutes(30))
-        {
-            _client?.Dispose();
-            using var anonymous = app.CreateClient();
-            using var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email = TestData.AdminEmail, password = TestData.Password });
-            response.EnsureSuccessStatusCode();
-            var token = (await Json.ReadAsync(response)).GetProperty("accessToken").GetString();
-            _client = app.CreateClient();
-            _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            _loggedInAt = now;
-        }
+    private Task<HttpClient> ClientAsync() => (_admin ??= new FakeClockAdminClient(app)).GetAsync();
 
-        return _client;
-    }
+    private FakeClockAdminClient? _admin;
 
     private async Task<string> StepAsync(HttpClient client, TestCompany company, Random random)
     {
