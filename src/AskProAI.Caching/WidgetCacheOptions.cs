@@ -8,6 +8,12 @@ public sealed class WidgetCacheOptions
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = "Cache";
 
+    // Chosen from the measured compute times (docs/engine.md, "Factory timeouts"; bench/run-compute-times.sh).
+    private static readonly TimeSpan DefaultLiveSoftTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DefaultStatisticsSoftTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DefaultHeavySoftTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DefaultHardTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets the settings of the live tier.</summary>
     /// <value>The default value is a 60 s TTL, no background refresh, stale rollover and next-bucket prefetch on:
     /// every company's live widgets change minute bucket in the same second, and without them each minute boundary
@@ -15,17 +21,23 @@ public sealed class WidgetCacheOptions
     public TierOptions Live { get; set; } = new()
     {
         Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true, PrefetchNextBucket = true, FailSafeThrottle = TimeSpan.FromSeconds(10),
+        SoftTimeout = DefaultLiveSoftTimeout, HardTimeout = DefaultHardTimeout,
     };
 
     /// <summary>Gets the settings of the statistics tier.</summary>
     /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on, a 30 s fail-safe throttle.</value>
-    public TierOptions Statistics { get; set; } = new() { Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30) };
+    public TierOptions Statistics { get; set; } = new()
+    {
+        Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30),
+        SoftTimeout = DefaultStatisticsSoftTimeout, HardTimeout = DefaultHardTimeout,
+    };
 
     /// <summary>Gets the settings of the heavy tier.</summary>
     /// <value>The default value is a 900 s TTL, background refresh and stale rollover on, a 30 s fail-safe throttle.</value>
     public TierOptions Heavy { get; set; } = new()
     {
         Ttl = TimeSpan.FromSeconds(900), BackgroundRefresh = true, ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30),
+        SoftTimeout = DefaultHeavySoftTimeout, HardTimeout = DefaultHardTimeout,
     };
 
     /// <summary>Gets or sets the per-widget settings, by widget name; registering a widget adds an entry.</summary>
@@ -99,6 +111,27 @@ public sealed class WidgetCacheOptions
     /// <value>The default value is 20 milliseconds.</value>
     public TimeSpan DistributedLockPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The longest soft or hard timeout accepted (a dashboard never waits longer).</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    private static void ValidateTimeouts(string section, TimeSpan soft, TimeSpan hard, List<string> errors)
+    {
+        if (soft < TimeSpan.Zero || soft > MaxTimeout)
+        {
+            errors.Add($"{section}:SoftTimeout must be between 0 (off) and {MaxTimeout} (it is {soft}).");
+        }
+
+        if (hard < TimeSpan.Zero || hard > MaxTimeout)
+        {
+            errors.Add($"{section}:HardTimeout must be between 0 (off) and {MaxTimeout} (it is {hard}).");
+        }
+
+        if (soft > TimeSpan.Zero && hard > TimeSpan.Zero && soft >= hard)
+        {
+            errors.Add($"{section}:SoftTimeout ({soft}) must be shorter than its HardTimeout ({hard}), or 0 to turn it off.");
+        }
+    }
+
     /// <summary>Gets the settings of a tier.</summary>
     public TierOptions For(WidgetTier tier) => tier switch
     {
@@ -124,6 +157,8 @@ public sealed class WidgetCacheOptions
             {
                 errors.Add($"Cache:{tier}:FailSafeThrottle must not be negative.");
             }
+
+            ValidateTimeouts($"Cache:{tier}", t.SoftTimeout, t.HardTimeout, errors);
         }
 
         foreach (var (name, w) in Widgets)
@@ -141,6 +176,13 @@ public sealed class WidgetCacheOptions
             if (w.FailSafeThrottle is { } throttle && throttle < TimeSpan.Zero)
             {
                 errors.Add($"Cache:Widgets:{name}:FailSafeThrottle must not be negative.");
+            }
+
+            if ((w.SoftTimeout is not null || w.HardTimeout is not null) && Enum.IsDefined(w.Tier))
+            {
+                // The widget's own values, each completed by its tier's: the pair it will run with must make sense.
+                var tier = For(w.Tier);
+                ValidateTimeouts($"Cache:Widgets:{name}", w.SoftTimeout ?? tier.SoftTimeout, w.HardTimeout ?? tier.HardTimeout, errors);
             }
         }
 

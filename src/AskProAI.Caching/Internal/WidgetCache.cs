@@ -97,7 +97,9 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
                 overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
                 overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover,
                 overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket,
-                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle);
+                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle,
+                overrides?.SoftTimeout ?? tierOptions.SoftTimeout,
+                overrides?.HardTimeout ?? tierOptions.HardTimeout);
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;
