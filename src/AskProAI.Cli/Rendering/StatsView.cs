@@ -200,7 +200,7 @@ internal static class StatsView
 
     private static void AddCounterColumns(Table table)
     {
-        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute", "Timeouts soft/hard" })
+        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
         {
             table.AddColumn(new TableColumn(name).RightAligned().NoWrap());
         }
@@ -211,10 +211,10 @@ internal static class StatsView
     private static string[] Counters(TierStats tier) => [.. Named(tier).Select(c => c.Value)];
 
     private static (string Label, string Value)[] Named(WidgetStats w) =>
-        Named(new CacheCounters(w.Hits, w.L2Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors, w.Computations, w.MeanComputeMs, w.HitRatio, w.SoftTimeouts, w.HardTimeouts));
+        Named(new CacheCounters(w.Hits, w.L2Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors, w.Computations, w.MeanComputeMs, w.HitRatio));
 
     private static (string Label, string Value)[] Named(TierStats t) =>
-        Named(new CacheCounters(t.Hits, t.L2Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations, t.MeanComputeMs, t.HitRatio, t.SoftTimeouts, t.HardTimeouts));
+        Named(new CacheCounters(t.Hits, t.L2Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations, t.MeanComputeMs, t.HitRatio));
 
     // Labels as in AddCounterColumns. An idle widget has no hit ratio and no mean compute time: "–", not "0.0 %".
     private static (string Label, string Value)[] Named(CacheCounters counters) =>
@@ -228,11 +228,9 @@ internal static class StatsView
         ("Errors", Units.Count(counters.Errors)),
         ("Computations", Units.Count(counters.Computations)),
         ("Mean compute", counters.Computations == 0 ? "–" : Units.Milliseconds(counters.MeanComputeMs)),
-        ("Timeouts soft/hard", $"{Units.Count(counters.SoftTimeouts)} / {Units.Count(counters.HardTimeouts)}"),
     ];
 
     /// <summary>The counters a widget row and a tier row share (the contract declares the two rows apart).</summary>
     private readonly record struct CacheCounters(
-        long Hits, long L2Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double? MeanComputeMs, double? HitRatio,
-        long SoftTimeouts, long HardTimeouts);
+        long Hits, long L2Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double? MeanComputeMs, double? HitRatio);
 }
