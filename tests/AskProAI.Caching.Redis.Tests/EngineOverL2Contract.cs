@@ -169,7 +169,7 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         var pending = b.Recent.GetOrComputeAsync(1, gate, static async (g, _, _) => await g.Task).AsTask();
         Time.Advance(TimeSpan.FromSeconds(1));
 
-        var stale = await pending;
+        var stale = await pending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((CacheOutcome.Stale, 1, false), (stale.Outcome, stale.Value, stale.FromL2));
         gate.SetResult(2);
         var key = WidgetKey.Create("recent_calls", WidgetTier.Statistics, 1, Time.GetUtcNow()).ToString();
@@ -198,7 +198,7 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         Assert.False(pending.IsCompleted);
         Time.Advance(TimeSpan.FromSeconds(9));
 
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, b.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls").StaleHits);
         gate.SetResult(2);
     }

@@ -13,6 +13,9 @@ public class WidgetCacheTimeoutTests
     // 18:00:00: a statistics value computed now expires at 18:05, within its hour bucket.
     private static readonly DateTimeOffset Hour = new(2025, 8, 6, 18, 0, 0, TimeSpan.Zero);
 
+    // Only a bound for a test that would otherwise hang on code without timeouts; every wait here ends on the fake clock.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private static readonly Func<TaskCompletionSource<int>, WidgetComputeContext, CancellationToken, ValueTask<int>> Held =
         static async (gate, _, _) => await gate.Task;
 
@@ -46,7 +49,7 @@ public class WidgetCacheTimeoutTests
         f.Time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.False(pending.IsCompleted);
         f.Time.Advance(TimeSpan.FromMilliseconds(1));
-        var stale = await pending;
+        var stale = await pending.WaitAsync(Bound);
 
         Assert.Equal((CacheOutcome.Stale, 11), (stale.Outcome, stale.Value));
         gate.SetResult(12);
@@ -77,7 +80,7 @@ public class WidgetCacheTimeoutTests
         Assert.False(pending.IsCompleted);
         f.Time.Advance(TimeSpan.FromMilliseconds(1));
 
-        var timeout = await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending);
+        var timeout = await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
         Assert.Equal(("recent_calls", TimeSpan.FromSeconds(10)), (timeout.Widget, timeout.Timeout));
         Assert.Contains("recent_calls", timeout.Message, StringComparison.Ordinal);
         Assert.Contains(f.Logs.Entries, e => e.EventId == 1012);
@@ -102,7 +105,7 @@ public class WidgetCacheTimeoutTests
         Assert.False(pending.IsCompleted);
         f.Time.Advance(TimeSpan.FromSeconds(9));
 
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
         Assert.Equal(0, Stats(f).StaleHits);
         gate.SetResult(12);
     }
@@ -120,7 +123,7 @@ public class WidgetCacheTimeoutTests
         gate.SetResult(12);
 
         // The computation started before the invalidation: its value is not stored as fresh either.
-        Assert.Equal(12, (await pending).Value);
+        Assert.Equal(12, (await pending.WaitAsync(Bound)).Value);
         Assert.Equal(0, Stats(f).StaleHits);
     }
 
@@ -133,7 +136,7 @@ public class WidgetCacheTimeoutTests
         var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(10));
 
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
         gate.SetResult(12);
     }
 
@@ -155,8 +158,8 @@ public class WidgetCacheTimeoutTests
         var joiner = f.Cache.GetOrComputeAsync(f.Recent, 1, (gate, computations), compute).AsTask(); // through the interface
         f.Time.Advance(TimeSpan.FromMilliseconds(500)); // the soft timeout counts from the computation's start
 
-        Assert.Equal((CacheOutcome.Stale, 11), ((await first).Outcome, (await first).Value));
-        Assert.Equal((CacheOutcome.Stale, 11), ((await joiner).Outcome, (await joiner).Value));
+        Assert.Equal((CacheOutcome.Stale, 11), ((await first.WaitAsync(Bound)).Outcome, (await first.WaitAsync(Bound)).Value));
+        Assert.Equal((CacheOutcome.Stale, 11), ((await joiner.WaitAsync(Bound)).Outcome, (await joiner.WaitAsync(Bound)).Value));
 
         // A caller joining a computation already past the soft timeout gets the stale value at once.
         var late = await f.Recent.GetOrComputeAsync(1, (gate, computations), compute);
@@ -179,10 +182,10 @@ public class WidgetCacheTimeoutTests
         f.Time.Advance(TimeSpan.FromSeconds(4));
         var joiner = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(6));
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => first);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => first.WaitAsync(Bound));
         Assert.False(joiner.IsCompleted);
         f.Time.Advance(TimeSpan.FromSeconds(4));
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => joiner);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => joiner.WaitAsync(Bound));
         Assert.Equal(2, Stats(f).HardTimeouts);
         gate.SetResult(1);
     }
@@ -204,10 +207,10 @@ public class WidgetCacheTimeoutTests
         var cancelling = f.Recent.GetOrComputeAsync(1, gate, compute, cts.Token).AsTask();
         var staying = f.Recent.GetOrComputeAsync(1, gate, compute).AsTask();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelling);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelling.WaitAsync(Bound));
         f.Time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal((CacheOutcome.Stale, 11), ((await staying).Outcome, (await staying).Value));
+        Assert.Equal((CacheOutcome.Stale, 11), ((await staying.WaitAsync(Bound)).Outcome, (await staying.WaitAsync(Bound)).Value));
 
         gate.SetResult(12);
         await StoredAsync(f);
@@ -230,11 +233,11 @@ public class WidgetCacheTimeoutTests
 
         var timedOut = f.Recent.GetOrComputeAsync(1, gate, compute).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(10));
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => timedOut);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => timedOut.WaitAsync(Bound));
         using var cts = new CancellationTokenSource();
         var leaving = f.Recent.GetOrComputeAsync(1, gate, compute, cts.Token).AsTask();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving.WaitAsync(Bound));
 
         // The caller that timed out stays a waiter: its value is wanted, so the last cancellation does not cancel the work.
         gate.SetResult(12);
@@ -253,7 +256,7 @@ public class WidgetCacheTimeoutTests
         var pending = f.Recent.GetOrComputeAsync(1, gate, Held, cts.Token).AsTask();
         await cts.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Bound));
         gate.SetResult(1);
     }
 
@@ -265,7 +268,7 @@ public class WidgetCacheTimeoutTests
 
         var stale = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(CacheOutcome.Stale, (await stale).Outcome);
+        Assert.Equal(CacheOutcome.Stale, (await stale.WaitAsync(Bound)).Outcome);
         gate.SetException(new TimeoutException("database down"));
 
         // The failure is the fail-safe's: the expired value again, marked stale.
@@ -292,7 +295,7 @@ public class WidgetCacheTimeoutTests
         var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal((CacheOutcome.Stale, 11), ((await pending).Outcome, (await pending).Value));
+        Assert.Equal((CacheOutcome.Stale, 11), ((await pending.WaitAsync(Bound)).Outcome, (await pending.WaitAsync(Bound)).Value));
         gate.SetResult(12);
     }
 
@@ -309,7 +312,7 @@ public class WidgetCacheTimeoutTests
         Assert.False(pending.IsCompleted);
         gate.SetResult(new Today(12, Hour.AddDays(1)));
 
-        Assert.Equal(12, (await pending).Value.Calls);
+        Assert.Equal(12, (await pending.WaitAsync(Bound)).Value.Calls);
     }
 
     [Fact]
@@ -326,7 +329,7 @@ public class WidgetCacheTimeoutTests
         Assert.False(pending.IsCompleted);
         f.Time.Advance(TimeSpan.FromMilliseconds(1));
 
-        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending);
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
         gate.SetResult(12);
     }
 
@@ -342,7 +345,7 @@ public class WidgetCacheTimeoutTests
         f.Time.Advance(TimeSpan.FromSeconds(9));
 
         // A hard timeout is a failed wait: fail-safe answers it as it answers a failed computation.
-        Assert.Equal((CacheOutcome.Stale, 11), ((await pending).Outcome, (await pending).Value));
+        Assert.Equal((CacheOutcome.Stale, 11), ((await pending.WaitAsync(Bound)).Outcome, (await pending.WaitAsync(Bound)).Value));
         var stats = Stats(f);
         Assert.Equal((0L, 1L, 1L), (stats.SoftTimeouts, stats.HardTimeouts, stats.StaleHits));
         gate.SetResult(12);
@@ -361,7 +364,7 @@ public class WidgetCacheTimeoutTests
         Assert.False(pending.IsCompleted);
         gate.SetResult(5);
 
-        Assert.Equal(5, (await pending).Value);
+        Assert.Equal(5, (await pending.WaitAsync(Bound)).Value);
     }
 
     [Fact]
