@@ -1,6 +1,10 @@
 namespace AskProAI.Caching;
 
-/// <summary>A registered widget: its name, tier and effective settings. Obtained from <see cref="IWidgetCache.Register"/>.</summary>
+/// <summary>
+/// A registered widget: its name, tier and effective settings. Obtained from the registration
+/// <see cref="AskProCachingBuilder.AddWidget"/> gives back, as a keyed service (keyed by the widget name), or from
+/// <see cref="IWidgetCache.Register"/> and <see cref="IWidgetCache.TryGetWidget"/>.
+/// </summary>
 public sealed class WidgetHandle
 {
     internal WidgetHandle(
