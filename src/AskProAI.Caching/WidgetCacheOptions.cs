@@ -9,9 +9,10 @@ public sealed class WidgetCacheOptions
     public const string SectionName = "Cache";
 
     // From the measured compute times (docs/engine.md, "Factory timeouts"; bench/run-compute-times.sh): live and statistics
-    // widgets take milliseconds (p99 134 ms, at most 186 ms with 16 computations competing for two cores), the heavy
-    // dashboard_stats up to 1.3 s alone and 2.8 s contended. A soft timeout above what a healthy computation takes; a hard
-    // timeout several times that, for a source that is in trouble.
+    // widgets take milliseconds (at most 186 ms with 16 computations competing for two busy cores), the heavy
+    // dashboard_stats up to 1.3 s alone and 2.8 s contended on the busy machine (0.45 s and 0.56 s on a quieter one). A soft
+    // timeout above what a healthy computation takes on a busy machine; a hard timeout several times that, for a source
+    // in trouble.
     private static readonly TimeSpan DefaultLiveSoftTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan DefaultLiveHardTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DefaultStatisticsSoftTimeout = TimeSpan.FromMilliseconds(500);
