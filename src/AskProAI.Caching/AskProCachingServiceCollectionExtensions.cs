@@ -34,6 +34,7 @@ public static class AskProCachingServiceCollectionExtensions
         services.TryAddSingleton<WidgetCache>();
         services.TryAddSingleton<IWidgetCache>(sp => sp.GetRequiredService<WidgetCache>());
         services.TryAddSingleton<IDaySegmentCache, DaySegmentCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WidgetCacheActivator>());
         return new AskProCachingBuilder(services);
     }
 }
@@ -45,4 +46,16 @@ internal sealed class WidgetCacheOptionsValidator : IValidateOptions<WidgetCache
         var errors = options.Validate();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>Creates the cache at host start, so the registrations <see cref="AskProCachingBuilder.AddWidget"/> gave back work from then on.</summary>
+internal sealed class WidgetCacheActivator(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<IWidgetCache>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -26,4 +26,21 @@ public sealed class TierOptions
     /// </summary>
     /// <value>The defaults are set per tier (see <see cref="WidgetCacheOptions.Live"/> and the other tiers).</value>
     public TimeSpan FailSafeThrottle { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a caller waits for a computation when a stale value may be served instead: past it, the
+    /// caller gets the last value (an expired one, within <see cref="WidgetCacheOptions.FailSafeMaxDuration"/>, never an
+    /// invalidated one), marked stale, while the computation goes on and stores its value. Counted from the start of the
+    /// computation; zero turns it off.
+    /// </summary>
+    /// <value>The defaults are set per tier (see <see cref="WidgetCacheOptions.Live"/> and the other tiers).</value>
+    public TimeSpan SoftTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a caller waits for a computation at most: past it, the caller gets a
+    /// <see cref="WidgetTimeoutException"/> while the computation goes on and stores its value. Counted from the
+    /// caller's request; zero turns it off.
+    /// </summary>
+    /// <value>The defaults are set per tier (see <see cref="WidgetCacheOptions.Live"/> and the other tiers).</value>
+    public TimeSpan HardTimeout { get; set; }
 }

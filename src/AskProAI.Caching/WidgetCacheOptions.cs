@@ -8,24 +8,44 @@ public sealed class WidgetCacheOptions
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = "Cache";
 
+    // From the measured compute times (docs/engine.md, "Factory timeouts"; bench/run-compute-times.sh): live and statistics
+    // widgets take milliseconds (at most 186 ms with 16 computations competing for two busy cores), the heavy
+    // dashboard_stats up to 1.3 s alone and 2.8 s contended on the busy machine (0.45 s and 0.56 s on a quieter one). A soft
+    // timeout above what a healthy computation takes on a busy machine; a hard timeout several times that, for a source
+    // in trouble.
+    private static readonly TimeSpan DefaultLiveSoftTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan DefaultLiveHardTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DefaultStatisticsSoftTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan DefaultStatisticsHardTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DefaultHeavySoftTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DefaultHeavyHardTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Gets the settings of the live tier.</summary>
     /// <value>The default value is a 60 s TTL, no background refresh, stale rollover and next-bucket prefetch on:
     /// every company's live widgets change minute bucket in the same second, and without them each minute boundary
-    /// is a miss storm; a 10 s fail-safe throttle.</value>
+    /// is a miss storm; a 10 s fail-safe throttle; a 0.5 s soft and a 5 s hard timeout.</value>
     public TierOptions Live { get; set; } = new()
     {
         Ttl = TimeSpan.FromSeconds(60), ServeStaleOnRollover = true, PrefetchNextBucket = true, FailSafeThrottle = TimeSpan.FromSeconds(10),
+        SoftTimeout = DefaultLiveSoftTimeout, HardTimeout = DefaultLiveHardTimeout,
     };
 
     /// <summary>Gets the settings of the statistics tier.</summary>
-    /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on, a 30 s fail-safe throttle.</value>
-    public TierOptions Statistics { get; set; } = new() { Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30) };
+    /// <value>The default value is a 300 s TTL, no background refresh, stale rollover on, a 30 s fail-safe throttle, a 0.5 s
+    /// soft and a 5 s hard timeout.</value>
+    public TierOptions Statistics { get; set; } = new()
+    {
+        Ttl = TimeSpan.FromSeconds(300), ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30),
+        SoftTimeout = DefaultStatisticsSoftTimeout, HardTimeout = DefaultStatisticsHardTimeout,
+    };
 
     /// <summary>Gets the settings of the heavy tier.</summary>
-    /// <value>The default value is a 900 s TTL, background refresh and stale rollover on, a 30 s fail-safe throttle.</value>
+    /// <value>The default value is a 900 s TTL, background refresh and stale rollover on, a 30 s fail-safe throttle, a 3 s
+    /// soft and a 15 s hard timeout.</value>
     public TierOptions Heavy { get; set; } = new()
     {
         Ttl = TimeSpan.FromSeconds(900), BackgroundRefresh = true, ServeStaleOnRollover = true, FailSafeThrottle = TimeSpan.FromSeconds(30),
+        SoftTimeout = DefaultHeavySoftTimeout, HardTimeout = DefaultHeavyHardTimeout,
     };
 
     /// <summary>Gets or sets the per-widget settings, by widget name; registering a widget adds an entry.</summary>
@@ -99,6 +119,27 @@ public sealed class WidgetCacheOptions
     /// <value>The default value is 20 milliseconds.</value>
     public TimeSpan DistributedLockPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The longest soft or hard timeout accepted (a dashboard never waits longer).</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    private static void ValidateTimeouts(string section, TimeSpan soft, TimeSpan hard, List<string> errors)
+    {
+        if (soft < TimeSpan.Zero || soft > MaxTimeout)
+        {
+            errors.Add($"{section}:SoftTimeout must be between 0 (off) and {MaxTimeout} (it is {soft}).");
+        }
+
+        if (hard < TimeSpan.Zero || hard > MaxTimeout)
+        {
+            errors.Add($"{section}:HardTimeout must be between 0 (off) and {MaxTimeout} (it is {hard}).");
+        }
+
+        if (soft > TimeSpan.Zero && hard > TimeSpan.Zero && soft >= hard)
+        {
+            errors.Add($"{section}:SoftTimeout ({soft}) must be shorter than its HardTimeout ({hard}), or 0 to turn it off.");
+        }
+    }
+
     /// <summary>Gets the settings of a tier.</summary>
     public TierOptions For(WidgetTier tier) => tier switch
     {
@@ -124,6 +165,8 @@ public sealed class WidgetCacheOptions
             {
                 errors.Add($"Cache:{tier}:FailSafeThrottle must not be negative.");
             }
+
+            ValidateTimeouts($"Cache:{tier}", t.SoftTimeout, t.HardTimeout, errors);
         }
 
         foreach (var (name, w) in Widgets)
@@ -141,6 +184,13 @@ public sealed class WidgetCacheOptions
             if (w.FailSafeThrottle is { } throttle && throttle < TimeSpan.Zero)
             {
                 errors.Add($"Cache:Widgets:{name}:FailSafeThrottle must not be negative.");
+            }
+
+            if ((w.SoftTimeout is not null || w.HardTimeout is not null) && Enum.IsDefined(w.Tier))
+            {
+                // The widget's own values, each completed by its tier's: the pair it will run with must make sense.
+                var tier = For(w.Tier);
+                ValidateTimeouts($"Cache:Widgets:{name}", w.SoftTimeout ?? tier.SoftTimeout, w.HardTimeout ?? tier.HardTimeout, errors);
             }
         }
 

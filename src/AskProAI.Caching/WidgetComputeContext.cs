@@ -19,7 +19,7 @@ public readonly record struct WidgetComputeContext(string Widget, int CompanyId,
     /// has none and that value is still valid (no invalidation since; on a single node every write since was applied to
     /// it, ADR 0015); null otherwise, and always for an explicit refresh or warm (those read the source). A computation
     /// may roll it forward to <see cref="At"/> instead of reading the source when it can prove the result equal to a
-    /// recomputation (ADR 0016); it must bound how long such a chain goes without the source.
+    /// recomputation (ADR 0017); it must bound how long such a chain goes without the source.
     /// </summary>
     public object? Previous { get; init; }
 }

@@ -1,6 +1,10 @@
 namespace AskProAI.Caching;
 
-/// <summary>A registered widget: its name, tier and effective settings. Obtained from <see cref="IWidgetCache.Register"/>.</summary>
+/// <summary>
+/// A registered widget: its name, tier and effective settings. Obtained from the registration
+/// <see cref="AskProCachingBuilder.AddWidget"/> gives back, as a keyed service (keyed by the widget name), or from
+/// <see cref="IWidgetCache.Register"/> and <see cref="IWidgetCache.TryGetWidget"/>.
+/// </summary>
 public sealed class WidgetHandle
 {
     internal WidgetHandle(
@@ -12,7 +16,9 @@ public sealed class WidgetHandle
         bool backgroundRefresh,
         bool staleOnRollover,
         bool prefetchNextBucket = false,
-        TimeSpan failSafeThrottle = default)
+        TimeSpan failSafeThrottle = default,
+        TimeSpan softTimeout = default,
+        TimeSpan hardTimeout = default)
     {
         Owner = owner;
         Index = index;
@@ -23,6 +29,8 @@ public sealed class WidgetHandle
         ServeStaleOnRollover = staleOnRollover;
         PrefetchNextBucket = prefetchNextBucket;
         FailSafeThrottle = failSafeThrottle;
+        SoftTimeout = softTimeout;
+        HardTimeout = hardTimeout;
         TtlTicks = ttl.Ticks;
     }
 
@@ -82,6 +90,21 @@ public sealed class WidgetHandle
 
     /// <summary>Gets how long a fail-safe value is served after a failed computation before the source is called again.</summary>
     public TimeSpan FailSafeThrottle { get; }
+
+    /// <summary>
+    /// Gets how long a caller waits for a computation before it is given a stale value instead, when one may be served
+    /// (zero: no soft timeout). See <see cref="TierOptions.SoftTimeout"/>.
+    /// </summary>
+    public TimeSpan SoftTimeout { get; }
+
+    /// <summary>
+    /// Gets how long a caller waits for a computation at most before it gets a <see cref="WidgetTimeoutException"/>
+    /// (zero: no hard timeout). See <see cref="TierOptions.HardTimeout"/>.
+    /// </summary>
+    public TimeSpan HardTimeout { get; }
+
+    /// <summary>Whether a caller waiting for a computation has a timeout (soft or hard).</summary>
+    internal bool HasTimeouts => SoftTimeout > TimeSpan.Zero || HardTimeout > TimeSpan.Zero;
 
     internal int Index { get; }
 

@@ -21,6 +21,12 @@ public sealed class WidgetOptions
     /// <summary>Gets or sets the widget's fail-safe throttle, or null for the tier's.</summary>
     public TimeSpan? FailSafeThrottle { get; set; }
 
+    /// <summary>Gets or sets the widget's soft timeout, or null for the tier's (zero turns it off).</summary>
+    public TimeSpan? SoftTimeout { get; set; }
+
+    /// <summary>Gets or sets the widget's hard timeout, or null for the tier's (zero turns it off).</summary>
+    public TimeSpan? HardTimeout { get; set; }
+
     /// <summary>Gets or sets the widget's cache mode, or null for the global mode.</summary>
     public CacheMode? Mode { get; set; }
 

@@ -32,4 +32,10 @@ public sealed record TierStats
 
     /// <summary>Gets the fresh values read from the shared L2 without computing.</summary>
     public long L2Hits { get; init; }
+
+    /// <summary>Gets the stale values served because a computation passed the soft timeout (also in <see cref="StaleHits"/>).</summary>
+    public long SoftTimeouts { get; init; }
+
+    /// <summary>Gets the requests answered with a timeout error (503) because a computation passed the hard timeout (also in <see cref="Misses"/>).</summary>
+    public long HardTimeouts { get; init; }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using static AskProAI.Caching.Redis.Tests.RedisTestEnvironment;
 
 namespace AskProAI.Caching.Redis.Tests;
 
@@ -153,6 +154,60 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         Assert.Equal(1, stats.Tiers.Single(t => t.Tier == WidgetTier.Statistics).L2Hits);
         var onA = a.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls");
         Assert.Equal((0L, 1L), (onA.L2Hits, onA.Misses));
+    }
+
+    [Fact]
+    public async Task SoftTimeout_NodeBWithACopyReadFromL2_ServesItStale_AndTheComputationReachesL2()
+    {
+        var (a, b) = (Node(WithTimeouts), Node(WithTimeouts));
+        var counter = new Counter();
+        await a.GetAsync(a.Recent, 1, counter);
+        Assert.True((await b.GetAsync(b.Recent, 1, counter)).FromL2);
+        Time.Advance(TimeSpan.FromSeconds(301)); // past the entry's expiry on both nodes; L2 holds no expired value
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = b.Recent.GetOrComputeAsync(1, gate, static async (g, _, _) => await g.Task).AsTask();
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        var stale = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((CacheOutcome.Stale, 1, false), (stale.Outcome, stale.Value, stale.FromL2));
+        gate.SetResult(2);
+        var key = WidgetKey.Create("recent_calls", WidgetTier.Statistics, 1, Time.GetUtcNow()).ToString();
+        Assert.True(await EventuallyAsync(async () => (await Store.GetAsync(key, 1, CancellationToken.None))?.CreatedUnixMs > Start.ToUnixTimeMilliseconds(), TimeSpan.FromSeconds(10)));
+        var onA = await a.GetAsync(a.Recent, 1, counter);
+        Assert.Equal((CacheOutcome.Hit, true, 2), (onA.Outcome, onA.FromL2, onA.Value));
+        Assert.Equal(1, counter.Count);
+        Assert.Equal(1, b.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls").SoftTimeouts);
+    }
+
+    [Fact]
+    public async Task SoftTimeout_NodeBsCopyInvalidatedOnNodeA_IsNeverServed()
+    {
+        var (a, b) = (Node(WithTimeouts), Node(WithTimeouts));
+        var counter = new Counter();
+        await a.GetAsync(a.Recent, 1, counter);
+        await b.GetAsync(b.Recent, 1, counter);
+        Time.Advance(TimeSpan.FromSeconds(301));
+        var tag = CacheTag.Company(1);
+        await a.Cache.InvalidateAsync(tag);
+        ((IBackplaneHandler)b.Cache).OnRemoteInvalidation(tag); // what the backplane delivers to B
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = b.Recent.GetOrComputeAsync(1, gate, static async (g, _, _) => await g.Task).AsTask();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(pending.IsCompleted);
+        Time.Advance(TimeSpan.FromSeconds(9));
+
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, b.Cache.GetStatistics().Widgets.Single(w => w.Widget == "recent_calls").StaleHits);
+        gate.SetResult(2);
+    }
+
+    private static void WithTimeouts(WidgetCacheOptions options)
+    {
+        options.Statistics.SoftTimeout = TimeSpan.FromSeconds(1);
+        options.Statistics.HardTimeout = TimeSpan.FromSeconds(10);
+        options.SweepInterval = TimeSpan.FromHours(1);
     }
 }
 

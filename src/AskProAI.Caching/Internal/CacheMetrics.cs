@@ -28,6 +28,7 @@ internal sealed class CacheMetrics
         _meter.CreateObservableCounter("askpro.cache.requests", () => Requests(cache), "{request}", "Widget requests by result (hit from memory, l2_hit, miss, stale).");
         _meter.CreateObservableCounter("askpro.cache.refreshes", () => PerWidget(cache, c => c.Refreshes), "{refresh}", "Background refreshes and warms.");
         _meter.CreateObservableCounter("askpro.cache.errors", () => PerWidget(cache, c => c.Errors), "{error}", "Failed widget computations.");
+        _meter.CreateObservableCounter("askpro.cache.timeouts", () => Timeouts(cache), "{request}", "Requests whose computation passed the soft timeout (answered stale) or the hard timeout (answered with an error), by kind.");
         _meter.CreateObservableCounter("askpro.cache.fallbacks", () => cache.FallbackCount, "{fallback}", "Cache layer failures answered by computing directly.");
         _meter.CreateObservableUpDownCounter("askpro.cache.entries", () => cache.EntryCount, "{entry}", "Entries in the in-process cache.");
         _meter.CreateObservableUpDownCounter("askpro.cache.size", () => cache.EstimatedBytes, "By", "Estimated bytes of the in-process cache.");
@@ -50,6 +51,15 @@ internal sealed class CacheMetrics
             yield return new(w.Counters.L2Hits, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "l2_hit"));
             yield return new(w.Counters.Misses, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "miss"));
             yield return new(w.Counters.StaleHits, new("widget", w.Name), new("tier", w.Tier.Name()), new("result", "stale"));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> Timeouts(WidgetCache cache)
+    {
+        foreach (var w in cache.Widgets)
+        {
+            yield return new(w.Counters.SoftTimeouts, new("widget", w.Name), new("tier", w.Tier.Name()), new("kind", "soft"));
+            yield return new(w.Counters.HardTimeouts, new("widget", w.Name), new("tier", w.Tier.Name()), new("kind", "hard"));
         }
     }
 

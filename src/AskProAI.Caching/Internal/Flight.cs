@@ -2,7 +2,8 @@ namespace AskProAI.Caching.Internal;
 
 /// <summary>
 /// One computation in flight for a key, shared by every caller that asks while it runs (single-flight).
-/// The shared work is cancelled only when every waiting caller has cancelled; background work never is.
+/// The shared work is cancelled only when every waiting caller has cancelled; background work never is. A caller
+/// that stops waiting on a soft or hard timeout does not leave: its value is wanted, so the work is never cancelled.
 /// </summary>
 internal sealed class Flight(
     EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background, long freshAfterTicks)

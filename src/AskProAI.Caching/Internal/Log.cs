@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(1010, LogLevel.Warning, "Applying a write to {Widget} for company {CompanyId} failed; the value is dropped instead")]
     public static partial void ApplyChangeFailed(ILogger logger, Exception exception, string widget, int companyId);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Served stale {Widget} for company {CompanyId}: its computation passed the soft timeout of {TimeoutMs:F0} ms and goes on")]
+    public static partial void SoftTimeoutServedStale(ILogger logger, string widget, int companyId, double timeoutMs);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Widget computation {Widget} for company {CompanyId} passed its hard timeout of {TimeoutMs:F0} ms: the caller got a timeout error, the computation goes on")]
+    public static partial void HardTimeout(ILogger logger, string widget, int companyId, double timeoutMs);
 }

@@ -51,12 +51,27 @@ internal sealed partial class WidgetCache
         }
 
         FlightResult? result;
-        var fromL2 = false;
+        var end = WaitEnd.Miss;
         widget.Counters.StartWaiting();
         try
         {
-            result = await flight.Task.WaitAsync(cancellationToken);
-            fromL2 = result is { FromStore: true };
+            if (widget.HasTimeouts)
+            {
+                var waited = await WaitWithTimeoutsAsync<T>(widget, flight, key, now, cancellationToken);
+                if (waited.IsStale)
+                {
+                    end = WaitEnd.Stale;
+                    return waited.Stale;
+                }
+
+                result = waited.Result;
+            }
+            else
+            {
+                result = await flight.Task.WaitAsync(cancellationToken);
+            }
+
+            end = result is { FromStore: true } ? WaitEnd.L2Hit : WaitEnd.Miss;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -65,13 +80,17 @@ internal sealed partial class WidgetCache
         }
         catch (Exception ex) when (TryFailSafe(widget, key, ex, out CacheResult<T> fallback))
         {
+            end = WaitEnd.Stale;
             return fallback;
         }
         finally
         {
-            // Counted once the answer is known: a value another instance computed, read from L2, is a hit.
-            widget.Counters.StopWaiting(fromL2);
+            // Counted once, when the answer is known: a value another instance computed, read from L2, is a hit; a stale
+            // value (fail-safe, soft timeout) is counted as stale where it is served.
+            widget.Counters.StopWaiting(end);
         }
+
+        var fromL2 = end == WaitEnd.L2Hit;
 
         if (fromL2)
         {
@@ -223,7 +242,7 @@ internal sealed partial class WidgetCache
     }
 
     /// <summary>
-    /// The previous bucket's value offered to a computation that fills a new bucket (ADR 0016): only when the key has
+    /// The previous bucket's value offered to a computation that fills a new bucket (ADR 0017): only when the key has
     /// no entry at all (a refresh of an existing bucket reads the source), the flight is not an explicit refresh, and
     /// the previous entry is valid. Read after the flight's start version: an invalidation or an applied write after
     /// this read moves a stamp past that version, so what the computation makes of it is never stored as valid.

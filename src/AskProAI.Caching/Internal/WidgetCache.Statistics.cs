@@ -50,7 +50,8 @@ internal sealed partial class WidgetCache
         var widgets = Volatile.Read(ref _widgets)
             .Select(w => new WidgetStatistics(
                 w.Name, w.Tier, w.Counters.Hits, w.Counters.Misses, w.Counters.StaleHits, w.Counters.Refreshes,
-                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime, w.Mode, w.OptimizedPercent, w.Counters.L2Hits, w.Counters.ChangesApplied))
+                w.Counters.Errors, w.Counters.Computations, w.Counters.ComputeTime, w.Mode, w.OptimizedPercent, w.Counters.L2Hits, w.Counters.ChangesApplied,
+                w.Counters.SoftTimeouts, w.Counters.HardTimeouts))
             .ToArray();
         var tiers = new List<TierStatistics>();
         foreach (var tier in WidgetTiers.All)
@@ -58,7 +59,8 @@ internal sealed partial class WidgetCache
             var of = widgets.Where(w => w.Tier == tier).ToArray();
             tiers.Add(new TierStatistics(
                 tier, of.Sum(w => w.Hits), of.Sum(w => w.Misses), of.Sum(w => w.StaleHits), of.Sum(w => w.Refreshes),
-                of.Sum(w => w.Errors), of.Sum(w => w.Computations), TimeSpan.FromTicks(of.Sum(w => w.TotalComputeTime.Ticks)), of.Sum(w => w.L2Hits)));
+                of.Sum(w => w.Errors), of.Sum(w => w.Computations), TimeSpan.FromTicks(of.Sum(w => w.TotalComputeTime.Ticks)), of.Sum(w => w.L2Hits),
+                of.Sum(w => w.SoftTimeouts), of.Sum(w => w.HardTimeouts)));
         }
 
         SlowComputation[] slowest;

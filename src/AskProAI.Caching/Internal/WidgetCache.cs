@@ -41,7 +41,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         IEnumerable<ICacheBackplane> backplanes,
         IEnumerable<IDistributedWidgetLock> locks,
         ILogger<WidgetCache>? logger = null,
-        CacheMetrics? metrics = null)
+        CacheMetrics? metrics = null,
+        IEnumerable<WidgetRegistration>? registrations = null)
     {
         _options = options.Value;
         _queue = queue;
@@ -58,6 +59,12 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         foreach (var (name, widget) in _options.Widgets)
         {
             Register(name, widget.Tier);
+        }
+
+        // What AddWidget gave back works from now on.
+        foreach (var registration in registrations ?? [])
+        {
+            registration.Bind(Register(registration.Name, registration.Tier));
         }
 
         _metrics?.Attach(this);
@@ -97,7 +104,9 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
                 overrides?.BackgroundRefresh ?? tierOptions.BackgroundRefresh,
                 overrides?.ServeStaleOnRollover ?? tierOptions.ServeStaleOnRollover,
                 overrides?.PrefetchNextBucket ?? tierOptions.PrefetchNextBucket,
-                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle);
+                overrides?.FailSafeThrottle ?? tierOptions.FailSafeThrottle,
+                overrides?.SoftTimeout ?? tierOptions.SoftTimeout,
+                overrides?.HardTimeout ?? tierOptions.HardTimeout);
             var widgets = new WidgetHandle[_widgets.Length + 1];
             _widgets.CopyTo(widgets, 0);
             widgets[^1] = handle;

@@ -15,6 +15,8 @@ internal sealed class WidgetCounters
     private long _computations;
     private long _computeTicks;
     private long _changesApplied;
+    private long _softTimeouts;
+    private long _hardTimeouts;
 
     public long ChangesApplied => Volatile.Read(ref _changesApplied);
 
@@ -46,12 +48,29 @@ internal sealed class WidgetCounters
 
     public void StartWaiting() => Interlocked.Increment(ref _waiting);
 
-    /// <summary>Counts a request that waited: an L2 hit when the shared value came from L2, a miss otherwise.</summary>
-    public void StopWaiting(bool fromL2)
+    /// <summary>
+    /// Counts a request that waited: an L2 hit when the shared value came from L2, a miss otherwise (a hard timeout
+    /// included); a stale value served instead was counted where it was served.
+    /// </summary>
+    public void StopWaiting(WaitEnd end)
     {
-        Interlocked.Increment(ref fromL2 ? ref _l2Hits : ref _misses);
+        if (end != WaitEnd.Stale)
+        {
+            Interlocked.Increment(ref end == WaitEnd.L2Hit ? ref _l2Hits : ref _misses);
+        }
+
         Interlocked.Decrement(ref _waiting);
     }
+
+    /// <summary>Gets the stale values served because a computation passed the soft timeout (also counted in <see cref="StaleHits"/>).</summary>
+    public long SoftTimeouts => Volatile.Read(ref _softTimeouts);
+
+    /// <summary>Gets the requests answered with a timeout error because a computation passed the hard timeout (also counted in <see cref="Misses"/>).</summary>
+    public long HardTimeouts => Volatile.Read(ref _hardTimeouts);
+
+    public void SoftTimedOut() => Interlocked.Increment(ref _softTimeouts);
+
+    public void HardTimedOut() => Interlocked.Increment(ref _hardTimeouts);
 
     public void StaleHit() => Interlocked.Increment(ref _staleHits);
 

@@ -10,6 +10,8 @@ namespace AskProAI.Caching;
 /// <param name="Computations">Computations run.</param>
 /// <param name="TotalComputeTime">The time spent computing.</param>
 /// <param name="L2Hits">Fresh values read from the shared L2 without computing.</param>
+/// <param name="SoftTimeouts">Stale values served because a computation passed the soft timeout.</param>
+/// <param name="HardTimeouts">Requests answered with a timeout error because a computation passed the hard timeout.</param>
 public sealed record TierStatistics(
     WidgetTier Tier,
     long Hits,
@@ -19,7 +21,9 @@ public sealed record TierStatistics(
     long Errors,
     long Computations,
     TimeSpan TotalComputeTime,
-    long L2Hits = 0)
+    long L2Hits = 0,
+    long SoftTimeouts = 0,
+    long HardTimeouts = 0)
 {
     /// <summary>Gets the number of requests.</summary>
     public long Requests => Hits + L2Hits + Misses + StaleHits;

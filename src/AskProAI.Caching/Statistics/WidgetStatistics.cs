@@ -14,6 +14,8 @@ namespace AskProAI.Caching;
 /// <param name="OptimizedPercent">The share of companies on Optimized.</param>
 /// <param name="L2Hits">Fresh values read from the shared L2 without computing (another instance computed them).</param>
 /// <param name="ChangesApplied">Committed writes applied to cached values instead of dropping them (single node, ADR 0015).</param>
+/// <param name="SoftTimeouts">Stale values served because a computation passed the soft timeout (also in <paramref name="StaleHits"/>).</param>
+/// <param name="HardTimeouts">Requests answered with a <see cref="WidgetTimeoutException"/> (also in <paramref name="Misses"/>).</param>
 public sealed record WidgetStatistics(
     string Widget,
     WidgetTier Tier,
@@ -27,7 +29,9 @@ public sealed record WidgetStatistics(
     CacheMode Mode = CacheMode.Optimized,
     int OptimizedPercent = 100,
     long L2Hits = 0,
-    long ChangesApplied = 0)
+    long ChangesApplied = 0,
+    long SoftTimeouts = 0,
+    long HardTimeouts = 0)
 {
     /// <summary>Gets the number of requests (L1 hits, L2 hits, misses and stale hits).</summary>
     public long Requests => Hits + L2Hits + Misses + StaleHits;

@@ -33,4 +33,43 @@ public class CacheMetricsTests
         Assert.All(measurements, m => Assert.DoesNotContain(m.Tags.Keys, k => k is "key" or "company" or "company_id"));
         Assert.Contains(measurements, m => m.Name == "askpro.cache.entries" && m.Value == 2);
     }
+
+    [Fact]
+    public async Task Meter_ReportsSoftAndHardTimeoutsByKind()
+    {
+        await using var f = new CacheFixture(
+            o => (o.Statistics.SoftTimeout, o.Statistics.HardTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+            time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
+        await f.Recent.GetOrComputeAsync(1, 11, static (v, _, _) => new ValueTask<int>(v));
+        f.Time.Advance(TimeSpan.FromMinutes(6));
+        var gate = new TaskCompletionSource<int>();
+        var stale = f.Recent.GetOrComputeAsync(1, gate, static async (g, _, _) => await g.Task).AsTask();
+        var cold = f.Recent.GetOrComputeAsync(2, gate, static async (g, _, _) => await g.Task).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        await stale;
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => cold);
+        gate.SetResult(1);
+
+        var measurements = new List<(long Value, string? Kind)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, f.Engine.Meter) && instrument.Name == "askpro.cache.timeouts")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+            if ((string?)all["widget"] == "recent_calls")
+            {
+                measurements.Add((value, (string?)all["kind"]));
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal([(1L, "soft"), (1L, "hard")], measurements);
+    }
 }

@@ -79,6 +79,8 @@ internal static class CacheAdminEndpoints
                     CachedMeanMs = Math.Round(cachedMs, 3),
                     CachedSamples = samples,
                     L2Hits = w.L2Hits,
+                    SoftTimeouts = w.SoftTimeouts,
+                    HardTimeouts = w.HardTimeouts,
                 };
             })],
             Tiers = [.. stats.Tiers.Select(t => new TierStats
@@ -93,6 +95,8 @@ internal static class CacheAdminEndpoints
                 MeanComputeMs = Math.Round(t.MeanComputeTime.TotalMilliseconds, 3),
                 HitRatio = t.HitRatio,
                 L2Hits = t.L2Hits,
+                SoftTimeouts = t.SoftTimeouts,
+                HardTimeouts = t.HardTimeouts,
             })],
             Slowest = [.. stats.Slowest.Select(s => new SlowStats
             {

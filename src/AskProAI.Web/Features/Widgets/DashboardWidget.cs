@@ -44,7 +44,7 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
 
     /// <summary>
     /// The value at <paramref name="at"/> made from the previous bucket's value without a query, when the widget can prove
-    /// it equal to <see cref="ComputeAsync"/> (ADR 0016); null to read the database. None by default.
+    /// it equal to <see cref="ComputeAsync"/> (ADR 0017); null to read the database. None by default.
     /// </summary>
     protected virtual TValue? RollForward(object? previous, DateTimeOffset at) => null;
 

@@ -30,7 +30,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     public static bool IsLive(DateTimeOffset startedAt, DateTimeOffset now) => startedAt > now - OngoingHorizon && startedAt <= now;
 
     /// <summary>
-    /// How long a value may be rolled forward from minute to minute without reading the database (ADR 0016). Writes made
+    /// How long a value may be rolled forward from minute to minute without reading the database (ADR 0017). Writes made
     /// through the service reach a rolled value at once (applied or invalidated, ADR 0015); this bounds how long a change
     /// made behind the service's back (a manual fix in the database) can go unseen by the live widget.
     /// </summary>
@@ -94,7 +94,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     }
 
     /// <summary>
-    /// The value at <paramref name="at"/> from a value for an earlier minute, without a query (ADR 0016): the value keeps
+    /// The value at <paramref name="at"/> from a value for an earlier minute, without a query (ADR 0017): the value keeps
     /// the start of every call that can still count (started in its last 15 minutes, or ongoing within the horizon,
     /// later starts included), so the figures at a later instant are those starts filtered by that instant's windows:
     /// what <see cref="ComputeAsync"/> would count at that instant, as long as no call changed in between (a change either reached the

@@ -6,7 +6,8 @@ internal static class ErrorHandlingHostingExtensions
     /// <summary>
     /// Adds ProblemDetails with the request's trace id, and the handler that turns the framework's
     /// <see cref="BadHttpRequestException"/> (malformed JSON, a number beyond its type, a wrong content type) into a 4xx
-    /// ValidationProblem naming the field. Minimal APIs throw it in every environment (not only Development), so the
+    /// ValidationProblem naming the field, and 503 with <c>Retry-After</c> for a busy database and for a widget past its
+    /// hard timeout. Minimal APIs throw it in every environment (not only Development), so the
     /// answer is the same in Development and Production.
     /// </summary>
     public static WebApplicationBuilder AddErrorHandling(this WebApplicationBuilder builder)
@@ -16,6 +17,7 @@ internal static class ErrorHandlingHostingExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<WidgetTimeoutExceptionHandler>();
         return builder;
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AskProAI.Web.Tests.Features.Widgets;
 
 /// <summary>
-/// The roll-forward proof (ADR 0016): <c>live_calls</c> for a new minute is made from the previous minute's value without
+/// The roll-forward proof (ADR 0017): <c>live_calls</c> for a new minute is made from the previous minute's value without
 /// a query when it can be. Random sequences of new calls (now, minutes ago, hours ago, a sender's clock ahead), calls
 /// ending, a call deleted, and the clock moving by seconds to minutes (across many minute boundaries, past the 15-minute
 /// window and the five-minute re-read bound); after every step the served value equals a from-scratch count from the raw
