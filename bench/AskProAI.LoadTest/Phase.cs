@@ -51,7 +51,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         var samples = await memory;
         var (queriesAfter, widgetQueriesAfter, widgetMsAfter) = await QueriesAsync(ct);
         var queries = queriesAfter - queriesBefore;
-        var verdicts = Enumerable.Range(0, client.Instances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
+        var verdicts = Enumerable.Range(0, client.MetricsInstances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
         var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
         return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification)
         {
