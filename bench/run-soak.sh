@@ -135,7 +135,7 @@ if [ -n "$scale_out" ]; then
   # The soak's data and cache settings (as the two-instance soak: default demo data, warm-up on), in namespaces.
   echo "== three instances in namespaces behind nginx on 127.0.0.1:$lb_port, PostgreSQL (fsync on), Redis Cluster"
   env "${scale_out_env[@]}" \
-    ASKPRO_SCALEOUT_INSTANCE_ENV="DemoData__Companies=$companies DemoData__CallsPerCompany=50000 DemoData__Days=60 Cache__Warm__Enabled=true" \
+    ASKPRO_SCALEOUT_INSTANCE_ENV="DemoData__Companies=$companies DemoData__CallsPerCompany=50000 DemoData__Days=60 Cache__Warm__Enabled=true Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat=HH:mm:ss.fff| Logging__Console__FormatterOptions__UseUtcTimestamp=true" \
     bash scripts/scale-out.sh start "$work/scale-out"
   . "$work/scale-out/scale-out.env"
   pg="$ASKPRO_SCALEOUT_POSTGRES"
@@ -207,7 +207,8 @@ if [ -n "${SOAK_KILL_MASTER:-}" ]; then
   kill_at=${SOAK_KILL_MASTER%%:*}
   restart_after=$([[ "$SOAK_KILL_MASTER" == *:* ]] && echo "${SOAK_KILL_MASTER##*:}" || echo "")
   (
-    # Counted, as SOAK_REDIS_OUTAGE, from the simulator's start (its warm-up reads come first).
+    # Counted from the start of the measured load (after the simulator's warm-up reads), as its 5-second windows are.
+    until grep -q "measured load started" "$work/load.out" 2>/dev/null; do sleep 0.2; done
     sleep "$kill_at"
     slot=$(redis-cli -p "$cluster_port" cluster keyslot '{c:1}')
     # The master serving the slot: `cluster nodes` lists "id addr flags master ping pong epoch state slot-ranges...".
@@ -221,7 +222,7 @@ if [ -n "${SOAK_KILL_MASTER:-}" ]; then
     [ "$survivor" = "$victim" ] && survivor=$((cluster_port + 1))
     killed=$(date +%s.%N)
     kill -9 "$(cat "$ASKPRO_SCALEOUT_CLUSTER_DIR/$victim/redis.pid")"
-    echo "== $(date -u +%H:%M:%S) killed (SIGKILL) the Redis master on port $victim (slot $slot of {c:1})" | tee -a "$out/load-$label.run.txt"
+    echo "== $(date -u +%H:%M:%S.%3N) killed (SIGKILL) the Redis master on port $victim (slot $slot of {c:1}), $kill_at s into the measured load" | tee -a "$out/load-$label.run.txt"
     new_master=""
     for _ in $(seq 1 1200); do
       new_master=$(master_of "$survivor" 2>/dev/null || true)
@@ -230,7 +231,7 @@ if [ -n "${SOAK_KILL_MASTER:-}" ]; then
       sleep 0.05
     done
     if [ -n "$new_master" ]; then
-      echo "== $(date -u +%H:%M:%S) replica on port $new_master took over the slot, cluster_state:ok, $(echo "$(date +%s.%N) - $killed" | bc | xargs printf '%.2f') s after the kill" | tee -a "$out/load-$label.run.txt"
+      echo "== $(date -u +%H:%M:%S.%3N) replica on port $new_master took over the slot, cluster_state:ok, $(echo "$(date +%s.%N) - $killed" | bc | xargs printf '%.2f') s after the kill" | tee -a "$out/load-$label.run.txt"
     else
       echo "== no replica took over the slot within 60 s" | tee -a "$out/load-$label.run.txt"
     fi
@@ -241,13 +242,13 @@ if [ -n "${SOAK_KILL_MASTER:-}" ]; then
         redis-cli -p "$victim" role 2>/dev/null | head -1 | grep -q slave && break
         sleep 0.05
       done
-      echo "== $(date -u +%H:%M:%S) node on port $victim started again: $(redis-cli -p "$victim" role 2>/dev/null | head -1)" | tee -a "$out/load-$label.run.txt"
+      echo "== $(date -u +%H:%M:%S.%3N) node on port $victim started again: $(redis-cli -p "$victim" role 2>/dev/null | head -1)" | tee -a "$out/load-$label.run.txt"
     fi
   ) &
 fi
 set +e
-timeout $((duration + 900)) dotnet "$load_dll" "${args[@]}"
-status=$?
+timeout $((duration + 900)) dotnet "$load_dll" "${args[@]}" | tee "$work/load.out"
+status=${PIPESTATUS[0]}
 set -e
 {
   echo "finished: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), load simulator exit code $status"
@@ -257,11 +258,11 @@ set -e
   done
   for name in "${names[@]}"; do
     log=$(instance_log "$name")
-    echo "instance $name log: $(grep -c '^fail:' "$log" || true) fail, $(grep -c '^crit:' "$log" || true) crit, $(grep -c '^warn:' "$log" || true) warn lines"
+    echo "instance $name log: $(grep -cE '^([0-9:.]+[|])?fail:' "$log" || true) fail, $(grep -cE '^([0-9:.]+[|])?crit:' "$log" || true) crit, $(grep -cE '^([0-9:.]+[|])?warn:' "$log" || true) warn lines"
   done
   [ -z "$scale_out" ] || redis-cli -p "$cluster_port" cluster nodes | awk '{print "cluster at the end: " $2, $3, $9}'
 } | tee -a "$out/load-$label.run.txt"
 for name in "${names[@]}"; do
-  grep -A3 -E '^(fail|crit):' "$(instance_log "$name")" | head -20 || true
+  grep -A3 -E '^([0-9:.]+[|])?(fail|crit):' "$(instance_log "$name")" | head -20 || true
 done
 exit $status

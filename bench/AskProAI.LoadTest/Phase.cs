@@ -35,6 +35,8 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         phase.CancelAfter(options.Duration);
         var started = Stopwatch.GetTimestamp();
         _started = started;
+        // The wall-clock start of the measured load: faults injected from outside (bench/run-soak.sh) are placed on it.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   measured load started at {DateTimeOffset.UtcNow:HH:mm:ss.fff} UTC"));
         var viewers = new List<Task>();
         for (var company = 1; company <= options.Companies; company++)
         {
