@@ -16,8 +16,8 @@
 #   ASKPRO_SCALEOUT_REDIS=cluster      a Redis Cluster of 3 masters + 3 replicas (Redis's own cluster mode) instead of
 #                                      the standalone Redis, on ports ASKPRO_SCALEOUT_CLUSTER_PORT (7461) .. +5, bound
 #                                      to loopback and to the first link's host address ($net.1.1), which every node
-#                                      announces (cluster-announce-ip); each namespace gets a default route via its
-#                                      link's host end so that it reaches that address. cluster-node-timeout:
+#                                      announces (cluster-announce-ip); namespaces 2 and 3 get a host route to it via
+#                                      their own link's host end. cluster-node-timeout:
 #                                      ASKPRO_SCALEOUT_CLUSTER_NODE_TIMEOUT (5000 ms). Node N's folder WORK/cluster/PORT
 #                                      holds its redis.conf, so it can be killed and started again (as a replica).
 #   ASKPRO_SCALEOUT_PG_FSYNC=on        PostgreSQL with fsync on (a durability check); off by default.
@@ -99,8 +99,10 @@ for i in $(seq 1 "$count"); do
   ip netns exec "$ns" ip link set lo up
   ip netns exec "$ns" ip addr add "$net.$i.2/24" dev "$peer"
   ip netns exec "$ns" ip link set "$peer" up
-  # The cluster announces one address ($net.1.1): the other namespaces reach it through their link's host end.
-  [ "$redis_mode" = cluster ] && ip netns exec "$ns" ip route add default via "$net.$i.1"
+  # The cluster announces one address ($net.1.1): the other namespaces reach it through their link's host end. A host
+  # route, not a default route: with a default route every DNS query (to a resolver this machine does not forward to)
+  # waits for the resolver's 5 s timeouts instead of failing at once, and the instances stalled 5-10 s on them.
+  if [ "$redis_mode" = cluster ] && [ "$i" -gt 1 ]; then ip netns exec "$ns" ip route add "$net.1.1/32" via "$net.$i.1"; fi
   listen="$listen,$net.$i.1"
 done
 
