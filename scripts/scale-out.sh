@@ -12,6 +12,20 @@
 # ASKPRO_SCALEOUT_PG_PORT (55460), ASKPRO_SCALEOUT_REDIS_PORT (6460), ASKPRO_SCALEOUT_INSTANCES (3, at most 3:
 # the sample configuration names three). Instances run in Development with a small demo data set (company 1's
 # manager: manager1@askpro.test / demo-password).
+# For the scaled-out soak (bench/run-soak.sh with SOAK_SCALE_OUT=1), all off by default:
+#   ASKPRO_SCALEOUT_REDIS=cluster      a Redis Cluster of 3 masters + 3 replicas (Redis's own cluster mode) instead of
+#                                      the standalone Redis, on ports ASKPRO_SCALEOUT_CLUSTER_PORT (7461) .. +5, bound
+#                                      to loopback and to the first link's host address ($net.1.1), which every node
+#                                      announces (cluster-announce-ip); namespaces 2 and 3 get a host route to it via
+#                                      their own link's host end. cluster-node-timeout:
+#                                      ASKPRO_SCALEOUT_CLUSTER_NODE_TIMEOUT (5000 ms). Node N's folder WORK/cluster/PORT
+#                                      holds its redis.conf, so it can be killed and started again (as a replica).
+#   ASKPRO_SCALEOUT_PG_FSYNC=on        PostgreSQL with fsync on (a durability check); off by default.
+#   ASKPRO_SCALEOUT_DIRECT_PORT=P      nginx also forwards 127.0.0.1:P+N-1 to instance N alone (per-instance /metrics
+#                                      for the load simulator, which only sends traffic to loopback).
+#   ASKPRO_SCALEOUT_INSTANCE_ENV="K=V ..." more environment for every instance, after the defaults (so it overrides
+#                                      them: e.g. DemoData__Companies=20 Cache__Warm__Enabled=true).
+#   ASKPRO_SCALEOUT_START_TIMEOUT      seconds an instance may take to turn Healthy (180; the first one seeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -24,6 +38,13 @@ lb_port=${ASKPRO_SCALEOUT_LB_PORT:-5460}
 pg_port=${ASKPRO_SCALEOUT_PG_PORT:-55460}
 redis_port=${ASKPRO_SCALEOUT_REDIS_PORT:-6460}
 count=${ASKPRO_SCALEOUT_INSTANCES:-3}
+redis_mode=${ASKPRO_SCALEOUT_REDIS:-standalone}
+cluster_port=${ASKPRO_SCALEOUT_CLUSTER_PORT:-7461}
+node_timeout=${ASKPRO_SCALEOUT_CLUSTER_NODE_TIMEOUT:-5000}
+pg_fsync=${ASKPRO_SCALEOUT_PG_FSYNC:-off}
+direct_port=${ASKPRO_SCALEOUT_DIRECT_PORT:-}
+instance_env=${ASKPRO_SCALEOUT_INSTANCE_ENV:-}
+start_timeout=${ASKPRO_SCALEOUT_START_TIMEOUT:-180}
 PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)")
 
 stop() {
@@ -32,6 +53,7 @@ stop() {
   done
   [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
   [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  for pidfile in "$work"/cluster/*/redis.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
   if [ -f "$work/pg/PG_VERSION" ]; then
     su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1 || true
   fi
@@ -54,6 +76,8 @@ fi
 [ "$command" = start ] || fail "unknown command $command (start|stop)"
 [ "$(id -u)" = 0 ] || fail "needs root for ip netns"
 [ "$count" -ge 1 ] && [ "$count" -le 3 ] || fail "ASKPRO_SCALEOUT_INSTANCES must be 1 to 3"
+[ "$redis_mode" = standalone ] || [ "$redis_mode" = cluster ] || fail "ASKPRO_SCALEOUT_REDIS must be standalone or cluster"
+[ "$pg_fsync" = off ] || [ "$pg_fsync" = on ] || fail "ASKPRO_SCALEOUT_PG_FSYNC must be on or off"
 for tool in ip nginx redis-server curl; do command -v "$tool" >/dev/null || fail "$tool is not installed"; done
 [ -x "$PG_BIN/pg_ctl" ] || fail "PostgreSQL server binaries are not installed"
 web_dir="$repo/src/AskProAI.Web/bin/Release/net10.0"
@@ -75,6 +99,10 @@ for i in $(seq 1 "$count"); do
   ip netns exec "$ns" ip link set lo up
   ip netns exec "$ns" ip addr add "$net.$i.2/24" dev "$peer"
   ip netns exec "$ns" ip link set "$peer" up
+  # The cluster announces one address ($net.1.1): the other namespaces reach it through their link's host end. A host
+  # route, not a default route: with a default route every DNS query (to a resolver this machine does not forward to)
+  # waits for the resolver's 5 s timeouts instead of failing at once, and the instances stalled 5-10 s on them.
+  if [ "$redis_mode" = cluster ] && [ "$i" -gt 1 ]; then ip netns exec "$ns" ip route add "$net.1.1/32" via "$net.$i.1"; fi
   listen="$listen,$net.$i.1"
 done
 
@@ -82,12 +110,54 @@ done
 mkdir -p "$work/pg" && chown postgres "$work/pg"
 su postgres -s /bin/sh -c "$PG_BIN/initdb -D $work/pg -A trust -U postgres >/dev/null"
 echo "host all all $net.0.0/16 trust" >>"$work/pg/pg_hba.conf"
-su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -l $work/pg/log -o '-p $pg_port -k $work/pg -c listen_addresses=$listen -c fsync=off -c max_connections=300' -w start >/dev/null"
+su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $work/pg -l $work/pg/log -o '-p $pg_port -k $work/pg -c listen_addresses=$listen -c fsync=$pg_fsync -c max_connections=300' -w start >/dev/null"
 # Redis refuses non-loopback clients without a password (protected mode): the instances use one, as on real hosts.
 redis_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-redis-server --port "$redis_port" --bind ${listen//,/ } --requirepass "$redis_password" --save "" --appendonly no --daemonize yes \
-  --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log"
-for _ in $(seq 1 50); do REDISCLI_AUTH="$redis_password" redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+if [ "$redis_mode" = standalone ]; then
+  redis-server --port "$redis_port" --bind ${listen//,/ } --requirepass "$redis_password" --save "" --appendonly no --daemonize yes \
+    --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log"
+  for _ in $(seq 1 50); do REDISCLI_AUTH="$redis_password" redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  redis_config() { echo "$net.$1.1:$redis_port,password=$redis_password"; }
+else
+  # 3 masters + 3 replicas, every node bound to loopback and $net.1.1 and announcing $net.1.1.
+  announce="$net.1.1"
+  nodes=()
+  for port in $(seq "$cluster_port" $((cluster_port + 5))); do
+    node="$work/cluster/$port"
+    mkdir -p "$node"
+    cat >"$node/redis.conf" <<CONF
+port $port
+bind 127.0.0.1 $announce
+requirepass $redis_password
+masterauth $redis_password
+daemonize yes
+dir $node
+pidfile $node/redis.pid
+logfile $node/redis.log
+save ""
+appendonly no
+cluster-enabled yes
+cluster-config-file $node/nodes.conf
+cluster-node-timeout $node_timeout
+cluster-announce-ip $announce
+CONF
+    chmod 600 "$node/redis.conf"
+    redis-server "$node/redis.conf"
+    nodes+=("$announce:$port")
+  done
+  for port in $(seq "$cluster_port" $((cluster_port + 5))); do
+    for _ in $(seq 1 50); do REDISCLI_AUTH="$redis_password" redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  done
+  REDISCLI_AUTH="$redis_password" redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster/create.log" 2>&1 \
+    || { cat "$work/cluster/create.log" >&2; fail "redis-cli --cluster create failed"; }
+  for _ in $(seq 1 100); do
+    REDISCLI_AUTH="$redis_password" redis-cli -p "$cluster_port" cluster info 2>/dev/null | grep -q "cluster_state:ok" && break
+    sleep 0.1
+  done
+  REDISCLI_AUTH="$redis_password" redis-cli -p "$cluster_port" cluster info | grep -q "cluster_state:ok" || fail "the Redis Cluster did not form"
+  cluster_nodes=$(IFS=,; echo "${nodes[*]}")
+  redis_config() { echo "$cluster_nodes,password=$redis_password"; }
+fi
 
 # Instance N: its own namespace, HOME, content root (a copy of the build) and data folder.
 start_instance() {
@@ -97,17 +167,17 @@ start_instance() {
   (cd "$dir/app" && exec ip netns exec "${prefix}i$i" env HOME="$dir/home" \
     ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://$net.$i.2:5080" \
     Database__Provider=PostgreSql ConnectionStrings__AskPro="Host=$net.$i.1;Port=$pg_port;Username=postgres;Database=askpro" \
-    Cache__Redis="$net.$i.1:$redis_port,password=$redis_password" Cache__Warm__Enabled=false \
-    DemoData__Companies=3 DemoData__CallsPerCompany=2000 DemoData__Days=14 \
+    Cache__Redis="$(redis_config "$i")" Cache__Warm__Enabled=false \
+    DemoData__Companies=3 DemoData__CallsPerCompany=2000 DemoData__Days=14 $instance_env \
     "$dotnet_bin" AskProAI.Web.dll >"$dir/log" 2>&1) &
   echo $! >"$dir/pid"
 }
 
 wait_healthy() {
-  local i=$1 deadline=$((SECONDS + 180))
+  local i=$1 deadline=$((SECONDS + start_timeout))
   until curl -s --max-time 5 "http://$net.$i.2:5080/health" 2>/dev/null | grep -q '^{"status":"Healthy"'; do
     kill -0 "$(cat "$work/i$i/pid")" 2>/dev/null || { tail -20 "$work/i$i/log" >&2; fail "instance $i exited"; }
-    [ $SECONDS -lt $deadline ] || { tail -20 "$work/i$i/log" >&2; fail "instance $i not healthy within 180 s"; }
+    [ $SECONDS -lt $deadline ] || { tail -20 "$work/i$i/log" >&2; fail "instance $i not healthy within $start_timeout s"; }
     sleep 0.5
   done
 }
@@ -138,8 +208,18 @@ http {
   uwsgi_temp_path $work/nginx/uwsgi;
   scgi_temp_path $work/nginx/scgi;
   include $work/nginx/askpro.conf;
+  include $work/nginx/direct.conf;
 }
 CONF
+# Optional: one loopback port per instance (its /metrics for the load simulator); not part of the sample.
+: >"$work/nginx/direct.conf"
+direct=""
+if [ -n "$direct_port" ]; then
+  for i in $(seq 1 "$count"); do
+    echo "server { listen 127.0.0.1:$((direct_port + i - 1)); location / { proxy_pass http://$net.$i.2:5080; } }" >>"$work/nginx/direct.conf"
+    direct="$direct${direct:+,}http://127.0.0.1:$((direct_port + i - 1))"
+  done
+fi
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 for _ in $(seq 1 50); do curl -s --max-time 2 "http://127.0.0.1:$lb_port/health" | grep -q '"status"' && break; sleep 0.1; done
 curl -s --max-time 5 "http://127.0.0.1:$lb_port/health" | grep -q '^{"status":"Healthy"' || fail "nginx does not answer on 127.0.0.1:$lb_port"
@@ -149,5 +229,15 @@ for i in $(seq 1 "$count"); do instances="$instances${instances:+,}http://$net.$
 cat >"$work/scale-out.env" <<ENV
 export ASKPRO_TEST_BALANCER=http://127.0.0.1:$lb_port
 export ASKPRO_TEST_INSTANCES=$instances
+export ASKPRO_SCALEOUT_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=askpro'
+export ASKPRO_SCALEOUT_DIRECT=$direct
 ENV
-echo "scale-out: $count instances in namespaces ${prefix}i1..${prefix}i$count behind nginx on 127.0.0.1:$lb_port"
+if [ "$redis_mode" = cluster ]; then
+  cat >>"$work/scale-out.env" <<ENV
+export ASKPRO_SCALEOUT_REDIS_CLUSTER=$cluster_nodes
+export ASKPRO_SCALEOUT_CLUSTER_DIR=$work/cluster
+export ASKPRO_SCALEOUT_REDIS_AUTH=$redis_password
+ENV
+fi
+chmod 600 "$work/scale-out.env"
+echo "scale-out: $count instances in namespaces ${prefix}i1..${prefix}i$count behind nginx on 127.0.0.1:$lb_port, Redis $redis_mode, PostgreSQL fsync $pg_fsync"

@@ -9,6 +9,15 @@ internal sealed class LoadOptions
 {
     public List<Uri> Urls { get; } = [];
 
+    /// <summary>
+    /// Each instance's own address, for its <c>/metrics</c> when <see cref="Urls"/> is a load balancer; empty: the
+    /// instances are <see cref="Urls"/>.
+    /// </summary>
+    public List<Uri> InstanceUrls { get; } = [];
+
+    /// <summary>Gets the instances whose <c>/metrics</c> are scraped, named A, B, ... in this order.</summary>
+    public IReadOnlyList<Uri> MetricsUrls => InstanceUrls.Count > 0 ? InstanceUrls : Urls;
+
     public int Companies { get; private set; } = 20;
 
     public int ViewersPerCompany { get; private set; } = 2;
@@ -56,6 +65,7 @@ internal sealed class LoadOptions
             switch (name)
             {
                 case "--url": o.Urls.AddRange(Next().Split(',').Select(u => new Uri(u.Trim()))); break;
+                case "--instance-url": o.InstanceUrls.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u.Trim()))); break;
                 case "--companies": o.Companies = PositiveInt(name, Next()); break;
                 case "--viewers": o.ViewersPerCompany = PositiveInt(name, Next()); break;
                 case "--poll-ms": o.PollInterval = TimeSpan.FromMilliseconds(PositiveInt(name, Next())); break;
@@ -87,7 +97,7 @@ internal sealed class LoadOptions
         }
 
         // Load is only ever sent to this machine, and bounded in time.
-        foreach (var url in o.Urls)
+        foreach (var url in o.Urls.Concat(o.InstanceUrls))
         {
             if (!IsLoopback(url))
             {

@@ -35,7 +35,7 @@ internal sealed class MemorySampler(ServiceClient client, TimeSpan interval, Rec
 
     private async Task SampleAllAsync(long started, CancellationToken ct)
     {
-        for (var i = 0; i < client.Instances; i++)
+        for (var i = 0; i < client.MetricsInstances; i++)
         {
             try
             {
@@ -55,7 +55,7 @@ internal sealed class MemorySampler(ServiceClient client, TimeSpan interval, Rec
 }
 
 /// <summary>One scrape of one instance; a value is null when the instance does not expose that metric.</summary>
-/// <param name="Instance">The instance, by its position in <c>--url</c>.</param>
+/// <param name="Instance">The instance, by its position in <c>--instance-url</c> (or <c>--url</c> without it).</param>
 /// <param name="AtSeconds">Seconds since the phase started.</param>
 /// <param name="WorkingSetBytes"><c>dotnet_process_memory_working_set_bytes</c>.</param>
 /// <param name="GcHeapBytes">Sum over generations of <c>dotnet_gc_last_collection_heap_size_bytes</c>.</param>

@@ -35,6 +35,8 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         phase.CancelAfter(options.Duration);
         var started = Stopwatch.GetTimestamp();
         _started = started;
+        // The wall-clock start of the measured load: faults injected from outside (bench/run-soak.sh) are placed on it.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   measured load started at {DateTimeOffset.UtcNow:HH:mm:ss.fff} UTC"));
         var viewers = new List<Task>();
         for (var company = 1; company <= options.Companies; company++)
         {
@@ -51,7 +53,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         var samples = await memory;
         var (queriesAfter, widgetQueriesAfter, widgetMsAfter) = await QueriesAsync(ct);
         var queries = queriesAfter - queriesBefore;
-        var verdicts = Enumerable.Range(0, client.Instances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
+        var verdicts = Enumerable.Range(0, client.MetricsInstances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
         var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
         return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification)
         {

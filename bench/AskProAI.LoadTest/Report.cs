@@ -60,7 +60,7 @@ internal static class Report
             $"instance {Name(m.Instance)}: working set {first:F0} MiB at start, {end:F0} MiB at end; highest middle third {m.MiddleMaxBytes / MiB:F0} MiB, last third {m.LastMaxBytes / MiB:F0} MiB ({m.Growth:+0.0%;-0.0%}): {verdict}; GC heap highest middle {m.MiddleHeapMaxBytes / MiB:F0} MiB, last {m.LastHeapMaxBytes / MiB:F0} MiB ({m.HeapGrowth:+0.0%;-0.0%}), gen2 collections during the phase: {gen2During:F0}");
     }
 
-    /// <summary>Instances are named A, B, ... in the order of <c>--url</c>.</summary>
+    /// <summary>Instances are named A, B, ... in the order of <c>--instance-url</c> (or <c>--url</c> without it).</summary>
     private static string Name(int instance) => ((char)('A' + instance)).ToString();
 
     public static async Task WriteAsync(LoadOptions options, IReadOnlyList<PhaseResult> results, CancellationToken ct)
@@ -69,6 +69,7 @@ internal static class Report
         {
             options.Label,
             urls = options.Urls.Select(u => u.ToString()),
+            instanceUrls = options.InstanceUrls.Select(u => u.ToString()),
             options.Companies,
             options.ViewersPerCompany,
             pollMs = options.PollInterval.TotalMilliseconds,
@@ -96,10 +97,10 @@ internal static class Report
                 errorsByKind = r.ErrorsByKind.ToDictionary(e => e.Key, e => e.Value),
                 webhooks = r.Verification,
                 memoryRule = MemoryVerdict.Rule,
-                memory = Enumerable.Range(0, options.Urls.Count).Select(i => new
+                memory = Enumerable.Range(0, options.MetricsUrls.Count).Select(i => new
                 {
                     instance = Name(i),
-                    url = options.Urls[i].ToString(),
+                    url = options.MetricsUrls[i].ToString(),
                     verdict = r.MemoryVerdicts.FirstOrDefault(v => v.Instance == i),
                     samples = r.Memory.Where(s => s.Instance == i),
                 }),
@@ -116,7 +117,7 @@ internal static class Report
     public static string Markdown(LoadOptions options, IReadOnlyList<PhaseResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.Urls.Count} instance(s), {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks{(options.PeakFactor > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({options.WebhooksPerSecond * options.PeakFactor}/s in the middle third)") : string.Empty)}, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.MetricsUrls.Count} instance(s){(options.InstanceUrls.Count > 0 ? " behind " + string.Join(',', options.Urls) : string.Empty)}, {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks{(options.PeakFactor > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({options.WebhooksPerSecond * options.PeakFactor}/s in the middle third)") : string.Empty)}, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
         sb.AppendLine();
         sb.AppendLine("| mode | req/s | dashboard p50 | p95 | p99 | dashboard_stats p50 | p99 | hit ratio | DB queries / dashboard | read-path queries / dashboard | read-path DB ms / dashboard | other queries / webhook | DB ms / dashboard | DB ms / webhook | event→visible p50 | p99 | ack→visible p99 | stale reads after ack | errors |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -179,14 +180,19 @@ internal static class Report
             sb.AppendLine(CultureInfo.InvariantCulture, $"Database check ({v.Database}): {VerificationText(v)}.");
         }
 
+        // When in the run (5-second windows, from the start of the measured load): a fault run tells stale reads during the fault from after it.
+        const string staleAt = "stale_reads_after_ack_at_";
+        var staleWindows = r.Counts.Where(c => c.Key.StartsWith(staleAt, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Stale reads after ack by 5-second window{heading}: {(staleWindows.Count == 0 ? "none" : string.Join(", ", staleWindows.Select(c => $"{int.Parse(c.Key[staleAt.Length..^1], CultureInfo.InvariantCulture)}–{int.Parse(c.Key[staleAt.Length..^1], CultureInfo.InvariantCulture) + 5} s × {c.Value}")))}.");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Errors by kind{heading}: {(r.Errors == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key} × {e.Value}")))}.");
-        var http5xx = Enumerable.Range(0, options.Urls.Count)
+        var http5xx = Enumerable.Range(0, options.MetricsUrls.Count)
             .Select(i => (i, r.Memory.Where(s => s.Instance == i && s.Http5xx is not null).ToList()))
             .Where(x => x.Item2.Count > 1)
             .Select(x => string.Create(CultureInfo.InvariantCulture, $"{Name(x.i)} {x.Item2[^1].Http5xx - x.Item2[0].Http5xx:F0}"));
         sb.AppendLine(CultureInfo.InvariantCulture, $"Server-side 5xx answers during the phase (from /metrics): {string.Join(", ", http5xx)}.");
-        var redis = Enumerable.Range(0, options.Urls.Count)
+        var redis = Enumerable.Range(0, options.MetricsUrls.Count)
             .Select(i => (i, r.Memory.Where(s => s.Instance == i && s.RedisFailures is not null).ToList()))
             .Where(x => x.Item2.Count > 1)
             .Select(x => string.Create(CultureInfo.InvariantCulture, $"{Name(x.i)} {x.Item2[^1].RedisFailures - x.Item2[0].RedisFailures:F0}"))
@@ -204,7 +210,7 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Per minute{heading}: dashboard latency; per instance the highest working set and GC heap (after the last collection) of the samples taken every {options.MemorySampleInterval.TotalSeconds:F0} s, L1 entries at the minute's last sample, and CPU (100 % = one core):");
         sb.AppendLine();
-        var instances = Enumerable.Range(0, options.Urls.Count).ToArray();
+        var instances = Enumerable.Range(0, options.MetricsUrls.Count).ToArray();
         sb.Append("| minute | dashboard p50 | p99 |");
         foreach (var i in instances)
         {
@@ -240,7 +246,7 @@ internal static class Report
         sb.AppendLine();
         foreach (var m in r.MemoryVerdicts)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- {MemoryText(r, m)} ({options.Urls[m.Instance]})");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {MemoryText(r, m)} ({options.MetricsUrls[m.Instance]})");
         }
     }
 

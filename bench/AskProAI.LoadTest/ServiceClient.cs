@@ -13,6 +13,7 @@ namespace AskProAI.LoadTest;
 internal sealed class ServiceClient : IDisposable
 {
     private readonly HttpClient[] _clients;
+    private readonly HttpClient[] _metricsClients;
     private readonly LoadOptions _options;
     private int _next;
 
@@ -25,9 +26,15 @@ internal sealed class ServiceClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
         })
         { BaseAddress = u, Timeout = TimeSpan.FromSeconds(30) }).ToArray();
+        _metricsClients = options.InstanceUrls.Count == 0
+            ? _clients
+            : options.InstanceUrls.Select(u => new HttpClient { BaseAddress = u, Timeout = TimeSpan.FromSeconds(30) }).ToArray();
     }
 
     public int Instances => _clients.Length;
+
+    /// <summary>Gets how many instances are scraped for <c>/metrics</c> (<see cref="LoadOptions.MetricsUrls"/>).</summary>
+    public int MetricsInstances => _metricsClients.Length;
 
     private HttpClient Any() => _clients[(int)((uint)Interlocked.Increment(ref _next) % _clients.Length)];
 
@@ -133,11 +140,11 @@ internal sealed class ServiceClient : IDisposable
         return (response.IsSuccessStatusCode, (int)response.StatusCode, result);
     }
 
-    /// <summary>Reads one instance's Prometheus scrape endpoint (anonymous).</summary>
+    /// <summary>Reads one instance's Prometheus scrape endpoint (anonymous), by its position in <see cref="LoadOptions.MetricsUrls"/>.</summary>
     public async Task<string> MetricsAsync(int instance, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        using var response = await Instance(instance).SendAsync(request, ct);
+        using var response = await _metricsClients[instance].SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         return response.IsSuccessStatusCode
             ? text
@@ -146,7 +153,7 @@ internal sealed class ServiceClient : IDisposable
 
     public void Dispose()
     {
-        foreach (var c in _clients)
+        foreach (var c in _clients.Union(_metricsClients))
         {
             c.Dispose();
         }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace AskProAI.Data.Tests;
 
@@ -36,5 +37,31 @@ public sealed class PostgreSqlTests
         }
 
         await DemoDataAssertions.CrossCompanyReferenceRefusedAsync(db);
+    }
+
+    [Fact]
+    public async Task Generate_PostgreSql_CopyOutlastingTheCommandTimeout_Completes()
+    {
+        // Seeding a million calls on a busy machine (the scaled-out soak) took longer than Npgsql's command timeout
+        // and killed the first instance. Here a trigger makes the COPY into "Calls" take 4 s against a 2 s timeout.
+        await using var database = await TestDatabase.PostgreSqlAsync();
+        await database.MigrateAsync();
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var slow = new NpgsqlCommand(
+                "CREATE FUNCTION askpro_test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$; " +
+                "CREATE TRIGGER askpro_test_slow AFTER INSERT ON \"Calls\" FOR EACH STATEMENT EXECUTE FUNCTION askpro_test_slow();",
+                connection);
+            await slow.ExecuteNonQueryAsync();
+        }
+
+        await using var withTimeout = database.WithCommandTimeout(2);
+        var options = DemoDataAssertions.Small();
+
+        var result = await withTimeout.Generator.GenerateAsync(options);
+
+        await using var db = database.CreateContext();
+        await DemoDataAssertions.CountsMatchAsync(db, options, result);
     }
 }

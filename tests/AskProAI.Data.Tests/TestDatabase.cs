@@ -2,6 +2,7 @@ using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace AskProAI.Data.Tests;
 
@@ -16,6 +17,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     private TestDatabase(string provider, string connectionString, Func<ValueTask> drop, FakeTimeProvider? time)
     {
         _drop = drop;
+        Provider = provider;
         Time = time ?? new FakeTimeProvider(Now);
         ConnectionString = connectionString;
         var configuration = new ConfigurationBuilder()
@@ -33,6 +35,8 @@ internal sealed class TestDatabase : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    public string Provider { get; }
 
     public string ConnectionString { get; }
 
@@ -61,6 +65,10 @@ internal sealed class TestDatabase : IAsyncDisposable
         var database = await PostgreSqlTestDatabase.CreateAsync();
         return new TestDatabase("PostgreSql", database.ConnectionString, database.DisposeAsync, null);
     }
+
+    /// <summary>The same PostgreSQL database through connections with this command timeout; only the original drops it.</summary>
+    public TestDatabase WithCommandTimeout(int seconds) =>
+        new(Provider, new NpgsqlConnectionStringBuilder(ConnectionString) { CommandTimeout = seconds }.ConnectionString, () => ValueTask.CompletedTask, Time);
 
     public Task MigrateAsync() => AskProDatabase.MigrateAsync(Services);
 

@@ -52,6 +52,8 @@ internal static class PostgreSqlDemoDataWriter
         var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            // No command timeout (zero): a million rows on a busy server outlast it; the caller's token still cancels.
+            importer.Timeout = TimeSpan.Zero;
             var values = new object?[map.Columns.Length];
             for (var row = 0; row < table.RowCount; row++)
             {
@@ -129,6 +131,8 @@ internal static class PostgreSqlDemoDataWriter
         await using (command.ConfigureAwait(false))
         {
             command.CommandText = sql;
+            // Rebuilding an index over the loaded rows may outlast the command timeout too.
+            command.CommandTimeout = 0;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
