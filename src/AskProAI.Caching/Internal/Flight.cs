@@ -5,13 +5,14 @@ namespace AskProAI.Caching.Internal;
 /// The shared work is cancelled only when every waiting caller has cancelled; background work never is.
 /// </summary>
 internal sealed class Flight(
-    EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background, long freshAfterTicks)
+    EntryKey key, long startVersion, long startTicks, CompanyState company, bool background, long freshAfterTicks)
 {
     private const int Abandoned = -1;
 
     private readonly TaskCompletionSource<FlightResult?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _cancellation = new();
     private int _waiters = background ? 0 : 1;
+    private int _released;
 
     public EntryKey Key { get; } = key;
 
@@ -19,9 +20,8 @@ internal sealed class Flight(
 
     public long StartTicks { get; } = startTicks;
 
+    /// <summary>Gets the company's state, held by this computation until it ends.</summary>
     public CompanyState Company { get; } = company;
-
-    public StampCell CompanyWidget { get; } = companyWidget;
 
     public bool Background { get; } = background;
 
@@ -62,6 +62,9 @@ internal sealed class Flight(
             _cancellation.Cancel();
         }
     }
+
+    /// <summary>Claims the one release of this computation's hold on the company's state (the value stored took its own).</summary>
+    public bool ClaimRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 
     public void Complete(FlightResult? result)
     {

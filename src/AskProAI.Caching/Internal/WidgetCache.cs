@@ -26,6 +26,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     private readonly ICacheBackplane? _backplane;
     private readonly IDistributedWidgetLock? _lock;
     private readonly IWidgetCacheSerializer _serializer;
+    private readonly bool _payloadIsJson;
     private readonly CacheMetrics? _metrics;
     private readonly Lock _registryGate = new();
     private readonly ITimer _sweepTimer;
@@ -46,6 +47,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         _options = options.Value;
         _queue = queue;
         _serializer = serializer;
+        _payloadIsJson = serializer is JsonWidgetCacheSerializer;
         _time = time;
         _now = new CoarseClock(time);
         // Logging is optional: without AddLogging the engine logs nothing rather than failing to resolve.
@@ -146,7 +148,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             }
 
             widget.Counters.Hit();
-            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt));
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt) { Utf8Json = JsonOf(entry.Payload) });
         }
 
         return GetSlowAsync(widget, companyId, key, now, state, compute, cancellationToken);
