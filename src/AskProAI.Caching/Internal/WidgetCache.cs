@@ -47,7 +47,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         _options = options.Value;
         _queue = queue;
         _serializer = serializer;
-        _payloadIsJson = serializer is JsonWidgetCacheSerializer;
+        _payloadIsJson = serializer.WritesUtf8Json;
         _time = time;
         _now = new CoarseClock(time);
         // Logging is optional: without AddLogging the engine logs nothing rather than failing to resolve.
@@ -68,6 +68,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     }
 
     public IReadOnlyCollection<WidgetHandle> Widgets => Volatile.Read(ref _widgets);
+
+    internal WidgetCacheOptions Options => _options;
 
     internal ICacheWorkQueue Queue => _queue;
 
