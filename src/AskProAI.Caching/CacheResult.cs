@@ -14,8 +14,8 @@ public readonly record struct CacheResult<T>(T Value, CacheOutcome Outcome, Date
     /// </summary>
     public byte[]? Utf8Json { get; init; }
 
-    /// <summary>Gets how long the computation took when this call started it (a <see cref="CacheOutcome.Miss"/>); zero otherwise.</summary>
-    public TimeSpan ComputeTime { get; init; }
+    /// <summary>Gets how long the computation took when this call started it (a <see cref="CacheOutcome.Miss"/>); null otherwise.</summary>
+    public TimeSpan? ComputeTime { get; init; }
 
     /// <summary>The <c>X-Cache</c> header text of the outcome: HIT, MISS, STALE or BYPASS.</summary>
     public string OutcomeText => Outcome.ToHeader();

@@ -58,7 +58,7 @@ internal sealed partial class WidgetCache
             return new CacheResult<T>(result is null ? default! : (T)result.Value, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
             {
                 Utf8Json = JsonOf(result?.Payload),
-                ComputeTime = started && result is not null ? result.ComputeTime : TimeSpan.Zero,
+                ComputeTime = started && result is { FromStore: false } ? result.ComputeTime : null,
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -84,7 +84,7 @@ internal sealed partial class WidgetCache
             : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero))
             {
                 Utf8Json = JsonOf(result.Payload),
-                ComputeTime = started ? result.ComputeTime : TimeSpan.Zero,
+                ComputeTime = started && !result.FromStore ? result.ComputeTime : null,
             };
     }
 

@@ -37,7 +37,7 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
             result.Outcome,
             result.ComputedAt,
             time.GetElapsedTime(started),
-            result.ComputeTime > TimeSpan.Zero ? result.ComputeTime : null)
+            result.ComputeTime)
         {
             FromL2 = result.FromL2,
             Utf8Json = result.Utf8Json,
