@@ -4,30 +4,32 @@ namespace AskProAI.Benchmarks;
 
 /// <summary>
 /// The service's hit path, line for line as <c>DashboardWidget.GetAsync</c> in AskProAI.Web (which the benchmarks do
-/// not reference): a timestamp, the handle's get-or-compute with the widget itself as the state and a static
-/// computation, and the result struct with the elapsed time and the cache's JSON bytes.
+/// not reference): the handle's get-or-compute with the widget itself as the state and a static computation, and the
+/// result struct with the cache's JSON bytes (an answer ready at once is not timed; a wait is).
 /// </summary>
 public sealed class ServiceWidget(WidgetHandle handle, TimeProvider time)
 {
-    public async ValueTask<ServiceResult> GetAsync(int companyId, CancellationToken cancellationToken)
+    public ValueTask<ServiceResult> GetAsync(int companyId, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var result = await handle.GetOrComputeAsync(
+        var pending = handle.GetOrComputeAsync(
             companyId,
             this,
             static (widget, context, ct) => widget.ComputeAsync(context.CompanyId, ct),
             cancellationToken);
-        return new ServiceResult(
-            result.Value,
-            result.Outcome,
-            result.ComputedAt,
-            time.GetElapsedTime(started),
-            result.ComputeTime)
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<ServiceResult>(ResultOf(pending.Result, TimeSpan.Zero))
+            : AwaitAsync(pending, time.GetTimestamp());
+    }
+
+    private async ValueTask<ServiceResult> AwaitAsync(ValueTask<CacheResult<WidgetValue>> pending, long started) =>
+        ResultOf(await pending, time.GetElapsedTime(started));
+
+    private static ServiceResult ResultOf(in CacheResult<WidgetValue> result, TimeSpan waited) =>
+        new(result.Value, result.Outcome, result.ComputedAt, waited > result.ComputeTime.GetValueOrDefault() ? waited : result.ComputeTime.GetValueOrDefault(), result.ComputeTime)
         {
             FromL2 = result.FromL2,
             Utf8Json = result.Utf8Json,
         };
-    }
 
     private ValueTask<WidgetValue> ComputeAsync(int companyId, CancellationToken cancellationToken) => new(new WidgetValue(companyId));
 }

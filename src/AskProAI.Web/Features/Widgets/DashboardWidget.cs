@@ -20,29 +20,32 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
     /// <summary>
     /// The hit path of the service: the handle's own get-or-compute (no generic interface dispatch), the widget itself
     /// as the state and a static computation, so a hit allocates nothing; the computation time and the value's JSON
-    /// come back with the cache's result.
+    /// come back with the cache's result. An answer that is ready at once (a hit) is not timed: it takes well under the
+    /// microsecond that <c>Server-Timing</c> shows, and two clock reads would cost more than the hit itself.
     /// </summary>
-    public async ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken)
+    public ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        var started = time.GetTimestamp();
-        var result = await handle.GetOrComputeAsync(
+        var pending = handle.GetOrComputeAsync(
             companyId,
             this,
             static (widget, context, ct) => new ValueTask<TValue>(widget.ComputeTimedAsync(context.CompanyId, context.At, ct)),
             cancellationToken);
-        return new WidgetResult(
-            TSelf.Definition,
-            result.Value,
-            result.Outcome,
-            result.ComputedAt,
-            time.GetElapsedTime(started),
-            result.ComputeTime)
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<WidgetResult>(ResultOf(pending.Result, TimeSpan.Zero))
+            : AwaitAsync(pending, time.GetTimestamp());
+    }
+
+    private async ValueTask<WidgetResult> AwaitAsync(ValueTask<CacheResult<TValue>> pending, long started) =>
+        ResultOf(await pending, time.GetElapsedTime(started));
+
+    /// <summary>The service's result; the time in the cache is at least the computation's, which may have begun before the wait.</summary>
+    private static WidgetResult ResultOf(in CacheResult<TValue> result, TimeSpan waited) =>
+        new(TSelf.Definition, result.Value, result.Outcome, result.ComputedAt, waited > result.ComputeTime.GetValueOrDefault() ? waited : result.ComputeTime.GetValueOrDefault(), result.ComputeTime)
         {
             FromL2 = result.FromL2,
             Utf8Json = result.Utf8Json,
         };
-    }
 
     public async Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken) =>
         await ComputeTimedAsync(companyId, time.GetUtcNow(), cancellationToken);
