@@ -32,7 +32,7 @@ internal sealed class CacheEntry(
     }
 
     /// <summary>The estimated bytes of an entry besides its value: the entry, its dictionary node and the payload array's header.</summary>
-    public const long Overhead = 208;
+    public const long Overhead = 224;
 
     public object Value { get; } = value;
 
