@@ -25,6 +25,7 @@ public class HitBenchmarks
     private ServiceProvider _askProProvider = null!;
     private IWidgetCache _askPro = null!;
     private WidgetHandle _widget = null!;
+    private ServiceWidget _service = null!;
     private MemoryCache _memory = null!;
     private ServiceProvider _hybridProvider = null!;
     private HybridCache _hybrid = null!;
@@ -38,6 +39,7 @@ public class HitBenchmarks
         _dictionary[Key] = Value;
         (_askProProvider, _askPro, _widget) = Peers.AskPro();
         _askPro.GetOrComputeAsync(_widget, CompanyId, 0, static (_, _, _) => new ValueTask<WidgetValue>(Value)).AsTask().GetAwaiter().GetResult();
+        _service = new ServiceWidget(_widget, TimeProvider.System);
         _memory = Peers.Memory();
         _memory.Set(Key, Value, TimeSpan.FromMinutes(15));
         (_hybridProvider, _hybrid) = Peers.Hybrid();
@@ -62,6 +64,9 @@ public class HitBenchmarks
 
     [Benchmark(Description = "IMemoryCache.TryGetValue")]
     public WidgetValue? MemoryCache() => _memory.TryGetValue(Key, out WidgetValue? v) ? v : null;
+
+    [Benchmark(Description = "AskPro widget hit, the service's path (DashboardWidget.GetAsync: handle, result struct, timing)")]
+    public ServiceResult AskProServicePath() => _service.GetAsync(CompanyId, CancellationToken.None).Result;
 
     [Benchmark(Description = "AskPro widget hit, by handle (key derived, 3 tags)")]
     public WidgetValue AskProByHandle() =>

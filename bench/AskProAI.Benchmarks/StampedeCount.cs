@@ -22,6 +22,18 @@ public static class StampedeCount
             }).AsTask(), () => n);
         }
 
+        var (offProvider, off, offWidget) = Peers.AskPro(o => o.Mode = AskProAI.Caching.CacheMode.Disabled);
+        await using (offProvider)
+        {
+            var n = 0;
+            await Run("AskPro, cache off (Disabled)", callers, () => off.GetOrComputeAsync(offWidget, 1, 0, async (_, _, _) =>
+            {
+                Interlocked.Increment(ref n);
+                await Task.Delay(50);
+                return new WidgetValue(1);
+            }).AsTask(), () => n);
+        }
+
         var (hybridProvider, hybrid) = Peers.Hybrid();
         await using (hybridProvider)
         {

@@ -78,12 +78,18 @@ public sealed class WidgetCacheOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan SlowComputationThreshold { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the maximum number of entries held in process (L1).</summary>
+    /// <summary>
+    /// Gets or sets the maximum number of entries held in process (L1). A company's tag stamps are kept only while it
+    /// has an entry (or a computation, or day segments), so this also bounds the companies kept.
+    /// </summary>
     /// <value>The default value is 100,000.</value>
     [Range(16, int.MaxValue)]
     public int MaxEntries { get; set; } = 100_000;
 
-    /// <summary>Gets or sets the estimated bytes the L1 may hold before it evicts.</summary>
+    /// <summary>
+    /// Gets or sets the estimated bytes the L1 may hold before it evicts: entries with their values, serialized bytes and
+    /// bookkeeping, and the companies' tag stamps.
+    /// </summary>
     /// <value>The default value is 256 MiB.</value>
     [Range(1024L, long.MaxValue)]
     public long SizeLimitBytes { get; set; } = 256L * 1024 * 1024;

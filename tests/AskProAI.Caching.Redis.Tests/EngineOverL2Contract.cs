@@ -209,6 +209,44 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         options.Statistics.HardTimeout = TimeSpan.FromSeconds(10);
         options.SweepInterval = TimeSpan.FromHours(1);
     }
+
+    [Fact]
+    public async Task L2Read_KeepsThePayloadAsTheValuesOneByteForm()
+    {
+        var (a, b) = (Node(), Node());
+        var computed = await a.Recent.GetOrComputeAsync(1, 0, static (_, _, _) => new ValueTask<Figures>(new Figures(7, "seven")));
+        var fromL2 = await b.Recent.GetOrComputeAsync(1, 0, static (_, _, _) => new ValueTask<Figures>(new Figures(8, "eight")));
+        var fromMemory = await b.Recent.GetOrComputeAsync(1, 0, static (_, _, _) => new ValueTask<Figures>(new Figures(9, "nine")));
+
+        Assert.True(fromL2.FromL2);
+        Assert.Equal(computed.Utf8Json, fromL2.Utf8Json);
+        Assert.Equal("{\"calls\":7,\"label\":\"seven\"}", System.Text.Encoding.UTF8.GetString(fromL2.Utf8Json!));
+        Assert.Same(fromL2.Utf8Json, fromMemory.Utf8Json);
+    }
+
+    [Fact]
+    public async Task CompanyStateDropped_AnInvalidationOnAPeer_StillHidesTheL2Value()
+    {
+        var (a, b) = (Node(), Node(o => o.SweepInterval = TimeSpan.FromSeconds(1)));
+        var counter = new Counter();
+        await a.GetAsync(a.Recent, 1, counter);
+        await b.GetAsync(b.Recent, 1, counter);
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+
+        // B drops its entry and, with it, the company's state (the sweep runs on B's timer); A is written to; B reads
+        // again through L2.
+        await b.Cache.InvalidateAsync(CacheTag.CompanyWidget("recent_calls", 1));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, b.Cache.GetStatistics().Companies);
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+        await a.Cache.InvalidateAsync(CacheTag.Company(1));
+        Time.Advance(TimeSpan.FromMilliseconds(5));
+
+        var after = await b.GetAsync(b.Recent, 1, counter);
+        Assert.Equal((CacheOutcome.Miss, 2), (after.Outcome, after.Value));
+    }
+
+    internal sealed record Figures(int Calls, string Label);
 }
 
 /// <summary>The engine guarantees over the in-memory L2.</summary>

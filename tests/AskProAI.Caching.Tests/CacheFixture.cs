@@ -13,13 +13,18 @@ internal sealed class CacheFixture : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public CacheFixture(Action<WidgetCacheOptions>? configure = null, IWidgetCacheStore? store = null, FakeTimeProvider? time = null)
+    public CacheFixture(
+        Action<WidgetCacheOptions>? configure = null, IWidgetCacheStore? store = null, FakeTimeProvider? time = null, IWidgetCacheSerializer? serializer = null)
     {
         Time = time ?? new FakeTimeProvider(Start);
         Logs = new ListLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<TimeProvider>(Time);
+        if (serializer is not null)
+        {
+            services.AddSingleton(serializer);
+        }
         var builder = services.AddAskProCaching(configure);
         builder.AddWidget("live_calls", WidgetTier.Live)
             .AddWidget("recent_calls", WidgetTier.Statistics)

@@ -2,9 +2,13 @@ using System.Runtime.CompilerServices;
 
 namespace AskProAI.Caching.Internal;
 
-/// <summary>A cached value with the facts that decide whether it may be served.</summary>
+/// <summary>
+/// A cached value with the facts that decide whether it may be served, and its serialized form: the one byte
+/// representation of the value, which is its size, its L2 payload and (UTF-8 JSON) the response body.
+/// </summary>
 internal sealed class CacheEntry(
     object value,
+    byte[]? payload,
     long version,
     long createdTicks,
     long expiresTicks,
@@ -12,7 +16,6 @@ internal sealed class CacheEntry(
     long prefetchTicks,
     WidgetHandle widget,
     CompanyState company,
-    StampCell companyWidget,
     long size,
     long endClock = long.MaxValue)
 {
@@ -28,7 +31,13 @@ internal sealed class CacheEntry(
         set => Volatile.Write(ref _checkedAt, value);
     }
 
+    /// <summary>The estimated bytes of an entry besides its value: the entry, its dictionary node and the payload array's header.</summary>
+    public const long Overhead = 224;
+
     public object Value { get; } = value;
+
+    /// <summary>The value serialized once, when it was computed (or as read from L2); null when the serializer refused it.</summary>
+    public byte[]? Payload { get; } = payload;
 
     /// <summary>The logical clock when its computation started: invalid once any of its tags moved past it.</summary>
     public long Version { get; } = version;
@@ -52,16 +61,14 @@ internal sealed class CacheEntry(
 
     public CompanyState Company { get; } = company;
 
-    public StampCell CompanyWidget { get; } = companyWidget;
-
     public long Size { get; } = size;
 
     /// <summary>The clock read when the value's computation ended: a write that began later cannot be in it.</summary>
     public long EndClock { get; } = endClock;
 
     /// <summary>A copy holding a write's change applied to the value, valid from <paramref name="version"/> on.</summary>
-    public CacheEntry WithValue(object updated, long version) =>
-        new(updated, version, CreatedTicks, ExpiresTicks, RefreshTicks, PrefetchTicks, Widget, Company, CompanyWidget, Size, EndClock);
+    public CacheEntry WithValue(object updated, byte[]? payload, long size, long version) =>
+        new(updated, payload, version, CreatedTicks, ExpiresTicks, RefreshTicks, PrefetchTicks, Widget, Company, size, EndClock);
 
     /// <summary>Claims the one background refresh this entry may trigger.</summary>
     public bool TryClaimRefresh() => Interlocked.Exchange(ref _refreshScheduled, 1) == 0;

@@ -22,6 +22,7 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         _cache = cache;
         _time = time;
         _cache.RemoteInvalidationApplied += OnRemoteInvalidation;
+        _cache.OnSweep(Sweep);
     }
 
     public async ValueTask<IReadOnlyList<TPart>> GetDaysAsync<TState, TPart>(
@@ -55,9 +56,9 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
                 .Select(i => all.TryGetValue(first.AddDays(i), out var p) && p is not null ? p : TPart.Empty)];
         }
 
-        // Registered before the clock is read: an invalidation that ticks the clock after this point finds them.
-        var days = _days.GetOrAdd((widget.Index, companyId), static _ => new CompanyDays());
-        _ = _cache.BroadStamp(widget, companyId);
+        // Registered (with the company's state, held as long as the days are kept) before the clock is read: an
+        // invalidation that ticks the clock after this point finds them.
+        var days = DaysOf(widget.Index, companyId);
         var version = _cache.ReadSegmentClock();
         var count = last.DayNumber - first.DayNumber + 1;
         var parts = new TPart[count];
@@ -69,7 +70,8 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         lock (days)
         {
             days.UseZone(timeZone.Id);
-            var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+            days.LastReadTicks = _time.GetUtcNow().UtcTicks;
+            var floor = Math.Max(_cache.BroadStamp(widget, days.Company), days.AllStamp);
             for (var i = 0; i < count; i++)
             {
                 var day = first.AddDays(i);
@@ -108,7 +110,7 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
             {
                 // No stale write-back: a day invalidated while it was loaded is returned to this caller (whose own
                 // value is discarded by the engine, as the write also invalidated the widget) but not kept.
-                var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+                var floor = Math.Max(_cache.BroadStamp(widget, days.Company), days.AllStamp);
                 var keep = floor <= version && days.Zone == timeZone.Id;
                 for (var i = run; i <= end; i++)
                 {
@@ -215,7 +217,7 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         {
             lock (days)
             {
-                var floor = Math.Max(_cache.BroadStamp(widget, companyId), days.AllStamp);
+                var floor = Math.Max(_cache.BroadStamp(widget, days.Company), days.AllStamp);
                 foreach (var change in changes)
                 {
                     var day = LocalDay.Of(change.At, timeZone);
@@ -264,6 +266,53 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
 
     public void Dispose() => _cache.RemoteInvalidationApplied -= OnRemoteInvalidation;
 
+    internal int CompanyCount => _days.Count;
+
+    /// <summary>The days of a widget of a company, made with a hold on the company's state when first read.</summary>
+    private CompanyDays DaysOf(int widget, int companyId)
+    {
+        while (true)
+        {
+            if (_days.TryGetValue((widget, companyId), out var days) && !days.Company.IsDropped)
+            {
+                return days;
+            }
+
+            if (days is not null)
+            {
+                // Its state was dropped (it cannot be, while held; defensive): start over with a new one.
+                _days.TryRemove(new KeyValuePair<(int, int), CompanyDays>((widget, companyId), days));
+                continue;
+            }
+
+            var made = new CompanyDays(_cache.HoldSegmentCompany(companyId)) { LastReadTicks = _time.GetUtcNow().UtcTicks };
+            if (_days.TryAdd((widget, companyId), made))
+            {
+                return made;
+            }
+
+            _cache.UnholdSegmentCompany(made.Company);
+        }
+    }
+
+    /// <summary>
+    /// Drops the days of companies whose widget is no longer in L1 (evicted by the limits, or expired and swept) and
+    /// that were not read for a sweep interval, with their hold on the company's state: day parts live as long as the
+    /// widget's entries, so the engine's limits bound them too. From the engine's sweep.
+    /// </summary>
+    private void Sweep(long nowTicks)
+    {
+        var idle = _cache.SweepIntervalTicks;
+        foreach (var ((widget, company), days) in _days)
+        {
+            if (nowTicks - Volatile.Read(ref days.LastReadTicks) >= idle && !_cache.HasEntries(widget, company)
+                && _days.TryRemove(new KeyValuePair<(int, int), CompanyDays>((widget, company), days)))
+            {
+                _cache.UnholdSegmentCompany(days.Company);
+            }
+        }
+    }
+
     /// <summary>How close to local midnight a write of today is also sent to other instances (their clocks may run ahead).</summary>
     private static readonly TimeSpan ClockSkewMargin = TimeSpan.FromMinutes(5);
 
@@ -296,9 +345,15 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
     private sealed record DayEntry(object Part, long Version, long EndClock);
 
     /// <summary>The closed days of one widget of one company, and the stamps of their invalidations.</summary>
-    private sealed class CompanyDays
+    private sealed class CompanyDays(CompanyState company)
     {
         private readonly Dictionary<DateOnly, long> _stamps = [];
+
+        /// <summary>When the days were last read (UTC ticks); the sweep keeps days read within a sweep interval.</summary>
+        public long LastReadTicks;
+
+        /// <summary>Gets the company's state, held while these days are kept: their validity is read from its stamps.</summary>
+        public CompanyState Company { get; } = company;
 
         public Dictionary<DateOnly, DayEntry> Parts { get; } = [];
 

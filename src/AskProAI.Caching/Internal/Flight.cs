@@ -6,13 +6,14 @@ namespace AskProAI.Caching.Internal;
 /// that stops waiting on a soft or hard timeout does not leave: its value is wanted, so the work is never cancelled.
 /// </summary>
 internal sealed class Flight(
-    EntryKey key, long startVersion, long startTicks, CompanyState company, StampCell companyWidget, bool background, long freshAfterTicks)
+    EntryKey key, long startVersion, long startTicks, CompanyState company, bool background, long freshAfterTicks)
 {
     private const int Abandoned = -1;
 
     private readonly TaskCompletionSource<FlightResult?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _cancellation = new();
     private int _waiters = background ? 0 : 1;
+    private int _released;
 
     public EntryKey Key { get; } = key;
 
@@ -20,9 +21,8 @@ internal sealed class Flight(
 
     public long StartTicks { get; } = startTicks;
 
+    /// <summary>Gets the company's state, held by this computation until it ends.</summary>
     public CompanyState Company { get; } = company;
-
-    public StampCell CompanyWidget { get; } = companyWidget;
 
     public bool Background { get; } = background;
 
@@ -69,6 +69,9 @@ internal sealed class Flight(
             _cancellation.Cancel();
         }
     }
+
+    /// <summary>Claims the one release of this computation's hold on the company's state (the value stored took its own).</summary>
+    public bool ClaimRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 
     public void Complete(FlightResult? result)
     {

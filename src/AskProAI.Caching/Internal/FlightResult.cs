@@ -1,7 +1,7 @@
 namespace AskProAI.Caching.Internal;
 
 /// <summary>What a computation in flight produces for everyone waiting on it.</summary>
-internal sealed class FlightResult(object value, long createdTicks, long expiresTicks, bool fromStore, long storedSize = 0)
+internal sealed class FlightResult(object value, byte[]? payload, long createdTicks, long expiresTicks, bool fromStore, TimeSpan computeTime = default)
 {
     /// <summary>
     /// Gets when the value stops being fresh: fixed once, when it is computed, and carried into every copy (L1 and
@@ -9,14 +9,17 @@ internal sealed class FlightResult(object value, long createdTicks, long expires
     /// </summary>
     public long ExpiresTicks { get; } = expiresTicks;
 
-    /// <summary>Gets the size estimate of a value read from L2 (its payload), so it is not serialized again.</summary>
-    public long StoredSize { get; } = storedSize;
-
     public object Value { get; } = value;
+
+    /// <summary>Gets the value serialized once (computed here, or the L2 payload it was read from); null when the serializer refused it.</summary>
+    public byte[]? Payload { get; } = payload;
 
     public long CreatedTicks { get; } = createdTicks;
 
     public DateTimeOffset CreatedAt { get; } = new(createdTicks, TimeSpan.Zero);
 
     public bool FromStore { get; } = fromStore;
+
+    /// <summary>Gets how long the computation took (zero for a value read from L2 or L1).</summary>
+    public TimeSpan ComputeTime { get; } = computeTime;
 }

@@ -66,9 +66,14 @@ internal sealed partial class WidgetCache
                     break;
                 }
 
-                // Another change replaced the entry meanwhile: apply this one to that value (changes commute).
-                if (_entries.TryUpdate(key, entry.WithValue(updated, stamp), entry))
+                // The updated value's bytes replace the old ones (the entry keeps one serialized form); its hold on the
+                // company's state passes to the copy. Another change replaced the entry meanwhile: apply this one to that
+                // value (changes commute).
+                var payload = TrySerialize(updated);
+                var copy = entry.WithValue(updated, payload, SizeOf(payload), stamp);
+                if (_entries.TryUpdate(key, copy, entry))
                 {
+                    Interlocked.Add(ref _bytes, copy.Size - entry.Size);
                     widget.Counters.ChangeApplied();
                     break;
                 }

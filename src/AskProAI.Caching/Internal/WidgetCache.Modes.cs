@@ -50,6 +50,18 @@ internal sealed partial class WidgetCache
         return targets;
     }
 
+    /// <summary>Drops expired Legacy entries (from the sweep): the seed design never read them again either.</summary>
+    private void SweepLegacy(long now)
+    {
+        foreach (var (key, entry) in _legacy)
+        {
+            if (now >= entry.ExpiresTicks)
+            {
+                _legacy.TryRemove(new KeyValuePair<(int Widget, int Company), LegacyEntry>(key, entry));
+            }
+        }
+    }
+
     private void ApplyConfiguredMode(WidgetHandle handle)
     {
         _options.Widgets.TryGetValue(handle.Name, out var overrides);
@@ -73,7 +85,7 @@ internal sealed partial class WidgetCache
                 if (_legacy.TryGetValue((widget.Index, companyId), out var entry) && now < entry.ExpiresTicks && entry.Value is T value)
                 {
                     widget.Counters.Hit();
-                    return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt));
+                    return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt) { Utf8Json = JsonOf(entry.Payload) });
                 }
 
                 widget.Counters.Miss();
@@ -93,18 +105,23 @@ internal sealed partial class WidgetCache
     {
         var startedAt = _time.GetTimestamp();
         var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false) { At = _time.GetUtcNow() }, cancellationToken);
-        RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
+        var elapsed = _time.GetElapsedTime(startedAt);
+        RecordComputation(widget, companyId, elapsed);
+        byte[]? payload = null;
         if (value is not null)
         {
-            _legacy[(widget.Index, companyId)] = new LegacyEntry(value, now, now + _options.LegacyTtl.Ticks);
+            payload = TrySerialize(value);
+            _legacy[(widget.Index, companyId)] = new LegacyEntry(value, payload, now, now + _options.LegacyTtl.Ticks);
         }
 
-        return new CacheResult<T>(value, CacheOutcome.Miss, new DateTimeOffset(now, TimeSpan.Zero));
+        return new CacheResult<T>(value, CacheOutcome.Miss, new DateTimeOffset(now, TimeSpan.Zero)) { Utf8Json = JsonOf(payload), ComputeTime = elapsed };
     }
 
-    private sealed class LegacyEntry(object value, long createdTicks, long expiresTicks)
+    private sealed class LegacyEntry(object value, byte[]? payload, long createdTicks, long expiresTicks)
     {
         public object Value { get; } = value;
+
+        public byte[]? Payload { get; } = payload;
 
         public DateTimeOffset CreatedAt { get; } = new(createdTicks, TimeSpan.Zero);
 

@@ -56,7 +56,11 @@ internal sealed partial class WidgetCache
         try
         {
             var result = await flight.Task.WaitAsync(cancellationToken);
-            return new CacheResult<T>(result is null ? default! : (T)result.Value, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero));
+            return new CacheResult<T>(result is null ? default! : (T)result.Value, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
+            {
+                Utf8Json = JsonOf(result?.Payload),
+                ComputeTime = started && result is { FromStore: false } ? result.ComputeTime : null,
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -92,7 +96,7 @@ internal sealed partial class WidgetCache
 
         ScheduleBackground(widget, companyId, key, previous.CreatedTicks, state, compute);
         widget.Counters.StaleHit();
-        result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(previous.CreatedTicks, TimeSpan.Zero));
+        result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(previous.CreatedTicks, TimeSpan.Zero)) { Utf8Json = JsonOf(previous.Payload) };
         return true;
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class WidgetCache
         CancellationToken cancellationToken)
     {
         Flight flight;
+        bool started;
         try
         {
             if (!_throttled.IsEmpty && TryServeThrottled(widget, key, now, out CacheResult<T> throttled))
@@ -33,7 +34,7 @@ internal sealed partial class WidgetCache
                 return stale;
             }
 
-            flight = JoinOrStart(widget, companyId, key, background: false, out var started);
+            flight = JoinOrStart(widget, companyId, key, background: false, out started);
             if (started)
             {
                 if (TryCompleteFromL1(widget, flight, key, out CacheResult<T> stored))
@@ -94,12 +95,16 @@ internal sealed partial class WidgetCache
 
         if (fromL2)
         {
-            return new CacheResult<T>((T)result!.Value, CacheOutcome.Hit, result.CreatedAt) { FromL2 = true };
+            return new CacheResult<T>((T)result!.Value, CacheOutcome.Hit, result.CreatedAt) { FromL2 = true, Utf8Json = JsonOf(result.Payload) };
         }
 
         return result is null
             ? new CacheResult<T>(default!, CacheOutcome.Miss, new DateTimeOffset(flight.StartTicks, TimeSpan.Zero))
-            : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero));
+            : new CacheResult<T>((T)result.Value, CacheOutcome.Miss, new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero))
+            {
+                Utf8Json = JsonOf(result.Payload),
+                ComputeTime = started && !result.FromStore ? result.ComputeTime : null,
+            };
     }
 
     /// <summary>
@@ -114,9 +119,10 @@ internal sealed partial class WidgetCache
         if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
         {
             _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(key, flight));
-            flight.Complete(new FlightResult(entry.Value, entry.CreatedTicks, entry.ExpiresTicks, fromStore: false));
+            EndHold(flight);
+            flight.Complete(new FlightResult(entry.Value, entry.Payload, entry.CreatedTicks, entry.ExpiresTicks, fromStore: false));
             widget.Counters.Hit();
-            result = new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt);
+            result = new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt) { Utf8Json = JsonOf(entry.Payload) };
             return true;
         }
 
@@ -135,7 +141,7 @@ internal sealed partial class WidgetCache
         {
             if (_flights.TryGetValue(key, out var current))
             {
-                var stale = current.StartVersion < CurrentStamp(widget, current.Company, current.CompanyWidget)
+                var stale = current.StartVersion < CurrentStamp(widget, current.Company)
                     || current.FreshAfterTicks < freshAfterTicks;
                 if (!stale && (background || current.TryJoin()))
                 {
@@ -150,6 +156,7 @@ internal sealed partial class WidgetCache
                     return replacement;
                 }
 
+                EndHold(replacement);
                 continue;
             }
 
@@ -159,16 +166,19 @@ internal sealed partial class WidgetCache
                 started = true;
                 return flight;
             }
+
+            EndHold(flight);
         }
     }
 
     private Flight NewFlight(WidgetHandle widget, int companyId, EntryKey key, bool background, long freshAfterTicks)
     {
-        // Company and cell exist before the clock is read, so an invalidation racing with this start finds them.
-        var company = CompanyOf(companyId);
-        var cell = CellOf(company, widget);
+        // The company's state (held until the computation ends) and its widget stamp exist before the clock is read, so
+        // an invalidation racing with this start finds them.
+        var company = HoldCompany(companyId);
+        company.EnsureWidget(widget.Index);
         // A precise read (not the coarse clock): the start time is compared with tag stamps written by other instances.
-        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, cell, background, freshAfterTicks);
+        return new Flight(key, ReadClock(), _time.GetUtcNow().UtcTicks, company, background, freshAfterTicks);
     }
 
     private async Task RunFlightAsync<TState, T>(
@@ -208,16 +218,18 @@ internal sealed partial class WidgetCache
                 RecordComputation(widget, companyId, elapsed);
                 // One TTL from the computation's start, not its end (docs/engine.md, "TTL"): a computation that ran long, or a
                 // background refresh that waited on the queue, never yields a value fresh for longer than its TTL.
-                result = value is null ? null : new FlightResult(value, flight.StartTicks, ExpiryOf(widget, flight.Key, flight.StartTicks, value), fromStore: false);
-                var payload = result is null ? null : TrySerialize(value);
-                if (result is not null && await StoreAsync(flight, widget, companyId, result, SizeOf(payload)) && _store is not null && payload is not null)
+                // Serialized once: the same bytes are the entry's size, its L2 payload and the response body.
+                result = value is null
+                    ? null
+                    : new FlightResult(value, TrySerialize(value), flight.StartTicks, ExpiryOf(widget, flight.Key, flight.StartTicks, value), fromStore: false, elapsed);
+                if (result is not null && await StoreAsync(flight, widget, companyId, result) && _store is not null && result.Payload is not null)
                 {
-                    await WriteStoreAsync(flight, widget, companyId, result, payload);
+                    await WriteStoreAsync(flight, widget, companyId, result, result.Payload);
                 }
             }
             else
             {
-                await StoreAsync(flight, widget, companyId, result, result.StoredSize);
+                await StoreAsync(flight, widget, companyId, result);
             }
 
             if (flight.Background)
@@ -226,6 +238,7 @@ internal sealed partial class WidgetCache
             }
 
             _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(flight.Key, flight));
+            EndHold(flight);
             flight.Complete(result);
         }
         catch (Exception ex)
@@ -237,6 +250,7 @@ internal sealed partial class WidgetCache
             }
 
             _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(flight.Key, flight));
+            EndHold(flight);
             flight.Fail(ex);
         }
     }
@@ -279,7 +293,7 @@ internal sealed partial class WidgetCache
                     _throttled[key] = new Throttle(entry, now + widget.FailSafeThrottle.Ticks);
                 }
 
-                result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero));
+                result = new CacheResult<T>(value, CacheOutcome.Stale, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero)) { Utf8Json = JsonOf(entry.Payload) };
                 return true;
             }
         }
@@ -307,7 +321,7 @@ internal sealed partial class WidgetCache
         }
 
         widget.Counters.StaleHit();
-        result = new CacheResult<T>(value, CacheOutcome.Stale, entry.CreatedAt);
+        result = new CacheResult<T>(value, CacheOutcome.Stale, entry.CreatedAt) { Utf8Json = JsonOf(entry.Payload) };
         return true;
     }
 
@@ -337,7 +351,8 @@ internal sealed partial class WidgetCache
         var startedAt = _time.GetTimestamp();
         var at = _time.GetUtcNow();
         var value = await compute(state, new WidgetComputeContext(widget.Name, companyId, widget.Tier, false) { At = at }, cancellationToken);
-        RecordComputation(widget, companyId, _time.GetElapsedTime(startedAt));
-        return new CacheResult<T>(value, CacheOutcome.Bypass, at);
+        var elapsed = _time.GetElapsedTime(startedAt);
+        RecordComputation(widget, companyId, elapsed);
+        return new CacheResult<T>(value, CacheOutcome.Bypass, at) { ComputeTime = elapsed };
     }
 }

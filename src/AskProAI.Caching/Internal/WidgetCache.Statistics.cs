@@ -75,6 +75,7 @@ internal sealed partial class WidgetCache
             Tiers = tiers,
             Entries = Volatile.Read(ref _count),
             EstimatedBytes = Volatile.Read(ref _bytes),
+            Companies = _companies.Count,
             Evictions = Volatile.Read(ref _evictions),
             Fallbacks = Volatile.Read(ref _fallbacks),
             Invalidations = Volatile.Read(ref _invalidations),

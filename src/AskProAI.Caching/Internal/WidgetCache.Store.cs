@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace AskProAI.Caching.Internal;
 
@@ -16,14 +17,23 @@ internal sealed partial class WidgetCache
 
     /// <summary>Stores a computed value in L1 unless an invalidation overlapped its computation.</summary>
     /// <returns>Whether the value was stored as fresh.</returns>
-    private ValueTask<bool> StoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result, long size)
+    private ValueTask<bool> StoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result)
     {
+        // The entry holds the company's state while it is in L1; the computation's own hold ends with it.
+        if (!flight.Company.TryHold())
+        {
+            Log.StaleWriteBackSkipped(_logger, widget.Name, companyId);
+            return new ValueTask<bool>(false);
+        }
+
+        var stored = false;
         try
         {
             var ttl = widget.TtlTicks;
             var expires = result.ExpiresTicks;
             var entry = new CacheEntry(
                 result.Value,
+                result.Payload,
                 flight.StartVersion,
                 result.CreatedTicks,
                 expires,
@@ -31,8 +41,7 @@ internal sealed partial class WidgetCache
                 widget.PrefetchNextBucket ? PrefetchTicksOf(widget, flight.Key) : long.MaxValue,
                 widget,
                 flight.Company,
-                flight.CompanyWidget,
-                size,
+                SizeOf(result.Payload),
                 result.FromStore ? long.MaxValue : ReadClock());
             if (!IsValid(entry))
             {
@@ -52,6 +61,7 @@ internal sealed partial class WidgetCache
                     if (_entries.TryUpdate(flight.Key, entry, existing))
                     {
                         Interlocked.Add(ref _bytes, entry.Size - existing.Size);
+                        Unhold(existing.Company);
                         break;
                     }
                 }
@@ -67,12 +77,20 @@ internal sealed partial class WidgetCache
                 }
             }
 
+            stored = true;
             return new ValueTask<bool>(true);
         }
         catch (Exception ex)
         {
             Fallback(ex, "store");
             return new ValueTask<bool>(false);
+        }
+        finally
+        {
+            if (!stored)
+            {
+                Unhold(flight.Company);
+            }
         }
     }
 
@@ -107,7 +125,14 @@ internal sealed partial class WidgetCache
         }
     }
 
-    private static long SizeOf(byte[]? payload) => payload is null ? 1024 : payload.Length + 64;
+    /// <summary>
+    /// What an entry costs in memory: its overhead, the payload it keeps and, for the value object itself, the payload's
+    /// length again (the JSON's length is the estimate of the object's); 1 KiB for a value the serializer refused.
+    /// </summary>
+    private static long SizeOf(byte[]? payload) => CacheEntry.Overhead + (payload is null ? 1024 : 2L * payload.Length);
+
+    /// <summary>The payload as UTF-8 JSON for <see cref="CacheResult{T}.Utf8Json"/>, when the serializer writes JSON.</summary>
+    private byte[]? JsonOf(byte[]? payload) => _payloadIsJson ? payload : null;
 
     private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId)
     {
@@ -134,14 +159,19 @@ internal sealed partial class WidgetCache
             }
 
             var value = _serializer.Deserialize<T>(stored.Payload.Span);
+
+            // The payload read is kept as the entry's bytes: a whole array is taken as it is, a slice copied once.
+            var payload = MemoryMarshal.TryGetArray(stored.Payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : stored.Payload.ToArray();
             return value is null
                 ? null
                 : new FlightResult(
                     value,
+                    payload,
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks,
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresUnixMs).UtcTicks,
-                    fromStore: true,
-                    stored.Payload.Length + 64);
+                    fromStore: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {
@@ -194,8 +224,8 @@ internal sealed partial class WidgetCache
 
     /// <summary>
     /// Drops entries that can no longer be served (invalidated, or expired beyond the fail-safe window), then,
-    /// while over a limit, the oldest entries down to 90 % of it. Runs on a timer and when a limit is passed,
-    /// never on the request path.
+    /// while over a limit, the oldest entries down to 90 % of it, and the state of every company left without an
+    /// entry. Runs on a timer and when a limit is passed, never on the request path.
     /// </summary>
     internal void Sweep()
     {
@@ -208,6 +238,7 @@ internal sealed partial class WidgetCache
         {
             var now = _now.UtcTicks;
             SweepThrottles(now);
+            SweepLegacy(now);
             var keep = Math.Max(_options.FailSafeMaxDuration.Ticks, TimeSpan.TicksPerHour);
             foreach (var (key, entry) in _entries)
             {
@@ -245,6 +276,11 @@ internal sealed partial class WidgetCache
         {
             Fallback(ex, "sweep");
         }
+        finally
+        {
+            _sweepSegments?.Invoke(_now.UtcTicks);
+            DropIdleCompanies();
+        }
     }
 
     private bool Remove(EntryKey key, CacheEntry entry)
@@ -256,6 +292,7 @@ internal sealed partial class WidgetCache
 
         Interlocked.Decrement(ref _count);
         Interlocked.Add(ref _bytes, -entry.Size);
+        Unhold(entry.Company);
         return true;
     }
 

@@ -42,28 +42,104 @@ internal sealed partial class WidgetCache
     private bool StampsAllow(CacheEntry entry)
     {
         var v = entry.Version;
-        var tier = (int)entry.Widget.Tier;
+        var widget = entry.Widget;
+        var tier = (int)widget.Tier;
+        var company = entry.Company;
         return _allStamp.Value <= v
             && _tierStamps[tier].Value <= v
-            && entry.Widget.Stamp.Value <= v
-            && entry.Company.Company.Value <= v
-            && entry.Company.Tiers[tier].Value <= v
-            && entry.CompanyWidget.Value <= v;
+            && widget.Stamp.Value <= v
+            && company.CompanyStamp <= v
+            && company.TierStamp(tier) <= v
+            && company.WidgetStamp(widget.Index) <= v
+            && !company.IsDropped;
     }
 
-    /// <summary>The newest invalidation among the tags of a widget of a company.</summary>
-    private long CurrentStamp(WidgetHandle widget, CompanyState company, StampCell companyWidget)
+    /// <summary>
+    /// The newest invalidation among the tags of a widget of a company; long.MaxValue once the company's state was
+    /// dropped (its stamps no longer move, so whatever points at it counts as invalidated).
+    /// </summary>
+    private long CurrentStamp(WidgetHandle widget, CompanyState company)
     {
         var tier = (int)widget.Tier;
-        return Math.Max(
+        var stamp = Math.Max(
             Math.Max(Math.Max(_allStamp.Value, _tierStamps[tier].Value), widget.Stamp.Value),
-            Math.Max(Math.Max(company.Company.Value, company.Tiers[tier].Value), companyWidget.Value));
+            Math.Max(Math.Max(company.CompanyStamp, company.TierStamp(tier)), company.WidgetStamp(widget.Index)));
+        return company.IsDropped ? long.MaxValue : stamp;
     }
 
-    private CompanyState CompanyOf(int companyId) => _companies.GetOrAdd(companyId, static _ => new CompanyState());
+    /// <summary>
+    /// Takes a hold on a company's state, making it if needed (counted in the size limit). Every hold is released
+    /// (<see cref="CompanyState.Release"/>) when what took it ends; the sweep drops a state nobody holds.
+    /// </summary>
+    private CompanyState HoldCompany(int companyId)
+    {
+        while (true)
+        {
+            if (_companies.TryGetValue(companyId, out var company))
+            {
+                if (company.TryHold())
+                {
+                    return company;
+                }
 
-    private static StampCell CellOf(CompanyState company, WidgetHandle widget) =>
-        company.Widgets.GetOrAdd(widget.Index, static _ => new StampCell());
+                // Dropped but not yet removed: help remove it and make a new one.
+                if (_companies.TryRemove(new KeyValuePair<int, CompanyState>(companyId, company)))
+                {
+                    Interlocked.Add(ref _bytes, -CompanyState.EstimatedBytes);
+                }
+
+                continue;
+            }
+
+            company = new CompanyState(companyId);
+            company.TryHold();
+            if (_companies.TryAdd(companyId, company))
+            {
+                Interlocked.Add(ref _bytes, CompanyState.EstimatedBytes);
+                return company;
+            }
+        }
+    }
+
+    /// <summary>Gives back a hold on a company's state; the last one drops the state (no entry, no computation holds it).</summary>
+    private void Unhold(CompanyState company)
+    {
+        if (company.Release())
+        {
+            TryDrop(company);
+        }
+    }
+
+    /// <summary>Gives back a computation's hold on its company's state, once.</summary>
+    private void EndHold(Flight flight)
+    {
+        if (flight.ClaimRelease())
+        {
+            Unhold(flight.Company);
+        }
+    }
+
+    private void TryDrop(CompanyState company)
+    {
+        if (company.TryDrop() && _companies.TryRemove(new KeyValuePair<int, CompanyState>(company.CompanyId, company)))
+        {
+            Interlocked.Add(ref _bytes, -CompanyState.EstimatedBytes);
+        }
+    }
+
+    /// <summary>Drops the states nothing holds that a release did not drop (a race with a new hold); from the sweep.</summary>
+    private void DropIdleCompanies()
+    {
+        foreach (var (_, company) in _companies)
+        {
+            if (company.Holders == 0)
+            {
+                TryDrop(company);
+            }
+        }
+    }
+
+    internal int CompanyCount => _companies.Count;
 
     /// <summary>Reads the clock for a computation that starts now; everything invalidated later invalidates its value.</summary>
     private long ReadClock() => Interlocked.Read(ref _clock);
@@ -104,14 +180,14 @@ internal sealed partial class WidgetCache
             case CacheTagKind.Company:
                 if (_companies.TryGetValue(tag.CompanyId, out var company))
                 {
-                    company.Company.MoveTo(stamp);
+                    company.MoveCompany(stamp);
                 }
 
                 return $"every widget of company {tag.CompanyId}";
             case CacheTagKind.CompanyDataType:
                 if (_companies.TryGetValue(tag.CompanyId, out company))
                 {
-                    company.Tiers[(int)tag.Tier].MoveTo(stamp);
+                    company.MoveTier((int)tag.Tier, stamp);
                 }
 
                 return $"{tag.Tier.Name()} widgets of company {tag.CompanyId}";
@@ -123,11 +199,9 @@ internal sealed partial class WidgetCache
 
                 return $"widget {tag.WidgetName} of every company";
             case CacheTagKind.CompanyWidget:
-                if (TryGetWidget(tag.WidgetName!, out widget)
-                    && _companies.TryGetValue(tag.CompanyId, out company)
-                    && company.Widgets.TryGetValue(widget.Index, out var cell))
+                if (TryGetWidget(tag.WidgetName!, out widget) && _companies.TryGetValue(tag.CompanyId, out company))
                 {
-                    cell.MoveTo(stamp);
+                    company.MoveWidget(widget.Index, stamp);
                 }
 
                 return $"widget {tag.WidgetName} of company {tag.CompanyId}";

@@ -26,6 +26,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     private readonly ICacheBackplane? _backplane;
     private readonly IDistributedWidgetLock? _lock;
     private readonly IWidgetCacheSerializer _serializer;
+    private readonly bool _payloadIsJson;
     private readonly CacheMetrics? _metrics;
     private readonly Lock _registryGate = new();
     private readonly ITimer _sweepTimer;
@@ -47,6 +48,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         _options = options.Value;
         _queue = queue;
         _serializer = serializer;
+        _payloadIsJson = serializer.WritesUtf8Json;
         _time = time;
         _now = new CoarseClock(time);
         // Logging is optional: without AddLogging the engine logs nothing rather than failing to resolve.
@@ -73,6 +75,8 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     }
 
     public IReadOnlyCollection<WidgetHandle> Widgets => Volatile.Read(ref _widgets);
+
+    internal WidgetCacheOptions Options => _options;
 
     internal ICacheWorkQueue Queue => _queue;
 
@@ -155,7 +159,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
             }
 
             widget.Counters.Hit();
-            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt));
+            return new ValueTask<CacheResult<T>>(new CacheResult<T>(value, CacheOutcome.Hit, entry.CreatedAt) { Utf8Json = JsonOf(entry.Payload) });
         }
 
         return GetSlowAsync(widget, companyId, key, now, state, compute, cancellationToken);

@@ -12,6 +12,9 @@ internal sealed class JsonWidgetCacheSerializer : IWidgetCacheSerializer
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { IncludeFields = true };
 
+    /// <summary>Gets true: the bytes are UTF-8 JSON with web defaults (camelCase), as ASP.NET Core writes responses.</summary>
+    public bool WritesUtf8Json => true;
+
     public byte[] Serialize<T>(T value)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Options);

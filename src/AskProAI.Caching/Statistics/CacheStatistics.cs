@@ -12,8 +12,14 @@ public sealed record CacheStatistics
     /// <summary>Gets the number of entries in L1.</summary>
     public long Entries { get; init; }
 
-    /// <summary>Gets the estimated bytes of the values in L1.</summary>
+    /// <summary>
+    /// Gets the estimated bytes the cache keeps: its entries (each with its value, its serialized bytes and its
+    /// bookkeeping) and the tag stamps of the companies it holds entries for. Bounded by the size limit.
+    /// </summary>
     public long EstimatedBytes { get; init; }
+
+    /// <summary>Gets the number of companies whose state (tag stamps) is kept: those with an entry, a computation or day segments.</summary>
+    public long Companies { get; init; }
 
     /// <summary>Gets how many entries were evicted to respect the size limits.</summary>
     public long Evictions { get; init; }

@@ -210,4 +210,44 @@ public sealed class DaySegmentCacheTests
         var total = DaySegments.Fold([new Tally(1, 1), Tally.Empty, new Tally(4, 1)]);
         Assert.Equal(new Tally(5, 2), total);
     }
+    [Fact]
+    public async Task DaysOfACompanyNoLongerCached_AreDroppedWithItsState_AndAnInvalidationMeanwhileIsNotLost()
+    {
+        await using var cache = new CacheFixture();
+        var source = new Source { Rows = { [Day1] = 3 } };
+        await cache.GetAsync(cache.Heavy, 7, new Counter());
+        await ReadAsync(cache, source, 7, Day1, Day1.AddDays(1));
+
+        // Read within a sweep interval and the widget is cached: the days and the company's state stay.
+        cache.Engine.Sweep();
+        Assert.Equal(1, cache.Cache.GetStatistics().Companies);
+        Assert.Equal(2, cache.Segments.GetStatistics().Entries);
+
+        // The widget's entry goes, a sweep interval passes: the days go, and with them the company's state.
+        await cache.Cache.InvalidateAsync(CacheTag.CompanyWidget(cache.Heavy.Name, 7));
+        cache.Time.Advance(TimeSpan.FromMinutes(1));
+        cache.Engine.Sweep();
+        Assert.Equal((0L, 0), (cache.Cache.GetStatistics().Companies, cache.Segments.GetStatistics().Entries));
+
+        // A company-wide invalidation while nothing is kept, then a read: the days come from the source again.
+        source.Rows[Day1] = 4;
+        await cache.Cache.InvalidateAsync(CacheTag.Company(7));
+        var days = await ReadAsync(cache, source, 7, Day1, Day1.AddDays(1));
+        Assert.Equal(4, days[0].Count);
+    }
+
+    [Fact]
+    public async Task DaysWhoseWidgetIsCached_StayAfterASweepInterval()
+    {
+        await using var cache = new CacheFixture();
+        var source = new Source { Rows = { [Day1] = 3 } };
+        await ReadAsync(cache, source, 8, Day1, Day1.AddDays(1));
+        await cache.GetAsync(cache.Heavy, 8, new Counter());
+        cache.Time.Advance(TimeSpan.FromSeconds(61));
+        cache.Engine.Sweep();
+
+        Assert.Equal(2, cache.Segments.GetStatistics().Entries);
+        await ReadAsync(cache, source, 8, Day1, Day1.AddDays(1));
+        Assert.Equal(1, source.Loads);
+    }
 }

@@ -40,8 +40,8 @@ internal interface IDashboardWidget
     /// <summary>Gets the widget's definition.</summary>
     WidgetDefinition Definition { get; }
 
-    /// <summary>Returns the widget value for a company from the cache, computing it when needed.</summary>
-    ValueTask<WidgetResult> GetAsync(IWidgetCache cache, WidgetHandle handle, int companyId, CancellationToken cancellationToken);
+    /// <summary>Returns the widget value for a company from the cache (through the widget's handle), computing it when needed.</summary>
+    ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken);
 
     /// <summary>Computes the widget value for a company now, bypassing the cache.</summary>
     Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken);
@@ -54,14 +54,14 @@ internal interface IDashboardWidget
         ComputeUncachedAsync(companyId, cancellationToken);
 }
 
-/// <summary>A widget value and where it came from.</summary>
+/// <summary>A widget value and where it came from (a struct: a cache hit allocates nothing).</summary>
 /// <param name="Definition">The widget.</param>
 /// <param name="Value">The widget value (an immutable record).</param>
 /// <param name="Outcome">Hit, miss, stale or bypass.</param>
 /// <param name="ComputedAt">When the value was computed.</param>
 /// <param name="Elapsed">How long the cache call took for this request.</param>
 /// <param name="ComputeTime">How long the computation took, when this request ran it.</param>
-internal sealed record WidgetResult(
+internal readonly record struct WidgetResult(
     WidgetDefinition Definition,
     object Value,
     CacheOutcome Outcome,
@@ -71,6 +71,9 @@ internal sealed record WidgetResult(
 {
     /// <summary>Gets whether a hit was read from the shared L2 (another instance computed it) rather than from memory.</summary>
     public bool FromL2 { get; init; }
+
+    /// <summary>Gets the value's UTF-8 JSON as the cache keeps it (null in the Disabled mode): the response is written from it.</summary>
+    public byte[]? Utf8Json { get; init; }
 }
 
 /// <summary>Inserted rows of one company for a day-part widget, with what applying them needs.</summary>

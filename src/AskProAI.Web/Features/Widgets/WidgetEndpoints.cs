@@ -36,7 +36,7 @@ internal static class WidgetEndpoints
                 extensions: new Dictionary<string, object?> { ["widgets"] = widgets.Names });
         }
 
-        var result = await widget.GetAsync(services.Cache, company.Id, cancellationToken);
+        var result = await widget.GetAsync(company.Id, cancellationToken);
         var headers = context.Response.Headers;
         headers["X-Cache"] = result.Outcome.ToHeader();
         headers["Server-Timing"] = ServerTiming(result, "cache");
@@ -44,7 +44,7 @@ internal static class WidgetEndpoints
         // How old the value is, on the service's clock: the page shows "updated N s ago" without trusting the browser's clock.
         headers.Age = ((long)Math.Max(0, (services.Time.GetUtcNow() - result.ComputedAt).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "no-store";
-        return TypedResults.Bytes(services.Json.Of(result.Value), JsonContentType);
+        return TypedResults.Bytes(services.Json.Of(result), JsonContentType);
     }
 
     private static async Task<DashboardJsonResult> GetDashboardAsync(
@@ -56,7 +56,7 @@ internal static class WidgetEndpoints
         var pending = new ValueTask<WidgetResult>[all.Count];
         for (var i = 0; i < all.Count; i++)
         {
-            pending[i] = all[i].GetAsync(services.Cache, company.Id, cancellationToken);
+            pending[i] = all[i].GetAsync(company.Id, cancellationToken);
         }
 
         var results = new WidgetResult[all.Count];
@@ -94,14 +94,13 @@ internal static class WidgetEndpoints
     }
 }
 
-/// <summary>What the widget handlers need besides the request: the widgets, the cache and the JSON writer.</summary>
+/// <summary>What the widget handlers need besides the request: the widgets (each with its cache handle) and the JSON writer.</summary>
 /// <param name="Widgets">The widgets by name.</param>
-/// <param name="Cache">The widget cache.</param>
 /// <param name="Json">The widget JSON writer.</param>
 /// <param name="Time">The service's clock (the <c>Age</c> header).</param>
-internal readonly record struct WidgetServices(WidgetRegistry Widgets, IWidgetCache Cache, WidgetJson Json, TimeProvider Time);
+internal readonly record struct WidgetServices(WidgetRegistry Widgets, WidgetJson Json, TimeProvider Time);
 
-/// <summary>Writes a dashboard straight into the response, each widget's data from its JSON kept by <see cref="WidgetJson"/>.</summary>
+/// <summary>Writes a dashboard straight into the response, each widget's data from the JSON bytes the cache keeps.</summary>
 internal sealed class DashboardJsonResult(WidgetJson json, int companyId, IReadOnlyList<WidgetResult> results) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)

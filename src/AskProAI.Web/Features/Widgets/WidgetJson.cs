@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AskProAI.Caching;
 using Microsoft.AspNetCore.Http.Json;
@@ -7,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace AskProAI.Web.Features.Widgets;
 
 /// <summary>
-/// The UTF-8 JSON of widget values, serialized once per value. A cached value is the same immutable instance on
-/// every hit, so its JSON is kept beside it (weakly: it goes when the cache drops the value) and a cache hit
-/// writes bytes instead of serializing a 30-day trend and a list of calls again.
+/// The UTF-8 JSON of widget values. The cache serializes a value once, when it is computed, and keeps those bytes as
+/// the value's one serialized form (its size, its L2 payload); a response is written from them, so a hit neither
+/// serializes nor keeps a second copy. Only a value the cache holds no JSON for (the Disabled mode) is serialized here.
 /// </summary>
-internal sealed class WidgetJson
+internal sealed class WidgetJson(IOptions<JsonOptions> options)
 {
     private static readonly JsonEncodedText CompanyIdProperty = JsonEncodedText.Encode("companyId");
     private static readonly JsonEncodedText WidgetsProperty = JsonEncodedText.Encode("widgets");
@@ -20,17 +19,11 @@ internal sealed class WidgetJson
     private static readonly JsonEncodedText ComputedAtProperty = JsonEncodedText.Encode("computedAt");
     private static readonly JsonEncodedText DataProperty = JsonEncodedText.Encode("data");
 
-    private readonly ConditionalWeakTable<object, byte[]> _json = [];
-    private readonly ConditionalWeakTable<object, byte[]>.CreateValueCallback _serialize;
+    private readonly JsonSerializerOptions _serializerOptions = options.Value.SerializerOptions;
 
-    public WidgetJson(IOptions<JsonOptions> options)
-    {
-        var serializerOptions = options.Value.SerializerOptions;
-        _serialize = value => JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), serializerOptions);
-    }
-
-    /// <summary>The JSON of a widget value (an immutable record).</summary>
-    public byte[] Of(object value) => _json.GetValue(value, _serialize);
+    /// <summary>The JSON of a widget value: the cache's bytes, or serialized now when it holds none.</summary>
+    public byte[] Of(in WidgetResult result) =>
+        result.Utf8Json ?? JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Value.GetType(), _serializerOptions);
 
     /// <summary>
     /// Writes a dashboard: <c>{"companyId":1,"widgets":{"name":{"cache":"HIT","tier":"live","computedAt":"…","data":{…}},…}}</c>.
@@ -47,7 +40,7 @@ internal sealed class WidgetJson
             writer.WriteString(TierProperty, r.Definition.Tier.Name());
             writer.WriteString(ComputedAtProperty, r.ComputedAt);
             writer.WritePropertyName(DataProperty);
-            writer.WriteRawValue(Of(r.Value), skipInputValidation: true);
+            writer.WriteRawValue(Of(r), skipInputValidation: true);
             writer.WriteEndObject();
         }
 

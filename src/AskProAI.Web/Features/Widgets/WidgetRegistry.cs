@@ -13,8 +13,8 @@ internal sealed record RegisteredWidget(IDashboardWidget Widget, WidgetHandle Ha
     public string Name => Handle.Name;
 
     /// <summary>Returns the widget value for a company from the cache, computing it when needed.</summary>
-    public ValueTask<WidgetResult> GetAsync(IWidgetCache cache, int companyId, CancellationToken cancellationToken) =>
-        Widget.GetAsync(cache, Handle, companyId, cancellationToken);
+    public ValueTask<WidgetResult> GetAsync(int companyId, CancellationToken cancellationToken) =>
+        Widget.GetAsync(Handle, companyId, cancellationToken);
 }
 
 /// <summary>The dashboard widgets, by name, each tied to its cache registration.</summary>

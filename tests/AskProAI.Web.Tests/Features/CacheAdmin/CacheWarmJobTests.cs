@@ -137,9 +137,9 @@ public sealed class CacheWarmJobTests(CacheWarmJobTests.Fixture app) : IClassFix
             }
         }
 
-        public async ValueTask<WidgetResult> GetAsync(IWidgetCache cache, WidgetHandle handle, int companyId, CancellationToken cancellationToken)
+        public async ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken)
         {
-            var result = await cache.GetOrComputeAsync(handle, companyId, this, static async (w, ctx, ct) => await w.ComputeUncachedAsync(ctx.CompanyId, ct), cancellationToken);
+            var result = await handle.GetOrComputeAsync(companyId, this, static async (w, ctx, ct) => await w.ComputeUncachedAsync(ctx.CompanyId, ct), cancellationToken);
             return new WidgetResult(((IDashboardWidget)this).Definition, result.Value, result.Outcome, result.ComputedAt, TimeSpan.Zero, null);
         }
 

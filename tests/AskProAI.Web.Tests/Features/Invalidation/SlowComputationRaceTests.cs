@@ -106,11 +106,10 @@ public abstract class SlowComputationRaceTests(SlowComputationRaceTests.GatedFix
     {
         public WidgetDefinition Definition => inner.Definition;
 
-        public async ValueTask<WidgetResult> GetAsync(IWidgetCache cache, WidgetHandle handle, int companyId, CancellationToken cancellationToken)
+        public async ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken)
         {
             var started = Stopwatch.GetTimestamp();
-            var result = await cache.GetOrComputeAsync(
-                handle,
+            var result = await handle.GetOrComputeAsync(
                 companyId,
                 (Inner: inner, Gate: gate),
                 static async (state, context, ct) =>
