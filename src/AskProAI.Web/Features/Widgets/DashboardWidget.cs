@@ -29,7 +29,7 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
         var pending = handle.GetOrComputeAsync(
             companyId,
             this,
-            static (widget, context, ct) => widget.RollForward(context.Previous, context.At) is { } rolled
+            static (widget, context, ct) => context.Previous is TValue previous && widget.RollForward(previous, context.At) is { } rolled
                 ? new ValueTask<TValue>(rolled)
                 : new ValueTask<TValue>(widget.ComputeTimedAsync(context.CompanyId, context.At, ct)),
             cancellationToken);
@@ -59,7 +59,7 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
     /// The value at <paramref name="at"/> made from the previous bucket's value without a query, when the widget can prove
     /// it equal to <see cref="ComputeAsync"/> (ADR 0017); null to read the database. None by default.
     /// </summary>
-    protected virtual TValue? RollForward(object? previous, DateTimeOffset at) => null;
+    protected virtual TValue? RollForward(TValue previous, DateTimeOffset at) => null;
 
     /// <summary>Runs the widget's query for one company at the instant <paramref name="now"/>.</summary>
     protected abstract Task<TValue> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -101,7 +101,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     /// value or invalidated it). Null when the value has no starts (read back from L2, which does not carry them), when
     /// its starts were read from the database <see cref="SourceRereadAfter"/> or more before, or for an earlier instant.
     /// </summary>
-    internal static LiveCalls? RollForward(LiveCalls previous, DateTimeOffset at)
+    protected override LiveCalls? RollForward(LiveCalls previous, DateTimeOffset at)
     {
         if (previous.ReadAt is not { } readAt || at < previous.AsOf || at - readAt >= SourceRereadAfter)
         {
@@ -133,9 +133,6 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 
         return new LiveCalls(at, branches.Sum(b => b.Ongoing), branches.Sum(b => b.CallsLast15Minutes), branches) { ReadAt = readAt };
     }
-
-    protected override LiveCalls? RollForward(object? previous, DateTimeOffset at) =>
-        previous is LiveCalls value ? RollForward(value, at) : null;
 
     protected override async Task<LiveCalls> ComputeAsync(AskProDbContext db, int companyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
