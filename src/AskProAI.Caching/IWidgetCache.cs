@@ -34,6 +34,13 @@ public interface IWidgetCache
     ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Invalidates every entry carrying any of the tags, as one invalidation: in distributed mode the tags' stamps go to
+    /// L2 in one round trip per hash slot and the other instances hear one backplane message for all of them (one
+    /// <see cref="RemoteInvalidationsApplied"/> there), instead of a round trip and a message per tag.
+    /// </summary>
+    ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Marks the start of a write whose rows may be applied to cached values later (<see cref="ApplyChangeAsync"/>).
     /// Take it before the write's statements run (before <c>SaveChanges</c>), never after.
     /// </summary>
@@ -49,6 +56,7 @@ public interface IWidgetCache
     /// </summary>
     /// <returns>Whether no value had to be dropped (false: the next read computes).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The company id is not positive.</exception>
+    /// <seealso cref="CanApplyChanges"/>
     ValueTask<bool> ApplyChangeAsync<TState, T>(
         WidgetHandle widget,
         int companyId,
@@ -64,6 +72,20 @@ public interface IWidgetCache
     /// backplane's thread: handlers must return quickly and must not throw.
     /// </summary>
     event Action<CacheTag>? RemoteInvalidationApplied;
+
+    /// <summary>
+    /// Raised once per backplane message, after every tag it carried has been applied here (and after
+    /// <see cref="RemoteInvalidationApplied"/> for each): one other instance's write, whatever number of tags it
+    /// invalidated. Same rules as <see cref="RemoteInvalidationApplied"/>.
+    /// </summary>
+    event Action<IReadOnlyList<CacheTag>>? RemoteInvalidationsApplied;
+
+    /// <summary>
+    /// Whether <see cref="ApplyChangeAsync"/> can update this widget's values of the company in place (one node, the
+    /// Optimized mode); when false it only invalidates, and a caller with several widgets to drop does better to
+    /// invalidate them together (<see cref="InvalidateAsync(IReadOnlyList{CacheTag}, CancellationToken)"/>).
+    /// </summary>
+    bool CanApplyChanges(WidgetHandle widget, int companyId);
 
     /// <summary>Recomputes one widget of one company on the <c>cache</c> queue unless a computation is already in flight.</summary>
     /// <returns>Whether work was queued.</returns>

@@ -64,6 +64,36 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task SeveralTagsInvalidatedTogetherOnA_AreOneMessageOnB_AnnouncedOnceAfterEveryEntryWasDropped()
+    {
+        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
+        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        await b.GetAsync(1, counter);
+        Assert.Equal(1, counter.Count); // B took A's value from L2
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<(string[] Tags, bool StillCached)>();
+        var perTag = 0;
+        b.Cache.RemoteInvalidationsApplied += tags => messages.Enqueue(([.. tags.Select(t => t.ToString())], b.Cache.IsCached(b.Heavy, 1)));
+        b.Cache.RemoteInvalidationApplied += _ => Interlocked.Increment(ref perTag);
+        CacheTag[] tags = [CacheTag.CompanyWidget("live_calls", 1), CacheTag.CompanyWidget("dashboard_stats", 1), CacheTag.CompanyWidget("recent_calls", 1)];
+
+        var result = await a.Cache.InvalidateAsync(tags);
+
+        Assert.Equal(tags.Select(t => t.ToString()), result.Tags);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => Volatile.Read(ref perTag) == 3, Bound));
+        var (heard, stillCached) = Assert.Single(messages);
+        Assert.Equal(tags.Select(t => t.ToString()), heard);
+        Assert.False(stillCached, "B announced the invalidation before dropping its entry");
+
+        // The stamps reached L2 with the message: B computes anew instead of taking A's older value from L2.
+        var again = await b.GetAsync(1, counter);
+        Assert.Equal(CacheOutcome.Miss, again.Outcome);
+        Assert.Equal(2, counter.Count);
+    }
+
+    [Fact]
     public async Task ConcurrentColdReads_OnAAndB_ComputeOnce()
     {
         var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());

@@ -106,6 +106,21 @@ public abstract class WidgetCacheStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetTagStamps_CompanyAndGlobalTagsTogether_EachKeepsTheLargerValue()
+    {
+        // Two companies' slots and the global one in one call (a cluster needs a script per slot).
+        await Store.SetTagStampAsync("widget:live_calls:5", 3_000, default);
+        string[] tags = ["widget:live_calls:5", "widget:recent_calls:5", "company_data:6", "live_data"];
+
+        await Store.SetTagStampsAsync(tags, 2_000, default);
+
+        Assert.Equal(new long[] { 3_000, 2_000, 2_000, 2_000 }, await Store.GetTagStampsAsync(tags, default));
+        await Store.SetTagStampsAsync(tags, 4_000, default);
+        Assert.Equal(new long[] { 4_000, 4_000, 4_000, 4_000 }, await Store.GetTagStampsAsync(tags, default));
+        Assert.Equal(0, (await Store.GetTagStampsAsync(["company_data:5"], default))[0]);
+    }
+
+    [Fact]
     public async Task Payload_AnyBytes_RoundTripUnchanged()
     {
         // Bytes that look like the Redis codec's own headers, an empty payload and zeros are all opaque payload.

@@ -4,13 +4,15 @@ using StackExchange.Redis;
 namespace AskProAI.Caching.Redis.Internal;
 
 /// <summary>
-/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>. A message is <c>1|{instance id}|{tag}</c>;
-/// an instance ignores its own. Pub/sub is at most once, so every connection failure and restoration tells
+/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>. A message is <c>1|{instance id}|{tag}</c>, or
+/// <c>2|{instance id}|{tag}|{tag}...</c> for several tags invalidated together (one write: one message, one live push
+/// on the other instances); an instance ignores its own. Pub/sub is at most once, so every connection failure and restoration tells
 /// the handler that messages may have been missed (it then drops L1 and redelivers its own undelivered ones).
 /// </summary>
 internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
 {
     private const string Version = "1";
+    private const string ManyVersion = "2";
 
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
@@ -18,6 +20,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _ownPrefix;
+    private readonly string _ownManyPrefix;
     private IBackplaneHandler? _handler;
     private int _subscribing;
     private int _recovering;
@@ -30,6 +33,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
         _metrics = metrics;
         _onMessage = OnMessage;
         _ownPrefix = Version + "|" + redis.InstanceId + "|";
+        _ownManyPrefix = ManyVersion + "|" + redis.InstanceId + "|";
     }
 
     /// <summary>Completes when the channel subscription was first confirmed by Redis (for tests and warm-up).</summary>
@@ -38,6 +42,28 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
     public async ValueTask PublishAsync(CacheTag tag, CancellationToken cancellationToken)
     {
         var message = _ownPrefix + tag.ToString();
+        await _redis.ExecuteAsync(
+            "publish",
+            (Channel: _redis.Keys.Channel, Message: message),
+            static (db, s) => db.PublishAsync(s.Channel, s.Message),
+            cancellationToken);
+    }
+
+    public async ValueTask PublishAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        if (tags.Count <= 1)
+        {
+            // One tag: the version 1 message every instance understands.
+            foreach (var tag in tags)
+            {
+                await PublishAsync(tag, cancellationToken);
+            }
+
+            return;
+        }
+
+        var message = _ownManyPrefix + string.Join('|', tags.Select(t => t.ToString()));
         await _redis.ExecuteAsync(
             "publish",
             (Channel: _redis.Keys.Channel, Message: message),
@@ -66,12 +92,12 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
     }
 
     /// <summary>Parses a message; returns null for the instance's own messages, throws <see cref="FormatException"/> for garbage.</summary>
-    internal static CacheTag? Parse(string? text, string ownId)
+    internal static CacheTag[]? Parse(string? text, string ownId)
     {
         var parts = (text ?? string.Empty).Split('|', 3);
-        if (parts.Length != 3 || parts[0] != Version || parts[1].Length != 32)
+        if (parts.Length != 3 || (parts[0] != Version && parts[0] != ManyVersion) || parts[1].Length != 32)
         {
-            throw new FormatException("not a version 1 backplane message");
+            throw new FormatException("not a version 1 or 2 backplane message");
         }
 
         if (parts[1] == ownId)
@@ -79,8 +105,28 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
             return null;
         }
 
-        return CacheTag.TryParse(parts[2], out var tag, out _) ? tag : throw new FormatException("unknown tag");
+        if (parts[0] == Version)
+        {
+            return CacheTag.TryParse(parts[2], out var tag, out _) ? [tag] : throw new FormatException("unknown tag");
+        }
+
+        var names = parts[2].Split('|');
+        if (names.Length is < 2 or > MaxTagsPerMessage)
+        {
+            throw new FormatException($"a version 2 message carries 2 to {MaxTagsPerMessage} tags");
+        }
+
+        var tags = new CacheTag[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            tags[i] = CacheTag.TryParse(names[i], out var tag, out _) ? tag : throw new FormatException("unknown tag");
+        }
+
+        return tags;
     }
+
+    /// <summary>The most tags one message may carry (a write touches a handful; garbage is refused, not applied).</summary>
+    internal const int MaxTagsPerMessage = 1000;
 
     /// <summary>Subscribes, retrying with a growing delay until Redis confirms it or the backplane is disposed.</summary>
     private async Task SubscribeAsync()
@@ -120,10 +166,10 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
     private void OnMessage(RedisChannel channel, RedisValue value)
     {
         var text = (string?)value;
-        CacheTag? tag;
+        CacheTag[]? tags;
         try
         {
-            tag = Parse(text, _redis.InstanceId);
+            tags = Parse(text, _redis.InstanceId);
         }
         catch (FormatException ex)
         {
@@ -132,14 +178,21 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
             return;
         }
 
-        if (tag is not { } remote)
+        if (tags is null)
         {
             _metrics.BackplaneMessage("own");
             return;
         }
 
         _metrics.BackplaneMessage("applied");
-        _handler?.OnRemoteInvalidation(remote);
+        if (tags.Length == 1)
+        {
+            _handler?.OnRemoteInvalidation(tags[0]);
+        }
+        else
+        {
+            _handler?.OnRemoteInvalidations(tags);
+        }
     }
 
     private void OnConnectionFailed(ConnectionType type) => _handler?.OnMessagesMayHaveBeenMissed();

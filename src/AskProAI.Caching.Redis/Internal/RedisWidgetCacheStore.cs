@@ -22,6 +22,20 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         return 0
         """;
 
+    /// <summary><see cref="MaxStampScript"/> for every key of one hash slot, in one call.</summary>
+    private const string MaxStampsScript = """
+        local new = tonumber(ARGV[1])
+        for i, key in ipairs(KEYS) do
+          local cur = tonumber(redis.call('GET', key))
+          if cur == nil or new > cur then
+            redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+          else
+            redis.call('PEXPIRE', key, ARGV[2])
+          end
+        end
+        return #KEYS
+        """;
+
     private readonly RedisKeys _keys = redis.Keys;
     private readonly int _threshold = redis.Options.CompressionThresholdBytes;
     private readonly long _marginMs = (long)redis.Options.ExpiryMargin.TotalMilliseconds;
@@ -107,6 +121,59 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             (Key: _keys.Tag(tag).Key, Stamp: unixMilliseconds, Retention: _retentionMs),
             static (db, s) => db.ScriptEvaluateAsync(MaxStampScript, [s.Key], [s.Stamp, s.Retention]),
             cancellationToken);
+    }
+
+    public async ValueTask SetTagStampsAsync(IReadOnlyList<string> tags, long unixMilliseconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        if (tags.Count == 0)
+        {
+            return;
+        }
+
+        // One script per hash slot (a company's tags share one), the scripts sent together: one round trip, never a
+        // cross-slot script on a cluster.
+        var groups = new Dictionary<int, List<RedisKey>>();
+        foreach (var tag in tags)
+        {
+            var (key, group) = _keys.Tag(tag);
+            if (!groups.TryGetValue(group, out var keys))
+            {
+                groups[group] = keys = [];
+            }
+
+            keys.Add(key);
+        }
+
+        await redis.ExecuteAsync(
+            "tag-stamps-set",
+            (Groups: groups, Stamp: unixMilliseconds, Retention: _retentionMs),
+            static (db, s) => WriteStampsAsync(db, s.Groups, s.Stamp, s.Retention),
+            cancellationToken);
+    }
+
+    private static async Task<int> WriteStampsAsync(IDatabase db, Dictionary<int, List<RedisKey>> groups, long stamp, long retention)
+    {
+        if (groups.Count == 1)
+        {
+            foreach (var (_, keys) in groups)
+            {
+                await db.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]);
+            }
+
+            return 1;
+        }
+
+        var batch = db.CreateBatch();
+        var writes = new List<Task<RedisResult>>(groups.Count);
+        foreach (var (_, keys) in groups)
+        {
+            writes.Add(batch.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes);
+        return groups.Count;
     }
 
     private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)

@@ -10,6 +10,20 @@ public interface ICacheBackplane
     /// <summary>Tells the other instances that a tag was invalidated.</summary>
     ValueTask PublishAsync(CacheTag tag, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells the other instances that several tags were invalidated together (one write). An implementation sends them
+    /// as one message, delivered with <see cref="IBackplaneHandler.OnRemoteInvalidations"/>; this default sends one
+    /// message per tag.
+    /// </summary>
+    async ValueTask PublishAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var tag in tags)
+        {
+            await PublishAsync(tag, cancellationToken);
+        }
+    }
+
     /// <summary>Starts delivering other instances' invalidations and connection losses to the handler.</summary>
     void Subscribe(IBackplaneHandler handler);
 }

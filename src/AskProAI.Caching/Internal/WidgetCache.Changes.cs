@@ -24,7 +24,7 @@ internal sealed partial class WidgetCache
 
         ArgumentNullException.ThrowIfNull(apply);
         var tag = CacheTag.CompanyWidget(widget.Name, companyId);
-        if (IsDistributed || widget.ModeFor(companyId) != CacheMode.Optimized)
+        if (!CanApplyChanges(widget, companyId))
         {
             // Other instances' copies (and the Legacy baseline) cannot be updated in step: drop them as before.
             await InvalidateAsync(tag, cancellationToken);

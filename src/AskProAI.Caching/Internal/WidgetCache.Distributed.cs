@@ -21,32 +21,82 @@ internal sealed partial class WidgetCache
         var result = new InvalidationResult([tag.ToString()], scope);
         return _store is null && _backplane is null
             ? new ValueTask<InvalidationResult>(result)
-            : DistributeAsync(tag, _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
+            : DistributeAsync([tag], _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
     }
 
-    private async ValueTask<InvalidationResult> DistributeAsync(CacheTag tag, long unixMs, InvalidationResult result, CancellationToken cancellationToken)
+    public ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default)
     {
-        if (!await TryDistributeAsync(tag, unixMs, cancellationToken))
+        ArgumentNullException.ThrowIfNull(tags);
+        if (tags.Count == 1)
         {
-            _undelivered.Enqueue((tag, unixMs));
+            return InvalidateAsync(tags[0], cancellationToken);
+        }
+
+        CacheTag[] all = [.. tags];
+        var scopes = new string[all.Length];
+        for (var i = 0; i < all.Length; i++)
+        {
+            scopes[i] = InvalidateLocal(all[i]);
+        }
+
+        var result = new InvalidationResult([.. all.Select(t => t.ToString())], string.Join("; ", scopes.Distinct()));
+        return all.Length == 0 || (_store is null && _backplane is null)
+            ? new ValueTask<InvalidationResult>(result)
+            : DistributeAsync(all, _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
+    }
+
+    public bool CanApplyChanges(WidgetHandle widget, int companyId)
+    {
+        if (companyId <= 0 || !ReferenceEquals(widget?.Owner, this))
+        {
+            ThrowBadArguments(widget!, companyId);
+        }
+
+        return !IsDistributed && widget.ModeFor(companyId) == CacheMode.Optimized;
+    }
+
+    private async ValueTask<InvalidationResult> DistributeAsync(CacheTag[] tags, long unixMs, InvalidationResult result, CancellationToken cancellationToken)
+    {
+        if (!await TryDistributeAsync(tags, unixMs, cancellationToken))
+        {
+            foreach (var tag in tags)
+            {
+                _undelivered.Enqueue((tag, unixMs));
+            }
+
             StartRedeliveryLoop();
         }
 
         return result;
     }
 
-    private async ValueTask<bool> TryDistributeAsync(CacheTag tag, long unixMs, CancellationToken cancellationToken)
+    /// <summary>The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message.</summary>
+    private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, CancellationToken cancellationToken)
     {
         try
         {
             if (_store is not null)
             {
-                await _store.SetTagStampAsync(tag.ToString(), unixMs, cancellationToken);
+                if (tags.Length == 1)
+                {
+                    await _store.SetTagStampAsync(tags[0].ToString(), unixMs, cancellationToken);
+                }
+                else
+                {
+                    await _store.SetTagStampsAsync([.. tags.Select(t => t.ToString())], unixMs, cancellationToken);
+                }
             }
 
             if (_backplane is not null)
             {
-                await _backplane.PublishAsync(tag, cancellationToken);
+                if (tags.Length == 1)
+                {
+                    await _backplane.PublishAsync(tags[0], cancellationToken);
+                }
+                else
+                {
+                    await _backplane.PublishAsync(tags, cancellationToken);
+                }
             }
 
             return true;
@@ -64,7 +114,7 @@ internal sealed partial class WidgetCache
         var count = _undelivered.Count;
         for (var i = 0; i < count && _undelivered.TryDequeue(out var item); i++)
         {
-            if (!await TryDistributeAsync(item.Tag, item.UnixMs, CancellationToken.None))
+            if (!await TryDistributeAsync([item.Tag], item.UnixMs, CancellationToken.None))
             {
                 _undelivered.Enqueue(item);
                 StartRedeliveryLoop();
@@ -113,17 +163,40 @@ internal sealed partial class WidgetCache
 
     public event Action<CacheTag>? RemoteInvalidationApplied;
 
-    void IBackplaneHandler.OnRemoteInvalidation(CacheTag tag)
+    public event Action<IReadOnlyList<CacheTag>>? RemoteInvalidationsApplied;
+
+    void IBackplaneHandler.OnRemoteInvalidation(CacheTag tag) => ApplyRemote([tag]);
+
+    void IBackplaneHandler.OnRemoteInvalidations(IReadOnlyList<CacheTag> tags) => ApplyRemote([.. tags]);
+
+    /// <summary>One backplane message: every tag dropped here first, then the per-tag events, then the per-message one.</summary>
+    private void ApplyRemote(CacheTag[] tags)
     {
-        Interlocked.Increment(ref _remoteInvalidations);
-        InvalidateLocal(tag);
+        foreach (var tag in tags)
+        {
+            Interlocked.Increment(ref _remoteInvalidations);
+            InvalidateLocal(tag);
+        }
+
+        foreach (var tag in tags)
+        {
+            try
+            {
+                RemoteInvalidationApplied?.Invoke(tag);
+            }
+            catch (Exception ex)
+            {
+                Log.RemoteInvalidationHandlerFailed(_logger, ex, tag.ToString());
+            }
+        }
+
         try
         {
-            RemoteInvalidationApplied?.Invoke(tag);
+            RemoteInvalidationsApplied?.Invoke(tags);
         }
         catch (Exception ex)
         {
-            Log.RemoteInvalidationHandlerFailed(_logger, ex, tag.ToString());
+            Log.RemoteInvalidationHandlerFailed(_logger, ex, string.Join(", ", tags.Select(t => t.ToString())));
         }
     }
 

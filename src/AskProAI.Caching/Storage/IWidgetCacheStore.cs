@@ -18,4 +18,17 @@ public interface IWidgetCacheStore
 
     /// <summary>Records that a tag was invalidated at the given Unix millisecond (keeping the larger value).</summary>
     ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that several tags were invalidated at the same Unix millisecond. An implementation over a network sends
+    /// them together (Redis: one script per hash slot, in one batch); this default sends them one after another.
+    /// </summary>
+    async ValueTask SetTagStampsAsync(IReadOnlyList<string> tags, long unixMilliseconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var tag in tags)
+        {
+            await SetTagStampAsync(tag, unixMilliseconds, cancellationToken);
+        }
+    }
 }

@@ -31,6 +31,26 @@ public sealed class RedisCacheBackplaneTests
     }
 
     [Fact]
+    public async Task PublishMany_OnA_ReachesB_AsOneMessage()
+    {
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        var configuration = RedisTestEnvironment.Configuration;
+        await using var redisA = RedisTestEnvironment.Connect(configuration, prefix);
+        await using var redisB = RedisTestEnvironment.Connect(configuration, prefix);
+        var (a, _) = Start(redisA);
+        var (b, heardByB) = Start(redisB);
+        await a.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+        await b.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+        CacheTag[] tags = [CacheTag.CompanyWidget("live_calls", 5), CacheTag.CompanyWidget("dashboard_stats", 5), CacheTag.Company(5)];
+
+        await a.PublishAsync(tags, default);
+
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => heardByB.Messages.Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(tags, Assert.Single(heardByB.Messages));
+        Assert.Empty(heardByB.Invalidations); // not also one by one
+    }
+
+    [Fact]
     public async Task Garbage_OnTheChannel_IsIgnored()
     {
         var prefix = RedisTestEnvironment.UniquePrefix();
@@ -54,8 +74,23 @@ public sealed class RedisCacheBackplaneTests
     [InlineData("1|0123456789abcdef0123456789abcdef")]
     [InlineData("1|0123456789abcdef0123456789abcdef|nonsense")]
     [InlineData("9|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("2|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("2|0123456789abcdef0123456789abcdef|widgets|nonsense")]
+    [InlineData("2|0123456789abcdef0123456789abcdef|widgets||live_data")]
     public void Parse_Garbage_Throws(string? text) =>
         Assert.Throws<FormatException>(() => RedisCacheBackplane.Parse(text, new string('0', 32)));
+
+    [Fact]
+    public void Parse_SeveralTags_InTheirOrder() =>
+        Assert.Equal(
+            [CacheTag.CompanyWidget("live_calls", 3), CacheTag.DataType(WidgetTier.Live)],
+            RedisCacheBackplane.Parse("2|0123456789abcdef0123456789abcdef|widget:live_calls:3|live_data", new string('0', 32))!);
+
+    [Fact]
+    public void Parse_TooManyTags_Throws() =>
+        Assert.Throws<FormatException>(() => RedisCacheBackplane.Parse(
+            "2|0123456789abcdef0123456789abcdef|" + string.Join('|', Enumerable.Repeat("widgets", RedisCacheBackplane.MaxTagsPerMessage + 1)),
+            new string('0', 32)));
 
     [Fact]
     public void Parse_OwnMessage_ReturnsNull() =>
@@ -73,9 +108,13 @@ public sealed class RedisCacheBackplaneTests
     {
         public ConcurrentQueue<CacheTag> Invalidations { get; } = new();
 
+        public ConcurrentQueue<CacheTag[]> Messages { get; } = new();
+
         public int Missed;
 
         public void OnRemoteInvalidation(CacheTag tag) => Invalidations.Enqueue(tag);
+
+        public void OnRemoteInvalidations(IReadOnlyList<CacheTag> tags) => Messages.Enqueue([.. tags]);
 
         public void OnMessagesMayHaveBeenMissed() => Interlocked.Increment(ref Missed);
     }

@@ -87,6 +87,18 @@ public class WidgetCacheInvalidationTests
     }
 
     [Fact]
+    public async Task Invalidate_SeveralTagsTogether_DropsWhatEachWouldAndReportsThemAll()
+    {
+        var (f, c) = await WarmAsync();
+        await using var _ = f;
+        var result = await f.Cache.InvalidateAsync([CacheTag.CompanyWidget("recent_calls", 1), CacheTag.CompanyWidget("dashboard_stats", 2)]);
+        Assert.Equal(["widget:recent_calls:1", "widget:dashboard_stats:2"], result.Tags);
+        Assert.Equal(
+            ["live_calls:1", "stats_overview:1", "dashboard_stats:1", "live_calls:2", "recent_calls:2", "stats_overview:2"],
+            await HitsAsync(f, c));
+    }
+
+    [Fact]
     public async Task Invalidate_Widget_DropsThatWidgetEverywhere()
     {
         var (f, c) = await WarmAsync();

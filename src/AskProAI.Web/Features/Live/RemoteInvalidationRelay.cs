@@ -16,33 +16,35 @@ internal sealed class RemoteInvalidationRelay(IWidgetCache cache, WidgetRegistry
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        cache.RemoteInvalidationApplied += OnRemoteInvalidation;
+        cache.RemoteInvalidationsApplied += OnRemoteInvalidations;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        cache.RemoteInvalidationApplied -= OnRemoteInvalidation;
+        cache.RemoteInvalidationsApplied -= OnRemoteInvalidations;
         return Task.CompletedTask;
     }
 
-    private void OnRemoteInvalidation(CacheTag tag)
+    /// <summary>
+    /// One message of another instance (one write, all its tags): one push per company with every widget it touched,
+    /// so the page fetches the live widget first and alone (dashboard.js) instead of hearing one push per widget.
+    /// </summary>
+    private void OnRemoteInvalidations(IReadOnlyList<CacheTag> tags)
     {
         // Only company-scoped tags reach a company's group; a global tag (an operator's clear) pushes nothing.
-        if (!tag.IsCompanyScoped)
+        foreach (var company in tags.Where(t => t.IsCompanyScoped).GroupBy(t => t.CompanyId))
         {
-            return;
-        }
+            var names = widgets.NamesMatching([.. company], company.Key);
+            if (names.Length == 0)
+            {
+                continue;
+            }
 
-        var names = widgets.NamesMatching([tag], tag.CompanyId);
-        if (names.Length == 0)
-        {
-            return;
-        }
-
-        foreach (var notifier in _notifiers)
-        {
-            notifier.WidgetsChanged(tag.CompanyId, names);
+            foreach (var notifier in _notifiers)
+            {
+                notifier.WidgetsChanged(company.Key, names);
+            }
         }
     }
 }

@@ -111,12 +111,12 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
             hosts.Clock.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        // Each invalidated widget crosses the backplane as its own message, so B pushes one change per widget. B pushes
-        // only after it has dropped its own entry, so the page's re-fetch from B right after the push is fresh.
+        // The write's invalidations cross the backplane as one message, so B pushes one change naming every widget the
+        // call touched (the page then fetches the live widget first and alone). B pushes only after it has dropped its
+        // own entries, so the page's re-fetch from B right after the push is fresh.
         using var deadline = new CancellationTokenSource(Bound);
-        while (!(await pushes.Reader.ReadAsync(deadline.Token)).Contains("live_calls"))
-        {
-        }
+        var pushed = await pushes.Reader.ReadAsync(deadline.Token);
+        Assert.Equal(["dashboard_stats", "live_calls", "recent_calls", "stats_overview"], pushed.Order());
 
         Assert.Equal(before + 1, (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32());
     }
