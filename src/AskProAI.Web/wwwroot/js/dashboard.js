@@ -5,6 +5,12 @@
 
 (() => {
   const LIVE_REFRESH_MS = 5000;
+  // The aggregates after a push: fetched once the pushes have paused this long, and at the latest this long after the
+  // first push they wait for. A call center's burst of call events then costs one recomputation of each aggregate per
+  // burst (or per PUSH_MAX_WAIT_MS), not one per event per open dashboard, and those recomputations do not share the
+  // server's cores with the next event's live number.
+  const PUSH_QUIET_MS = 1000;
+  const PUSH_MAX_WAIT_MS = 3000;
   const WIDGETS = ["live_calls", "stats_overview", "recent_calls", "dashboard_stats"]; // the live one first
   const QUIET_BRANCHES_SHOWN = 8;
 
@@ -14,6 +20,7 @@
   let generation = 0; // bumped on every company switch: answers for an older one are dropped
   let liveTimer = null;
   let hub = null;
+  const pushed = { names: new Set(), timer: null, since: 0 }; // aggregates named by pushes, not fetched yet
   const fetchSeq = {};
   const updatedAt = {}; // widget -> Date.now() minus the value's age
   const problems = new Map(); // source -> message; the banner shows them until their source recovers
@@ -301,7 +308,8 @@
       // The live widget first and alone: the heavier recomputations (a 30-day aggregate) would otherwise share the
       // server's cores with it and delay the number the user is watching.
       if (message.widgets.includes("live_calls")) await refreshWidget("live_calls");
-      for (const name of message.widgets) if (name !== "live_calls" && renderers[name]) refreshWidget(name);
+      for (const name of message.widgets) if (name !== "live_calls" && renderers[name]) pushed.names.add(name);
+      schedulePushedAggregates();
     });
     hub.onreconnecting(() => setConnection("reconnecting", "Reconnecting…"));
     hub.onreconnected(async () => {
@@ -311,6 +319,28 @@
     // Automatic reconnect gives up only when told to; a close still starts over, so push never stays off.
     hub.onclose(() => { setConnection("offline", "Offline, retrying"); connect(1); });
     connect(0);
+  }
+
+  // Fetches the aggregates named by pushes once the pushes pause (PUSH_QUIET_MS), at the latest PUSH_MAX_WAIT_MS after
+  // the first of them; a company switch drops what is pending (loadAll fetches everything anyway).
+  function schedulePushedAggregates() {
+    if (pushed.names.size === 0) return;
+    const now = Date.now();
+    if (pushed.timer === null) pushed.since = now;
+    clearTimeout(pushed.timer);
+    const wait = Math.max(0, Math.min(PUSH_QUIET_MS, pushed.since + PUSH_MAX_WAIT_MS - now));
+    pushed.timer = setTimeout(() => {
+      const names = [...pushed.names];
+      pushed.names.clear();
+      pushed.timer = null;
+      for (const name of names) refreshWidget(name);
+    }, wait);
+  }
+
+  function dropPushedAggregates() {
+    clearTimeout(pushed.timer);
+    pushed.timer = null;
+    pushed.names.clear();
   }
 
   async function refreshLive() {
@@ -327,6 +357,7 @@
     showError("");
     clearWidgets();
     clearInterval(liveTimer);
+    dropPushedAggregates();
     const started = generation;
     watchCompany();
     await loadAll();

@@ -28,6 +28,40 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
     }
 
     [Fact]
+    public async Task BurstOfCallEvents_LiveNumberOnEveryPush_AggregatesFetchedOnceWhenThePushesPause()
+    {
+        await using var session = await BrowserSession.OpenAsync(app, fakeTimers: true);
+        var page = session.Page;
+        var recentFetches = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/widgets/recent_calls", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref recentFetches);
+            }
+        };
+        const string NewRows = "top => [...document.querySelectorAll(\"[data-widget='recent_calls'] tr[data-call-id]\")].filter(r => Number(r.dataset.callId) > top).length";
+        var top = await page.EvaluateAsync<long>("() => Math.max(0, ...[...document.querySelectorAll(\"[data-widget='recent_calls'] tr[data-call-id]\")].map(r => Number(r.dataset.callId)))");
+        var ongoing = await LivePushScript.OngoingAsync(page);
+        var fetchesBefore = Volatile.Read(ref recentFetches);
+
+        // The page's timers stand still: every push must show the live number by itself, without a timer.
+        await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(1));
+        for (var i = 0; i < 6; i++)
+        {
+            await SendAsync(page, $"evt-burst-{i}", $"tel-burst-{i}", ++ongoing);
+        }
+
+        Assert.Equal(ongoing, await LivePushScript.OngoingAsync(page));
+        Assert.Equal(fetchesBefore, Volatile.Read(ref recentFetches)); // six pushes, no aggregate fetched yet
+
+        // A second of quiet: the aggregates are fetched once, and show all six calls.
+        await page.Clock.RunForAsync(1000);
+        await page.WaitForFunctionAsync($"top => ({NewRows})(top) === 6", top);
+        Assert.Equal(fetchesBefore + 1, Volatile.Read(ref recentFetches));
+    }
+
+    [Fact]
     public async Task EventToVisible_Measured()
     {
         await using var session = await BrowserSession.OpenAsync(app);
@@ -73,10 +107,16 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
     /// <summary>Chromium logged in as manager 1 on the dashboard, with live push connected.</summary>
     private static class BrowserSession
     {
-        public static async Task<ChromiumPage> OpenAsync(KestrelWebAppFixture app)
+        public static async Task<ChromiumPage> OpenAsync(KestrelWebAppFixture app, bool fakeTimers = false)
         {
             var session = await ChromiumPage.OpenAsync();
             var page = session.Page;
+            if (fakeTimers)
+            {
+                // Playwright's clock: time flows as usual until the test pauses it.
+                await page.Clock.InstallAsync();
+            }
+
             await page.GotoAsync(app.BaseAddress + "/login");
             await session.LogInAsync(app.BaseAddress, TestData.Manager1Email);
             await page.WaitForSelectorAsync("[data-widget='live_calls'][data-loaded='true']");
