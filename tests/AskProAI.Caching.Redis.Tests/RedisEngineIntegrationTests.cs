@@ -94,6 +94,29 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task AfterAnInvalidation_TheNextComputationDoesNotWaitForTheLockOfTheInvalidatedOne_AndStillRunsOnce()
+    {
+        // A release grace longer than the engine's lock wait (10 s against 5 s): on the old lock key (one per entry key) the
+        // computation after the invalidation waited for it, every time a write followed a computation within the grace.
+        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
+        await using var a = await new RedisEngine(configuration, prefix, o => o.LockReleaseGrace = TimeSpan.FromSeconds(10)).ReadyAsync();
+        await using var b = await new RedisEngine(configuration, prefix, o => o.LockReleaseGrace = TimeSpan.FromSeconds(10)).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(1, counter); // computed under the lock, released with the grace
+        await b.GetAsync(1, counter); // B's copy from L2
+        await a.Cache.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 1));
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, 1), Bound));
+
+        // Both instances read at once, the computation takes a while: one computes, the other takes its value from L2.
+        var onA = a.GetAsync(1, counter, TimeSpan.FromMilliseconds(300)).AsTask();
+        var onB = b.GetAsync(1, counter, TimeSpan.FromMilliseconds(300)).AsTask();
+        var both = await Task.WhenAll(onA, onB).WaitAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(2, counter.Count);
+        Assert.All(both, r => Assert.Equal(2, r.Value));
+    }
+
+    [Fact]
     public async Task ConcurrentColdReads_OnAAndB_ComputeOnce()
     {
         var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());

@@ -38,6 +38,13 @@ internal sealed class Flight(
     /// </summary>
     public bool SourceOnly { get; set; }
 
+    /// <summary>
+    /// The newest invalidation stamp (Unix ms) seen in L2 against the copy found there, 0 when none was read: the
+    /// distributed lock is taken per invalidation, so a computation after a new invalidation never waits for the lock
+    /// (or its release grace) of the computation that made the value just invalidated.
+    /// </summary>
+    public long StoreStamp { get; set; }
+
     public Task<FlightResult?> Task => _completion.Task;
 
     public CancellationToken Token => _cancellation.Token;

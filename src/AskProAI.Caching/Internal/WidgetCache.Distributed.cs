@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 
 namespace AskProAI.Caching.Internal;
@@ -227,7 +228,14 @@ internal sealed partial class WidgetCache
             IAsyncDisposable? lease;
             try
             {
-                lease = await _lock.TryAcquireAsync("lock:" + key, companyId, _options.DistributedLockLease, flight.Token);
+                // Per invalidation (ADR 0021): the copy in L2 was invalidated at StoreStamp, so whoever computed it holds
+                // (or just released, with a grace) the lock of an older generation, which this computation need not wait for.
+                var generation = flight.StoreStamp;
+                lease = await _lock.TryAcquireAsync(
+                    generation > 0 ? "lock:" + key + "@" + generation.ToString(CultureInfo.InvariantCulture) : "lock:" + key,
+                    companyId,
+                    _options.DistributedLockLease,
+                    flight.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
             {

@@ -149,13 +149,13 @@ internal sealed partial class WidgetCache
             }
 
             var stamps = await _store.GetTagStampsAsync(TagStringsOf(widget, companyId), flight.Token);
-            foreach (var stamp in stamps)
+            var newest = stamps.Length == 0 ? 0 : stamps.Max();
+            flight.StoreStamp = Math.Max(flight.StoreStamp, newest);
+
+            // Ties count as invalidated: a value whose computation started in the same millisecond is not trusted.
+            if (newest >= stored.CreatedUnixMs)
             {
-                // Ties count as invalidated: a value whose computation started in the same millisecond is not trusted.
-                if (stamp >= stored.CreatedUnixMs)
-                {
-                    return null;
-                }
+                return null;
             }
 
             var value = _serializer.Deserialize<T>(stored.Payload.Span);
