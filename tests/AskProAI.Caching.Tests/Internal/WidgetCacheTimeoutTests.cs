@@ -421,6 +421,46 @@ public class WidgetCacheTimeoutTests
         Assert.Empty(options.Validate());
     }
 
+    [Fact]
+    public async Task HardTimeout_L2ThatNeverAnswers_IsNotCounted_TheValueIsComputedAfterTheLockWait()
+    {
+        // A shared store that hangs (a Redis master dead, not yet replaced): the cache's own trouble is never a timeout.
+        await using var f = new CacheFixture(WaitsOnL2, new HangingStore(), new(Hour));
+
+        var pending = f.Recent.GetOrComputeAsync(1, 7, static (v, _, _) => new ValueTask<int>(v)).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // the hard timeout from the request, but the source has not been called
+        Assert.False(pending.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // the lock wait bounds what comes before the computation
+
+        var result = await pending.WaitAsync(Bound);
+        Assert.Equal((CacheOutcome.Miss, 7), (result.Outcome, result.Value));
+        Assert.Equal(0, Stats(f).HardTimeouts);
+        Assert.True(f.Cache.GetStatistics().Fallbacks > 0, "the L2 read that did not answer was not counted as a fallback");
+    }
+
+    [Fact]
+    public async Task HardTimeout_AfterAHangingL2_CountsFromTheComputationsStart()
+    {
+        await using var f = new CacheFixture(WaitsOnL2, new HangingStore(), new(Hour));
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(2)); // L2 given up: the source is called now
+        f.Time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(pending.IsCompleted);
+        f.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
+        gate.SetResult(3);
+    }
+
+    private static void WaitsOnL2(WidgetCacheOptions o)
+    {
+        o.Statistics.SoftTimeout = TimeSpan.Zero;
+        o.Statistics.HardTimeout = TimeSpan.FromSeconds(1);
+        o.DistributedLockWait = TimeSpan.FromSeconds(2);
+    }
+
     /// <summary>Waits (yielding, bounded) until the computation let go has stored its value.</summary>
     private static async Task StoredAsync(CacheFixture f)
     {
@@ -440,4 +480,20 @@ public class WidgetCacheTimeoutTests
 
     /// <summary>A "today" figure that ends at a given instant.</summary>
     private sealed record Today(int Calls, DateTimeOffset ValidUntil) : IExpiringValue;
+
+    /// <summary>A shared store whose reads never answer until cancelled; writes succeed.</summary>
+    private sealed class HangingStore : IWidgetCacheStore
+    {
+        public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken) => new([]);
+
+        public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 }
