@@ -137,24 +137,35 @@ internal sealed partial class WidgetCache
     }
 
     /// <summary>
-    /// Takes the distributed lock for a key before computing; when another instance holds it, waits for its
-    /// value to appear in L2 (up to <see cref="WidgetCacheOptions.DistributedLockWait"/>) and then computes anyway.
+    /// What a computation does before it calls the source, in distributed mode: it reads L2, then takes the distributed
+    /// lock or waits for the instance that holds it. Bounded as a whole by <see cref="WidgetCacheOptions.DistributedLockWait"/>:
+    /// a store or lock that does not answer in time (a dead Redis master, a lock whose owner could not release it) costs
+    /// that wait, then the value is computed from the source. The hard timeout does not count this time (ADR 0020).
     /// </summary>
-    private async ValueTask<(FlightResult? FromPeer, IAsyncDisposable? Lease)> AwaitPeerOrLockAsync<T>(Flight flight, WidgetHandle widget, int companyId)
+    private async ValueTask<(FlightResult? Result, IAsyncDisposable? Lease)> CoordinateAsync<T>(Flight flight, WidgetHandle widget, int companyId)
     {
-        if (_lock is null || _store is null)
-        {
-            return (null, null);
-        }
+        using var budget = new CancellationTokenSource(_options.DistributedLockWait, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(flight.Token, budget.Token);
+        var result = await ReadStoreAsync<T>(flight, widget, companyId, bounded.Token);
+        return result is null && _lock is not null
+            ? await AwaitPeerOrLockAsync<T>(flight, widget, companyId, bounded.Token)
+            : (result, null);
+    }
 
+    /// <summary>
+    /// Takes the distributed lock for a key before computing; when another instance holds it, waits for its value to
+    /// appear in L2 until <paramref name="cancellationToken"/> ends the wait, and then computes anyway.
+    /// </summary>
+    private async ValueTask<(FlightResult? FromPeer, IAsyncDisposable? Lease)> AwaitPeerOrLockAsync<T>(
+        Flight flight, WidgetHandle widget, int companyId, CancellationToken cancellationToken)
+    {
         var key = ToWidgetKey(widget, flight.Key).ToString();
-        var deadline = _time.GetUtcNow() + _options.DistributedLockWait;
-        while (true)
+        while (!cancellationToken.IsCancellationRequested || flight.Token.IsCancellationRequested)
         {
             IAsyncDisposable? lease;
             try
             {
-                lease = await _lock.TryAcquireAsync("lock:" + key, companyId, _options.DistributedLockLease, flight.Token);
+                lease = await _lock!.TryAcquireAsync("lock:" + key, companyId, _options.DistributedLockLease, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
             {
@@ -165,7 +176,7 @@ internal sealed partial class WidgetCache
             if (lease is not null)
             {
                 // The previous owner may have written its value between our last look and our acquiring the lock.
-                var written = await ReadStoreAsync<T>(flight, widget, companyId);
+                var written = await ReadStoreAsync<T>(flight, widget, companyId, cancellationToken);
                 if (written is not null)
                 {
                     await lease.DisposeAsync();
@@ -175,17 +186,23 @@ internal sealed partial class WidgetCache
                 return (null, lease);
             }
 
-            if (_time.GetUtcNow() >= deadline)
+            try
             {
+                await Task.Delay(_options.DistributedLockPollInterval, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (!flight.Token.IsCancellationRequested)
+            {
+                // The wait is over: the holder never wrote its value (it may be gone, or unable to release the lock).
                 return (null, null);
             }
 
-            await Task.Delay(_options.DistributedLockPollInterval, _time, flight.Token);
-            var fromPeer = await ReadStoreAsync<T>(flight, widget, companyId);
+            var fromPeer = await ReadStoreAsync<T>(flight, widget, companyId, cancellationToken);
             if (fromPeer is not null)
             {
                 return (fromPeer, null);
             }
         }
+
+        return (null, null);
     }
 }

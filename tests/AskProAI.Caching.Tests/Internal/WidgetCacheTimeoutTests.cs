@@ -442,10 +442,15 @@ public class WidgetCacheTimeoutTests
     public async Task HardTimeout_AfterAHangingL2_CountsFromTheComputationsStart()
     {
         await using var f = new CacheFixture(WaitsOnL2, new HangingStore(), new(Hour));
-        var gate = new TaskCompletionSource<int>();
+        var (called, gate) = (new TaskCompletionSource(), new TaskCompletionSource<int>());
 
-        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        var pending = f.Recent.GetOrComputeAsync(1, (called, gate), static async (s, _, _) =>
+        {
+            s.called.TrySetResult();
+            return await s.gate.Task;
+        }).AsTask();
         f.Time.Advance(TimeSpan.FromSeconds(2)); // L2 given up: the source is called now
+        await called.Task.WaitAsync(Bound);
         f.Time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.False(pending.IsCompleted);
         f.Time.Advance(TimeSpan.FromMilliseconds(1));
