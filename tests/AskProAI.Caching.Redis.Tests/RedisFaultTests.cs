@@ -167,6 +167,26 @@ public sealed class RedisFaultTests
         Assert.Equal(read.Value, (await b.GetAsync(1, counter)).Value);
     }
 
+    [Fact]
+    public async Task RedisDown_ComputationSlowerThanTheHardTimeout_AnswersTheValue()
+    {
+        using var server = RedisServerProcess.Start();
+        await using var a = await new RedisEngine(server.Configuration, RedisTestEnvironment.UniquePrefix(), Fast, static o =>
+        {
+            o.Heavy.SoftTimeout = TimeSpan.Zero;
+            o.Heavy.HardTimeout = TimeSpan.FromSeconds(1);
+        }).ReadyAsync();
+        var counter = new Counter();
+        server.Kill();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Health.Circuit != RedisCircuitState.Closed, Bound), "the breaker did not open");
+
+        // The database is slow (every instance recomputes what it dropped, with no L2): 1.5 s against a 1 s hard timeout.
+        // A computation the cache layer could not serve is a fallback, computed directly: its caller gets the value (ADR 0020).
+        var read = await a.GetAsync(1, counter, TimeSpan.FromMilliseconds(1500)).AsTask().WaitAsync(Bound);
+
+        Assert.Equal((CacheOutcome.Miss, 1), (read.Outcome, read.Value));
+    }
+
     private static int LockCount(int port, string pattern) =>
         RedisTestEnvironment.Command(port, "KEYS", pattern) is var reply && reply.StartsWith('*')
             ? int.Parse(reply.AsSpan(1, reply.IndexOf("\r\n", StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AskProAI.Caching.Tests.Internal;
 
@@ -439,24 +440,43 @@ public class WidgetCacheTimeoutTests
     }
 
     [Fact]
-    public async Task HardTimeout_AfterAHangingL2_CountsFromTheComputationsStart()
+    public async Task HardTimeout_L2Down_TheComputationIsAFallback_ItsCallersWaitForIt()
     {
-        await using var f = new CacheFixture(WaitsOnL2, new HangingStore(), new(Hour));
-        var (called, gate) = (new TaskCompletionSource(), new TaskCompletionSource<int>());
+        // Redis down (the breaker open): every computation reads the database while L1 was just dropped, so the database
+        // is slow; the seed's promise is a value computed directly, not a 503 made of the cache's trouble.
+        await using var f = new CacheFixture(WaitsOnL2, new DownStore(), new(Hour));
+        var gate = new TaskCompletionSource<int>();
 
-        var pending = f.Recent.GetOrComputeAsync(1, (called, gate), static async (s, _, _) =>
-        {
-            s.called.TrySetResult();
-            return await s.gate.Task;
-        }).AsTask();
-        f.Time.Advance(TimeSpan.FromSeconds(2)); // L2 given up: the source is called now
-        await called.Task.WaitAsync(Bound);
-        f.Time.Advance(TimeSpan.FromMilliseconds(999));
+        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        var joiner = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(10));
         Assert.False(pending.IsCompleted);
-        f.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(joiner.IsCompleted);
+        gate.SetResult(3);
+
+        Assert.Equal((CacheOutcome.Miss, 3), await OutcomeOf(pending));
+        Assert.Equal((CacheOutcome.Miss, 3), await OutcomeOf(joiner));
+        Assert.Equal(0, Stats(f).HardTimeouts);
+    }
+
+    [Fact]
+    public async Task HardTimeout_L2Answering_StillBoundsASlowComputation()
+    {
+        var time = new FakeTimeProvider(Hour);
+        await using var f = new CacheFixture(WaitsOnL2, new InMemoryWidgetCacheStore(time), time);
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
         gate.SetResult(3);
+    }
+
+    private static async Task<(CacheOutcome, int)> OutcomeOf(Task<CacheResult<int>> pending)
+    {
+        var result = await pending.WaitAsync(Bound);
+        return (result.Outcome, result.Value);
     }
 
     private static void WaitsOnL2(WidgetCacheOptions o)
@@ -485,6 +505,18 @@ public class WidgetCacheTimeoutTests
 
     /// <summary>A "today" figure that ends at a given instant.</summary>
     private sealed record Today(int Calls, DateTimeOffset ValidUntil) : IExpiringValue;
+
+    /// <summary>A shared store that is down: every call fails at once, as with Redis's circuit open.</summary>
+    private sealed class DownStore : IWidgetCacheStore
+    {
+        public ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) => throw new IOException("down");
+    }
 
     /// <summary>A shared store whose reads never answer until cancelled; writes succeed.</summary>
     private sealed class HangingStore : IWidgetCacheStore
