@@ -5,7 +5,8 @@ namespace AskProAI.Caching.Internal;
 /// The shared work is cancelled only when every waiting caller has cancelled; background work never is. A caller
 /// that stops waiting on a soft or hard timeout does not leave: its value is wanted, so the work is never cancelled.
 /// It tells its waiters when it calls the source and when the source has answered: the hard timeout bounds that part
-/// only, not the L2 read, the distributed lock nor the L2 write around it (ADR 0020).
+/// only, not the L2 read, the distributed lock nor the L2 write around it, and not at all when the cache layer failed it
+/// (a fallback, ADR 0020).
 /// </summary>
 internal sealed class Flight(
     EntryKey key, long startVersion, long startTicks, CompanyState company, bool background, long freshAfterTicks)
@@ -17,6 +18,7 @@ internal sealed class Flight(
     private readonly TaskCompletionSource _sourceCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sourceCalledTicks;
     private int _sourceAnswered;
+    private int _fellBack;
     private int _waiters = background ? 0 : 1;
     private int _released;
 
@@ -55,6 +57,15 @@ internal sealed class Flight(
 
     /// <summary>Gets whether the source has answered: what is left is storing the value.</summary>
     public bool SourceAnswered => Volatile.Read(ref _sourceAnswered) != 0;
+
+    /// <summary>
+    /// Gets whether the cache layer failed this computation before it called the source (L2 or the lock threw or did not
+    /// answer): it is then a fallback, computed directly, and its callers are not bounded by the hard timeout (ADR 0020).
+    /// </summary>
+    public bool FellBack => Volatile.Read(ref _fellBack) != 0;
+
+    /// <summary>Records that the cache layer failed this computation.</summary>
+    public void FallBack() => Volatile.Write(ref _fellBack, 1);
 
     /// <summary>Records that the computation calls the source now.</summary>
     public void CallingSource(long utcTicks)

@@ -140,7 +140,8 @@ internal sealed partial class WidgetCache
     /// What a computation does before it calls the source, in distributed mode: it reads L2, then takes the distributed
     /// lock or waits for the instance that holds it. Bounded as a whole by <see cref="WidgetCacheOptions.DistributedLockWait"/>:
     /// a store or lock that does not answer in time (a dead Redis master, a lock whose owner could not release it) costs
-    /// that wait, then the value is computed from the source. The hard timeout does not count this time (ADR 0020).
+    /// that wait, then the value is computed from the source. The hard timeout does not count this time, and a failure of
+    /// either makes the computation a fallback that no hard timeout bounds (ADR 0020).
     /// </summary>
     private async ValueTask<(FlightResult? Result, IAsyncDisposable? Lease)> CoordinateAsync<T>(Flight flight, WidgetHandle widget, int companyId)
     {
@@ -170,6 +171,7 @@ internal sealed partial class WidgetCache
             catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
             {
                 Fallback(ex, "lock");
+                flight.FallBack();
                 return (null, null);
             }
 

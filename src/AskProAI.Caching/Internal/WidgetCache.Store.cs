@@ -180,6 +180,7 @@ internal sealed partial class WidgetCache
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {
             Fallback(ex, "l2-read");
+            flight.FallBack();
             return null;
         }
     }

@@ -14,7 +14,7 @@ internal sealed partial class WidgetCache
     /// joins a computation already slower than it gets the stale value at once); the hard timeout from the caller's
     /// request (<paramref name="askedTicks"/>) or, when later, from the moment the flight called the source, and it ends
     /// once the source has answered: it bounds the computation, not the cache's own L2 and lock work around it, which the
-    /// lock wait and the store's timeouts bound (ADR 0020).
+    /// lock wait and the store's timeouts bound; a computation the cache layer failed is a fallback, without it (ADR 0020).
     /// </summary>
     private async ValueTask<Waited<T>> WaitWithTimeoutsAsync<T>(
         WidgetHandle widget, Flight flight, EntryKey key, long askedTicks, CancellationToken cancellationToken)
@@ -47,6 +47,13 @@ internal sealed partial class WidgetCache
                 // Before the source is called, the L2 read and the distributed lock run, bounded by the lock wait: a Redis
                 // in trouble costs that wait, never a timeout (ADR 0020).
                 await Task.WhenAny(task, flight.SourceCalled).WaitAsync(cancellationToken);
+            }
+
+            if (flight.FellBack)
+            {
+                // The cache layer failed this computation (Redis down, the breaker open): it is a direct computation, as a
+                // failed lookup's is, and a slow database then (every instance recomputing what it dropped) is no 503.
+                return new(await task.WaitAsync(cancellationToken));
             }
 
             try
