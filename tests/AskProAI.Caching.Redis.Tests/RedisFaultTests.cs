@@ -165,6 +165,11 @@ public sealed class RedisFaultTests
         Assert.Equal(CacheOutcome.Miss, read.Outcome);
         Assert.True(read.Value > fromA, $"B answered {read.Value}, not a value of its own computation (A computed {fromA})");
         Assert.Equal(read.Value, (await b.GetAsync(1, counter)).Value);
+
+        // A lock merely held until the wait ran out (A's lock of company 2, taken by a call that timed out in the stall) is
+        // no failure of the cache layer: the computation after it keeps its hard timeout, counted from its start.
+        Assert.Equal(1, LockCount(server.Port, prefix + "{c:2}:lock:*"));
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => b.GetAsync(2, counter, TimeSpan.FromSeconds(3)).AsTask().WaitAsync(Bound));
     }
 
     [Fact]

@@ -148,6 +148,13 @@ internal sealed partial class WidgetCache
         using var budget = new CancellationTokenSource(_options.DistributedLockWait, _time);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(flight.Token, budget.Token);
         var result = await ReadStoreAsync<T>(flight, widget, companyId, bounded.Token);
+        if (result is null && budget.IsCancellationRequested && !flight.Token.IsCancellationRequested)
+        {
+            Fallback(new TimeoutException("L2 did not answer within the distributed lock wait."), "l2-read");
+            flight.FallBack();
+            return (null, null);
+        }
+
         return result is null && _lock is not null
             ? await AwaitPeerOrLockAsync<T>(flight, widget, companyId, bounded.Token)
             : (result, null);
@@ -161,12 +168,17 @@ internal sealed partial class WidgetCache
         Flight flight, WidgetHandle widget, int companyId, CancellationToken cancellationToken)
     {
         var key = ToWidgetKey(widget, flight.Key).ToString();
-        while (!cancellationToken.IsCancellationRequested || flight.Token.IsCancellationRequested)
+        while (true)
         {
             IAsyncDisposable? lease;
             try
             {
                 lease = await _lock!.TryAcquireAsync("lock:" + key, companyId, _options.DistributedLockLease, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Token.IsCancellationRequested)
+            {
+                // The lock wait is over while asking: as below, not a failure of the cache layer.
+                return (null, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
             {
@@ -194,7 +206,7 @@ internal sealed partial class WidgetCache
             }
             catch (OperationCanceledException) when (!flight.Token.IsCancellationRequested)
             {
-                // The wait is over: the holder never wrote its value (it may be gone, or unable to release the lock).
+                // The wait is over: the holder never wrote its value (it may be slow, gone, or unable to release the lock).
                 return (null, null);
             }
 
@@ -204,7 +216,5 @@ internal sealed partial class WidgetCache
                 return (fromPeer, null);
             }
         }
-
-        return (null, null);
     }
 }

@@ -136,7 +136,8 @@ internal sealed partial class WidgetCache
 
     /// <summary>
     /// The key's value from L2 when it is valid (not expired, newer than what a refresh replaces, after every tag stamp);
-    /// a failure, or no answer before <paramref name="cancellationToken"/> (the time before the computation, ADR 0020), is a miss.
+    /// a failure (then the flight falls back), or no answer before <paramref name="cancellationToken"/> (the time before the
+    /// computation, ADR 0020), is a miss.
     /// </summary>
     private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, CancellationToken cancellationToken)
     {
@@ -176,6 +177,11 @@ internal sealed partial class WidgetCache
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks,
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresUnixMs).UtcTicks,
                     fromStore: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Token.IsCancellationRequested)
+        {
+            // The time before the computation is over (ADR 0020); the caller tells whether that was a failure.
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {

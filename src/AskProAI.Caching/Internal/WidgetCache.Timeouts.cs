@@ -69,7 +69,7 @@ internal sealed partial class WidgetCache
             }
             catch (TimeoutException) when (!task.IsCompleted)
             {
-                // The source answered in time; the value is being stored (the L2 write is bounded by the store's own timeout).
+                // The source answered in time; the value is being stored (the L2 write is bounded by the lock wait).
                 return new(await task.WaitAsync(cancellationToken));
             }
             catch (TimeoutException)
