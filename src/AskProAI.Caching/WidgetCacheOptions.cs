@@ -117,8 +117,12 @@ public sealed class WidgetCacheOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan DistributedLockLease { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long an instance waits for another instance's computation before computing itself.</summary>
-    /// <value>The default value is 5 seconds.</value>
+    /// <summary>
+    /// Gets or sets how long an instance waits for another instance's computation before computing itself; it also bounds
+    /// the cache's own L2 and lock work before a computation, and the L2 write after it. The hard timeout does not count
+    /// this time: a shared store in trouble delays a request by at most this much, it never fails it (ADR 0020).
+    /// </summary>
+    /// <value>The default value is 5 seconds; it must be positive and at most 10 minutes.</value>
     public TimeSpan DistributedLockWait { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how often an instance waiting on another instance's computation looks in L2.</summary>
@@ -213,6 +217,11 @@ public sealed class WidgetCacheOptions
         if (RefreshThreshold is < 0.1 or > 1.0)
         {
             errors.Add("Cache:RefreshThreshold must be between 0.1 and 1.0.");
+        }
+
+        if (DistributedLockWait <= TimeSpan.Zero || DistributedLockWait > MaxTimeout)
+        {
+            errors.Add($"Cache:DistributedLockWait must be positive and at most {MaxTimeout} (it is {DistributedLockWait}).");
         }
 
         if (FailSafeMaxDuration < TimeSpan.Zero || SweepInterval <= TimeSpan.Zero || SlowComputationThreshold <= TimeSpan.Zero)

@@ -191,9 +191,14 @@ public abstract class EngineOverL2Contract : IAsyncLifetime
         var tag = CacheTag.Company(1);
         await a.Cache.InvalidateAsync(tag);
         ((IBackplaneHandler)b.Cache).OnRemoteInvalidation(tag); // what the backplane delivers to B
-        var gate = new TaskCompletionSource<int>();
+        var (called, gate) = (new TaskCompletionSource(), new TaskCompletionSource<int>());
 
-        var pending = b.Recent.GetOrComputeAsync(1, gate, static async (g, _, _) => await g.Task).AsTask();
+        var pending = b.Recent.GetOrComputeAsync(1, (called, gate), static async (s, _, _) =>
+        {
+            s.called.TrySetResult();
+            return await s.gate.Task;
+        }).AsTask();
+        await called.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the hard timeout counts from here (ADR 0020), after B's L2 read
         Time.Advance(TimeSpan.FromSeconds(1));
         Assert.False(pending.IsCompleted);
         Time.Advance(TimeSpan.FromSeconds(9));

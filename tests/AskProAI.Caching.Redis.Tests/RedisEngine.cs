@@ -9,11 +9,11 @@ internal sealed class RedisEngine : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public RedisEngine(string configuration, string prefix, Action<RedisCacheOptions>? configure = null)
+    public RedisEngine(string configuration, string prefix, Action<RedisCacheOptions>? configure = null, Action<WidgetCacheOptions>? engine = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddAskProCaching()
+        services.AddAskProCaching(engine)
             .AddWidget("dashboard_stats", WidgetTier.Heavy)
             .AddWidget("recent_calls", WidgetTier.Statistics)
             .UseRedis(o =>

@@ -119,6 +119,84 @@ public sealed class RedisFaultTests
             $"still {a.Health.Status}, circuit {a.Health.Circuit}, with Redis answering again ({a.Health.LastError})");
     }
 
+    [Fact]
+    public async Task LockLeftBehindByAStall_ReadOnAnotherInstance_ComputesFromTheSource_NeverTimesOut()
+    {
+        using var server = RedisServerProcess.Start();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+
+        // A is caught by the stall while it computes; its breaker stays open past the test, so its lock release is refused
+        // and the lock stays in Redis for its lease (30 s), as in a failover (ADR 0020). No timeouts on A: the test holds its
+        // computation. B has a hard timeout shorter than the lock wait, as the live and statistics tiers' 5 s against a 5 s
+        // lock wait plus Redis timeouts.
+        await using var a = await new RedisEngine(
+            server.Configuration, prefix, o => { Fast(o); o.BreakerOpenDuration = TimeSpan.FromMinutes(1); }, static o => o.Heavy.HardTimeout = o.Heavy.SoftTimeout = TimeSpan.Zero).ReadyAsync();
+        await using var b = await new RedisEngine(server.Configuration, prefix, Fast, static o =>
+        {
+            o.Heavy.SoftTimeout = TimeSpan.Zero;
+            o.Heavy.HardTimeout = TimeSpan.FromSeconds(1);
+            o.DistributedLockWait = TimeSpan.FromSeconds(2);
+        }).ReadyAsync();
+        var counter = new Counter();
+        var gate = new TaskCompletionSource();
+        var computing = a.Heavy.GetOrComputeAsync(1, (counter, gate), static async (s, _, _) =>
+        {
+            await s.gate.Task;
+            return s.counter.Next();
+        }).AsTask();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => LockCount(server.Port, prefix + "{c:1}:lock:*") == 1, Bound), "A never took the lock");
+
+        // Redis stalls while A computes: A's calls time out and its breaker opens; then A's computation ends.
+        Assert.StartsWith("+OK", RedisTestEnvironment.Command(server.Port, "CLIENT", "PAUSE", "1000", "ALL"), StringComparison.Ordinal);
+        for (var company = 2; a.Health.Circuit != RedisCircuitState.Open && company < 20; company++)
+        {
+            await a.GetAsync(company, counter);
+        }
+
+        Assert.Equal(RedisCircuitState.Open, a.Health.Circuit);
+        gate.SetResult();
+        var fromA = (await computing.WaitAsync(Bound)).Value;
+        Assert.True(RedisTestEnvironment.Ping(server.Port), "Redis did not answer after the pause");
+        Assert.Equal(1, LockCount(server.Port, prefix + "{c:1}:lock:*")); // A's release was refused: its lock outlives the stall
+
+        // B reads company 1: the lock never frees and A's value never reached L2, so B waits the lock wait out and computes.
+        var read = await b.GetAsync(1, counter).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(CacheOutcome.Miss, read.Outcome);
+        Assert.True(read.Value > fromA, $"B answered {read.Value}, not a value of its own computation (A computed {fromA})");
+        Assert.Equal(read.Value, (await b.GetAsync(1, counter)).Value);
+
+        // A lock merely held until the wait ran out (A's lock of company 2, taken by a call that timed out in the stall) is
+        // no failure of the cache layer: the computation after it keeps its hard timeout, counted from its start.
+        Assert.Equal(1, LockCount(server.Port, prefix + "{c:2}:lock:*"));
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => b.GetAsync(2, counter, TimeSpan.FromSeconds(3)).AsTask().WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task RedisDown_ComputationSlowerThanTheHardTimeout_AnswersTheValue()
+    {
+        using var server = RedisServerProcess.Start();
+        await using var a = await new RedisEngine(server.Configuration, RedisTestEnvironment.UniquePrefix(), Fast, static o =>
+        {
+            o.Heavy.SoftTimeout = TimeSpan.Zero;
+            o.Heavy.HardTimeout = TimeSpan.FromSeconds(1);
+        }).ReadyAsync();
+        var counter = new Counter();
+        server.Kill();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Health.Circuit != RedisCircuitState.Closed, Bound), "the breaker did not open");
+
+        // The database is slow (every instance recomputes what it dropped, with no L2): 1.5 s against a 1 s hard timeout.
+        // A computation the cache layer could not serve is a fallback, computed directly: its caller gets the value (ADR 0020).
+        var read = await a.GetAsync(1, counter, TimeSpan.FromMilliseconds(1500)).AsTask().WaitAsync(Bound);
+
+        Assert.Equal((CacheOutcome.Miss, 1), (read.Outcome, read.Value));
+    }
+
+    private static int LockCount(int port, string pattern) =>
+        RedisTestEnvironment.Command(port, "KEYS", pattern) is var reply && reply.StartsWith('*')
+            ? int.Parse(reply.AsSpan(1, reply.IndexOf("\r\n", StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture)
+            : -1;
+
     private static long StampOf(int port, string key)
     {
         var reply = RedisTestEnvironment.Command(port, "GET", key);

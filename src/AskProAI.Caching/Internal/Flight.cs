@@ -4,6 +4,9 @@ namespace AskProAI.Caching.Internal;
 /// One computation in flight for a key, shared by every caller that asks while it runs (single-flight).
 /// The shared work is cancelled only when every waiting caller has cancelled; background work never is. A caller
 /// that stops waiting on a soft or hard timeout does not leave: its value is wanted, so the work is never cancelled.
+/// It tells its waiters when it calls the source and when the source has answered: the hard timeout bounds that part
+/// only, not the L2 read, the distributed lock nor the L2 write around it, and not at all when the cache layer failed it
+/// (a fallback, ADR 0020).
 /// </summary>
 internal sealed class Flight(
     EntryKey key, long startVersion, long startTicks, CompanyState company, bool background, long freshAfterTicks)
@@ -12,6 +15,10 @@ internal sealed class Flight(
 
     private readonly TaskCompletionSource<FlightResult?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly TaskCompletionSource _sourceCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sourceCalledTicks;
+    private int _sourceAnswered;
+    private int _fellBack;
     private int _waiters = background ? 0 : 1;
     private int _released;
 
@@ -48,6 +55,34 @@ internal sealed class Flight(
     public Task<FlightResult?> Task => _completion.Task;
 
     public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>Gets a task that completes when the computation calls the source (never, if the value came from L1 or L2).</summary>
+    public Task SourceCalled => _sourceCalled.Task;
+
+    /// <summary>Gets when the computation called the source (UTC ticks), or zero before.</summary>
+    public long SourceCalledTicks => Volatile.Read(ref _sourceCalledTicks);
+
+    /// <summary>Gets whether the source has answered: what is left is storing the value.</summary>
+    public bool SourceAnswered => Volatile.Read(ref _sourceAnswered) != 0;
+
+    /// <summary>
+    /// Gets whether the cache layer failed this computation before it called the source (L2 or the lock threw or did not
+    /// answer): it is then a fallback, computed directly, and its callers are not bounded by the hard timeout (ADR 0020).
+    /// </summary>
+    public bool FellBack => Volatile.Read(ref _fellBack) != 0;
+
+    /// <summary>Records that the cache layer failed this computation.</summary>
+    public void FallBack() => Volatile.Write(ref _fellBack, 1);
+
+    /// <summary>Records that the computation calls the source now.</summary>
+    public void CallingSource(long utcTicks)
+    {
+        Volatile.Write(ref _sourceCalledTicks, utcTicks);
+        _sourceCalled.TrySetResult();
+    }
+
+    /// <summary>Records that the source has answered.</summary>
+    public void SourceHasAnswered() => Volatile.Write(ref _sourceAnswered, 1);
 
     /// <summary>Adds a waiter unless every earlier waiter has already given up (then the work is being cancelled).</summary>
     public bool TryJoin()

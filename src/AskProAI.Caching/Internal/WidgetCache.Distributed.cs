@@ -211,18 +211,37 @@ internal sealed partial class WidgetCache
     }
 
     /// <summary>
-    /// Takes the distributed lock for a key before computing; when another instance holds it, waits for its
-    /// value to appear in L2 (up to <see cref="WidgetCacheOptions.DistributedLockWait"/>) and then computes anyway.
+    /// What a computation does before it calls the source, in distributed mode: it reads L2, then takes the distributed
+    /// lock or waits for the instance that holds it. Bounded as a whole by <see cref="WidgetCacheOptions.DistributedLockWait"/>:
+    /// a store or lock that does not answer in time (a dead Redis master, a lock whose owner could not release it) costs
+    /// that wait, then the value is computed from the source. The hard timeout does not count this time, and a failure of
+    /// either makes the computation a fallback that no hard timeout bounds (ADR 0020).
     /// </summary>
-    private async ValueTask<(FlightResult? FromPeer, IAsyncDisposable? Lease)> AwaitPeerOrLockAsync<T>(Flight flight, WidgetHandle widget, int companyId)
+    private async ValueTask<(FlightResult? Result, IAsyncDisposable? Lease)> CoordinateAsync<T>(Flight flight, WidgetHandle widget, int companyId)
     {
-        if (_lock is null || _store is null)
+        using var budget = new CancellationTokenSource(_options.DistributedLockWait, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(flight.Token, budget.Token);
+        var result = await ReadStoreAsync<T>(flight, widget, companyId, bounded.Token);
+        if (result is null && budget.IsCancellationRequested && !flight.Token.IsCancellationRequested)
         {
+            Fallback(new TimeoutException("L2 did not answer within the distributed lock wait."), "l2-read");
+            flight.FallBack();
             return (null, null);
         }
 
+        return result is null && _lock is not null
+            ? await AwaitPeerOrLockAsync<T>(flight, widget, companyId, bounded.Token)
+            : (result, null);
+    }
+
+    /// <summary>
+    /// Takes the distributed lock for a key before computing; when another instance holds it, waits for its value to
+    /// appear in L2 until <paramref name="cancellationToken"/> ends the wait, and then computes anyway.
+    /// </summary>
+    private async ValueTask<(FlightResult? FromPeer, IAsyncDisposable? Lease)> AwaitPeerOrLockAsync<T>(
+        Flight flight, WidgetHandle widget, int companyId, CancellationToken cancellationToken)
+    {
         var key = ToWidgetKey(widget, flight.Key).ToString();
-        var deadline = _time.GetUtcNow() + _options.DistributedLockWait;
         while (true)
         {
             IAsyncDisposable? lease;
@@ -231,22 +250,28 @@ internal sealed partial class WidgetCache
                 // Per invalidation (ADR 0021): the copy in L2 was invalidated at StoreStamp, so whoever computed it holds
                 // (or just released, with a grace) the lock of an older generation, which this computation need not wait for.
                 var generation = flight.StoreStamp;
-                lease = await _lock.TryAcquireAsync(
+                lease = await _lock!.TryAcquireAsync(
                     generation > 0 ? "lock:" + key + "@" + generation.ToString(CultureInfo.InvariantCulture) : "lock:" + key,
                     companyId,
                     _options.DistributedLockLease,
-                    flight.Token);
+                    cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Token.IsCancellationRequested)
+            {
+                // The lock wait is over while asking: as below, not a failure of the cache layer.
+                return (null, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
             {
                 Fallback(ex, "lock");
+                flight.FallBack();
                 return (null, null);
             }
 
             if (lease is not null)
             {
                 // The previous owner may have written its value between our last look and our acquiring the lock.
-                var written = await ReadStoreAsync<T>(flight, widget, companyId);
+                var written = await ReadStoreAsync<T>(flight, widget, companyId, cancellationToken);
                 if (written is not null)
                 {
                     await lease.DisposeAsync();
@@ -256,13 +281,17 @@ internal sealed partial class WidgetCache
                 return (null, lease);
             }
 
-            if (_time.GetUtcNow() >= deadline)
+            try
             {
+                await Task.Delay(_options.DistributedLockPollInterval, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (!flight.Token.IsCancellationRequested)
+            {
+                // The wait is over: the holder never wrote its value (it may be slow, gone, or unable to release the lock).
                 return (null, null);
             }
 
-            await Task.Delay(_options.DistributedLockPollInterval, _time, flight.Token);
-            var fromPeer = await ReadStoreAsync<T>(flight, widget, companyId);
+            var fromPeer = await ReadStoreAsync<T>(flight, widget, companyId, cancellationToken);
             if (fromPeer is not null)
             {
                 return (fromPeer, null);

@@ -196,16 +196,11 @@ internal sealed partial class WidgetCache
         };
         try
         {
-            var result = _store is null ? null : await ReadStoreAsync<T>(flight, widget, companyId);
-            IAsyncDisposable? lease = null;
-            if (result is null && _lock is not null)
-            {
-                (result, lease) = await AwaitPeerOrLockAsync<T>(flight, widget, companyId);
-            }
-
+            var (result, lease) = _store is null ? default : await CoordinateAsync<T>(flight, widget, companyId);
             await using var releaseLease = lease;
             if (result is null)
             {
+                flight.CallingSource(_time.GetUtcNow().UtcTicks);
                 var startedAt = _time.GetTimestamp();
                 var value = await compute(state, context, flight.Token);
                 if (value is IExpiringValue ended && ended.ValidUntil <= _time.GetUtcNow())
@@ -214,6 +209,7 @@ internal sealed partial class WidgetCache
                     value = await compute(state, context with { At = _time.GetUtcNow() }, flight.Token);
                 }
 
+                flight.SourceHasAnswered();
                 var elapsed = _time.GetElapsedTime(startedAt);
                 RecordComputation(widget, companyId, elapsed);
                 // One TTL from the computation's start, not its end (docs/engine.md, "TTL"): a computation that ran long, or a

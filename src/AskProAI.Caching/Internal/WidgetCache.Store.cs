@@ -134,12 +134,17 @@ internal sealed partial class WidgetCache
     /// <summary>The payload as UTF-8 JSON for <see cref="CacheResult{T}.Utf8Json"/>, when the serializer writes JSON.</summary>
     private byte[]? JsonOf(byte[]? payload) => _payloadIsJson ? payload : null;
 
-    private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId)
+    /// <summary>
+    /// The key's value from L2 when it is valid (not expired, newer than what a refresh replaces, after every tag stamp);
+    /// a failure (then the flight falls back), or no answer before <paramref name="cancellationToken"/> (the time before the
+    /// computation, ADR 0020), is a miss.
+    /// </summary>
+    private async ValueTask<FlightResult?> ReadStoreAsync<T>(Flight flight, WidgetHandle widget, int companyId, CancellationToken cancellationToken)
     {
         try
         {
             var key = ToWidgetKey(widget, flight.Key).ToString();
-            var stored = await _store!.GetAsync(key, companyId, flight.Token);
+            var stored = await _store!.GetAsync(key, companyId, cancellationToken);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (stored is null || stored.ExpiresUnixMs <= nowMs
                 || DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks <= flight.FreshAfterTicks)
@@ -148,7 +153,7 @@ internal sealed partial class WidgetCache
                 return null;
             }
 
-            var stamps = await _store.GetTagStampsAsync(TagStringsOf(widget, companyId), flight.Token);
+            var stamps = await _store.GetTagStampsAsync(TagStringsOf(widget, companyId), cancellationToken);
             var newest = stamps.Length == 0 ? 0 : stamps.Max();
             flight.StoreStamp = Math.Max(flight.StoreStamp, newest);
 
@@ -173,13 +178,23 @@ internal sealed partial class WidgetCache
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresUnixMs).UtcTicks,
                     fromStore: true);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Token.IsCancellationRequested)
+        {
+            // The time before the computation is over (ADR 0020); the caller tells whether that was a failure.
+            return null;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !flight.Token.IsCancellationRequested)
         {
             Fallback(ex, "l2-read");
+            flight.FallBack();
             return null;
         }
     }
 
+    /// <summary>
+    /// Writes a computed value to L2 before its waiters get it; a failure, or no answer within the lock wait (the bound on
+    /// the cache's own work around a computation, ADR 0020), leaves the value in L1 only.
+    /// </summary>
     private async ValueTask WriteStoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result, byte[] payload)
     {
         try
@@ -187,7 +202,8 @@ internal sealed partial class WidgetCache
             // The L1 entry's own times: a copy read elsewhere expires when this entry does.
             var created = new DateTimeOffset(result.CreatedTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
             var expires = new DateTimeOffset(result.ExpiresTicks, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            await _store!.SetAsync(ToWidgetKey(widget, flight.Key).ToString(), companyId, new StoredEntry(payload, created, expires), CancellationToken.None);
+            using var budget = new CancellationTokenSource(_options.DistributedLockWait, _time);
+            await _store!.SetAsync(ToWidgetKey(widget, flight.Key).ToString(), companyId, new StoredEntry(payload, created, expires), budget.Token);
         }
         catch (Exception ex)
         {

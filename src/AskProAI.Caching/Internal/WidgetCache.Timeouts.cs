@@ -12,7 +12,9 @@ internal sealed partial class WidgetCache
     /// <summary>
     /// Waits for a flight within the widget's timeouts. The soft timeout counts from the flight's start (a caller that
     /// joins a computation already slower than it gets the stale value at once); the hard timeout from the caller's
-    /// request (<paramref name="askedTicks"/>), so every caller may wait that long and no longer.
+    /// request (<paramref name="askedTicks"/>) or, when later, from the moment the flight called the source, and it ends
+    /// once the source has answered: it bounds the computation, not the cache's own L2 and lock work around it, which the
+    /// lock wait and the store's timeouts bound; a computation the cache layer failed is a fallback, without it (ADR 0020).
     /// </summary>
     private async ValueTask<Waited<T>> WaitWithTimeoutsAsync<T>(
         WidgetHandle widget, Flight flight, EntryKey key, long askedTicks, CancellationToken cancellationToken)
@@ -40,15 +42,35 @@ internal sealed partial class WidgetCache
 
         if (widget.HardTimeout > TimeSpan.Zero)
         {
+            if (!task.IsCompleted && !flight.SourceCalled.IsCompleted)
+            {
+                // Before the source is called, the L2 read and the distributed lock run, bounded by the lock wait: a Redis
+                // in trouble costs that wait, never a timeout (ADR 0020).
+                await Task.WhenAny(task, flight.SourceCalled).WaitAsync(cancellationToken);
+            }
+
+            if (flight.FellBack)
+            {
+                // The cache layer failed this computation (Redis down, the breaker open): it is a direct computation, as a
+                // failed lookup's is, and a slow database then (every instance recomputing what it dropped) is no 503.
+                return new(await task.WaitAsync(cancellationToken));
+            }
+
             try
             {
-                return new(await task.WaitAsync(Remaining(askedTicks + widget.HardTimeout.Ticks), _time, cancellationToken));
+                var from = Math.Max(askedTicks, flight.SourceCalledTicks);
+                return new(await task.WaitAsync(Remaining(from + widget.HardTimeout.Ticks), _time, cancellationToken));
             }
-            catch (TimeoutException) when (!task.IsCompleted)
+            catch (TimeoutException) when (!task.IsCompleted && !flight.SourceAnswered)
             {
                 widget.Counters.HardTimedOut();
                 Log.HardTimeout(_logger, widget.Name, key.CompanyId, widget.HardTimeout.TotalMilliseconds);
                 throw new WidgetTimeoutException(widget.Name, widget.HardTimeout);
+            }
+            catch (TimeoutException) when (!task.IsCompleted)
+            {
+                // The source answered in time; the value is being stored (the L2 write is bounded by the lock wait).
+                return new(await task.WaitAsync(cancellationToken));
             }
             catch (TimeoutException)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AskProAI.Caching.Tests.Internal;
 
@@ -421,6 +422,70 @@ public class WidgetCacheTimeoutTests
         Assert.Empty(options.Validate());
     }
 
+    [Fact]
+    public async Task HardTimeout_L2ThatNeverAnswers_IsNotCounted_TheValueIsComputedAfterTheLockWait()
+    {
+        // A shared store that hangs (a Redis master dead, not yet replaced): the cache's own trouble is never a timeout.
+        await using var f = new CacheFixture(WaitsOnL2, new HangingStore(), new(Hour));
+
+        var pending = f.Recent.GetOrComputeAsync(1, 7, static (v, _, _) => new ValueTask<int>(v)).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // the hard timeout from the request, but the source has not been called
+        Assert.False(pending.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(1)); // the lock wait bounds what comes before the computation
+
+        var result = await pending.WaitAsync(Bound);
+        Assert.Equal((CacheOutcome.Miss, 7), (result.Outcome, result.Value));
+        Assert.Equal(0, Stats(f).HardTimeouts);
+        Assert.True(f.Cache.GetStatistics().Fallbacks > 0, "the L2 read that did not answer was not counted as a fallback");
+    }
+
+    [Fact]
+    public async Task HardTimeout_L2Down_TheComputationIsAFallback_ItsCallersWaitForIt()
+    {
+        // Redis down (the breaker open): every computation reads the database while L1 was just dropped, so the database
+        // is slow; the seed's promise is a value computed directly, not a 503 made of the cache's trouble.
+        await using var f = new CacheFixture(WaitsOnL2, new DownStore(), new(Hour));
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        var joiner = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(pending.IsCompleted);
+        Assert.False(joiner.IsCompleted);
+        gate.SetResult(3);
+
+        Assert.Equal((CacheOutcome.Miss, 3), await OutcomeOf(pending));
+        Assert.Equal((CacheOutcome.Miss, 3), await OutcomeOf(joiner));
+        Assert.Equal(0, Stats(f).HardTimeouts);
+    }
+
+    [Fact]
+    public async Task HardTimeout_L2Answering_StillBoundsASlowComputation()
+    {
+        var time = new FakeTimeProvider(Hour);
+        await using var f = new CacheFixture(WaitsOnL2, new InMemoryWidgetCacheStore(time), time);
+        var gate = new TaskCompletionSource<int>();
+
+        var pending = f.Recent.GetOrComputeAsync(1, gate, Held).AsTask();
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<WidgetTimeoutException>(() => pending.WaitAsync(Bound));
+        gate.SetResult(3);
+    }
+
+    private static async Task<(CacheOutcome, int)> OutcomeOf(Task<CacheResult<int>> pending)
+    {
+        var result = await pending.WaitAsync(Bound);
+        return (result.Outcome, result.Value);
+    }
+
+    private static void WaitsOnL2(WidgetCacheOptions o)
+    {
+        o.Statistics.SoftTimeout = TimeSpan.Zero;
+        o.Statistics.HardTimeout = TimeSpan.FromSeconds(1);
+        o.DistributedLockWait = TimeSpan.FromSeconds(2);
+    }
+
     /// <summary>Waits (yielding, bounded) until the computation let go has stored its value.</summary>
     private static async Task StoredAsync(CacheFixture f)
     {
@@ -440,4 +505,32 @@ public class WidgetCacheTimeoutTests
 
     /// <summary>A "today" figure that ends at a given instant.</summary>
     private sealed record Today(int Calls, DateTimeOffset ValidUntil) : IExpiringValue;
+
+    /// <summary>A shared store that is down: every call fails at once, as with Redis's circuit open.</summary>
+    private sealed class DownStore : IWidgetCacheStore
+    {
+        public ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken) => throw new IOException("down");
+
+        public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) => throw new IOException("down");
+    }
+
+    /// <summary>A shared store whose reads never answer until cancelled; writes succeed.</summary>
+    private sealed class HangingStore : IWidgetCacheStore
+    {
+        public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken) => new([]);
+
+        public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 }
