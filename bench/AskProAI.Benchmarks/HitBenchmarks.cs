@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AskProAI.Caching;
+using AskProAI.Web.Features.Widgets;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -25,7 +26,8 @@ public class HitBenchmarks
     private ServiceProvider _askProProvider = null!;
     private IWidgetCache _askPro = null!;
     private WidgetHandle _widget = null!;
-    private ServiceWidget _service = null!;
+    private RegisteredWidget _service = null!;
+    private WidgetResult _serviceResult;
     private MemoryCache _memory = null!;
     private ServiceProvider _hybridProvider = null!;
     private HybridCache _hybrid = null!;
@@ -39,7 +41,7 @@ public class HitBenchmarks
         _dictionary[Key] = Value;
         (_askProProvider, _askPro, _widget) = Peers.AskPro();
         _askPro.GetOrComputeAsync(_widget, CompanyId, 0, static (_, _, _) => new ValueTask<WidgetValue>(Value)).AsTask().GetAwaiter().GetResult();
-        _service = new ServiceWidget(_widget, TimeProvider.System);
+        _service = new RegisteredWidget(new ServiceWidget(TimeProvider.System), _widget);
         _memory = Peers.Memory();
         _memory.Set(Key, Value, TimeSpan.FromMinutes(15));
         (_hybridProvider, _hybrid) = Peers.Hybrid();
@@ -65,8 +67,9 @@ public class HitBenchmarks
     [Benchmark(Description = "IMemoryCache.TryGetValue")]
     public WidgetValue? MemoryCache() => _memory.TryGetValue(Key, out WidgetValue? v) ? v : null;
 
-    [Benchmark(Description = "AskPro widget hit, the service's path (DashboardWidget.GetAsync: handle, result struct, timing)")]
-    public ServiceResult AskProServicePath() => _service.GetAsync(CompanyId, CancellationToken.None).Result;
+    /// <summary>The service's own code (<c>RegisteredWidget.GetAsync</c>, as the endpoints call it); the whole result is kept, as they keep it.</summary>
+    [Benchmark(Description = "AskPro widget hit, the service's path (RegisteredWidget.GetAsync of AskProAI.Web)")]
+    public void AskProServicePath() => _serviceResult = _service.GetAsync(CompanyId, CancellationToken.None).Result;
 
     [Benchmark(Description = "AskPro widget hit, by handle (key derived, 3 tags)")]
     public WidgetValue AskProByHandle() =>

@@ -12,6 +12,9 @@ public sealed record StatsResponse
     /// <summary>Gets the estimated bytes of the values in L1.</summary>
     public long EstimatedBytes { get; init; }
 
+    /// <summary>Gets the number of companies whose cache state is kept (those with an entry, a computation or day segments).</summary>
+    public long Companies { get; init; }
+
     /// <summary>Gets how many entries were evicted to respect the size limits.</summary>
     public long Evictions { get; init; }
 

@@ -151,7 +151,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     {
         var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
-        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && ValueAs<T>(entry.Value, out var value))
         {
             if (now >= entry.AttentionTicks)
             {
@@ -163,6 +163,29 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
         }
 
         return GetSlowAsync(widget, companyId, key, now, state, compute, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>value is T</c>, first as a type-handle comparison: a caller in shared generic code (any reference type T,
+    /// as the service's widgets are) would otherwise call the runtime's cast helper on every hit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ValueAs<T>(object value, [MaybeNullWhen(false)] out T result)
+    {
+        if (!typeof(T).IsValueType && value.GetType() == typeof(T))
+        {
+            result = Unsafe.As<object, T>(ref value);
+            return true;
+        }
+
+        if (value is T cast)
+        {
+            result = cast;
+            return true;
+        }
+
+        result = default;
+        return false;
     }
 
     public bool IsCached(WidgetHandle widget, int companyId)

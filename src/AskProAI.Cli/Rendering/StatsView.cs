@@ -86,6 +86,7 @@ internal static class StatsView
         table.AddRow("Hit ratio", Units.Ratio(stats.HitRatio));
         table.AddRow("Entries", Units.Count(stats.Entries));
         table.AddRow("Estimated memory", Units.Bytes(stats.EstimatedBytes));
+        table.AddRow("Companies kept", Units.Count(stats.Companies));
         table.AddRow("Evictions", Units.Count(stats.Evictions));
         table.AddRow("Fallbacks", Units.Count(stats.Fallbacks));
         table.AddRow("Invalidations", Units.Count(stats.Invalidations));
@@ -200,7 +201,7 @@ internal static class StatsView
 
     private static void AddCounterColumns(Table table)
     {
-        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute" })
+        foreach (var name in new[] { "Hit ratio", "Hits", "L2 hits", "Misses", "Stale hits", "Refreshes", "Errors", "Computations", "Mean compute", "Soft timeouts", "Hard timeouts" })
         {
             table.AddColumn(new TableColumn(name).RightAligned().NoWrap());
         }
@@ -211,10 +212,10 @@ internal static class StatsView
     private static string[] Counters(TierStats tier) => [.. Named(tier).Select(c => c.Value)];
 
     private static (string Label, string Value)[] Named(WidgetStats w) =>
-        Named(new CacheCounters(w.Hits, w.L2Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors, w.Computations, w.MeanComputeMs, w.HitRatio));
+        Named(new CacheCounters(w.Hits, w.L2Hits, w.Misses, w.StaleHits, w.Refreshes, w.Errors, w.Computations, w.MeanComputeMs, w.HitRatio, w.SoftTimeouts, w.HardTimeouts));
 
     private static (string Label, string Value)[] Named(TierStats t) =>
-        Named(new CacheCounters(t.Hits, t.L2Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations, t.MeanComputeMs, t.HitRatio));
+        Named(new CacheCounters(t.Hits, t.L2Hits, t.Misses, t.StaleHits, t.Refreshes, t.Errors, t.Computations, t.MeanComputeMs, t.HitRatio, t.SoftTimeouts, t.HardTimeouts));
 
     // Labels as in AddCounterColumns. An idle widget has no hit ratio and no mean compute time: "–", not "0.0 %".
     private static (string Label, string Value)[] Named(CacheCounters counters) =>
@@ -228,9 +229,21 @@ internal static class StatsView
         ("Errors", Units.Count(counters.Errors)),
         ("Computations", Units.Count(counters.Computations)),
         ("Mean compute", counters.Computations == 0 ? "–" : Units.Milliseconds(counters.MeanComputeMs)),
+        ("Soft timeouts", Units.Count(counters.SoftTimeouts)),
+        ("Hard timeouts", Units.Count(counters.HardTimeouts)),
     ];
 
     /// <summary>The counters a widget row and a tier row share (the contract declares the two rows apart).</summary>
     private readonly record struct CacheCounters(
-        long Hits, long L2Hits, long Misses, long StaleHits, long Refreshes, long Errors, long Computations, double? MeanComputeMs, double? HitRatio);
+        long Hits,
+        long L2Hits,
+        long Misses,
+        long StaleHits,
+        long Refreshes,
+        long Errors,
+        long Computations,
+        double? MeanComputeMs,
+        double? HitRatio,
+        long SoftTimeouts,
+        long HardTimeouts);
 }

@@ -5,16 +5,17 @@ internal static class Samples
 {
     public const string Stats = """
         {
-          "hitRatio": 0.93, "entries": 80, "estimatedBytes": 123456, "evictions": 2, "fallbacks": 1, "invalidations": 3,
+          "hitRatio": 0.93, "entries": 80, "estimatedBytes": 123456, "companies": 4321, "evictions": 2, "fallbacks": 1, "invalidations": 3,
           "queue": {"depth": 7, "capacity": 1024, "workers": 2, "enqueued": 5, "completed": 4, "failed": 1, "rejected": 0},
           "widgets": [
             {"widget": "dashboard_stats", "tier": "heavy", "mode": "Optimized", "optimizedPercent": 25, "hits": 1, "misses": 1, "staleHits": 0,
              "refreshes": 0, "errors": 0, "computations": 1, "meanComputeMs": 95.2, "hitRatio": 0.5, "cachedMeanMs": 0.42, "cachedSamples": 1},
             {"widget": "live_calls", "tier": "live", "mode": "Legacy", "hits": 12345, "l2Hits": 2, "misses": 3, "staleHits": 4, "refreshes": 5,
-             "errors": 6, "computations": 7, "meanComputeMs": 1234.5, "hitRatio": 0.9997}
+             "errors": 6, "computations": 7, "meanComputeMs": 1234.5, "hitRatio": 0.9997, "softTimeouts": 8, "hardTimeouts": 9}
           ],
           "tiers": [
-            {"tier": "heavy", "hits": 1, "misses": 1, "staleHits": 0, "refreshes": 0, "errors": 0, "computations": 1, "meanComputeMs": 95.2, "hitRatio": 0.5},
+            {"tier": "heavy", "hits": 1, "misses": 1, "staleHits": 0, "refreshes": 0, "errors": 0, "computations": 1, "meanComputeMs": 95.2, "hitRatio": 0.5,
+             "softTimeouts": 1234, "hardTimeouts": 5},
             {"tier": "statistics", "hits": 0, "misses": 0, "staleHits": 0, "refreshes": 0, "errors": 0, "computations": 0, "meanComputeMs": null, "hitRatio": null}
           ],
           "slowest": [

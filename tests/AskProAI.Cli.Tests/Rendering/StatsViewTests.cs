@@ -48,7 +48,25 @@ public sealed class StatsViewTests
     {
         var row = Row(Render(), "dashboard_stats");
 
-        Assert.Equal(["dashboard_stats", "heavy", "Optimized 25 %", "50.0 %", "1", "0", "1", "0", "0", "0", "1", "95.2 ms", "0.4 ms"], row);
+        Assert.Equal(["dashboard_stats", "heavy", "Optimized 25 %", "50.0 %", "1", "0", "1", "0", "0", "0", "1", "95.2 ms", "0", "0", "0.4 ms"], row);
+    }
+
+    [Fact]
+    public void Render_WidgetRow_SoftAndHardTimeouts()
+    {
+        var output = Render();
+
+        Assert.Contains("Soft timeouts", output, StringComparison.Ordinal);
+        Assert.Contains("Hard timeouts", output, StringComparison.Ordinal);
+        Assert.Equal(["1.23 s", "8", "9", "–"], Row(output, "live_calls")[^4..]);
+    }
+
+    [Fact]
+    public void Render_TierRow_SoftAndHardTimeouts()
+    {
+        var tier = Render().Split('\n').Select(Cells).First(cells => cells.Length > 0 && cells[0] == "heavy");
+
+        Assert.Equal(["95.2 ms", "1,234", "5"], tier[^3..]);
     }
 
     [Fact]
@@ -70,7 +88,7 @@ public sealed class StatsViewTests
     {
         var row = Row(Render(), "statistics");
 
-        Assert.Equal(["statistics", "–", "0", "0", "0", "0", "0", "0", "0", "–"], row);
+        Assert.Equal(["statistics", "–", "0", "0", "0", "0", "0", "0", "0", "–", "0", "0"], row);
     }
 
     [Fact]
@@ -81,6 +99,7 @@ public sealed class StatsViewTests
         Assert.Equal(["Hit ratio", "93.0 %"], Row(output, "Hit ratio"));
         Assert.Equal(["Entries", "80"], Row(output, "Entries"));
         Assert.Equal(["Estimated memory", "120.6 KiB"], Row(output, "Estimated memory"));
+        Assert.Equal(["Companies kept", "4,321"], Row(output, "Companies kept"));
         Assert.Equal(["Database queries", "1,234"], Row(output, "Database queries"));
         Assert.Equal(["Service working set", "150.0 MiB"], Row(output, "Service working set"));
         Assert.Equal(["Invalidations", "3"], Row(output, "Invalidations"));
@@ -134,12 +153,11 @@ public sealed class StatsViewTests
         Assert.Equal(["live · Legacy", "L2 hits", "2", "Misses", "3"], Row(output, "live · Legacy"));
         Assert.Contains(lines, line => Cells(line).SequenceEqual(["Stale hits", "4", "Refreshes", "5"]));
         Assert.Contains(lines, line => Cells(line).SequenceEqual(["Errors", "6", "Computations", "7"]));
-        Assert.Contains(lines, line => Cells(line).Take(2).SequenceEqual(["Mean compute", "1.23 s"]));
+        Assert.Contains(lines, line => Cells(line).SequenceEqual(["Mean compute", "1.23 s", "Soft timeouts", "8"]));
+        Assert.Contains(lines, line => Cells(line).SequenceEqual(["Hard timeouts", "9", "Mean hit", "–"]));
         Assert.Equal(["dashboard_stats", "Hit ratio", "50.0 %", "Hits", "1"], Row(output, "dashboard_stats"));
         Assert.Equal(["heavy · Optimized 25 %", "L2 hits", "0", "Misses", "1"], Row(output, "heavy · Optimized 25 %"));
-        Assert.Equal(
-            width < 100 ? ["statistics", "Hit ratio", "–", "Hits", "0"] : ["statistics", "–", "0", "0", "0", "0", "0", "0", "0", "–"], // the tier table fits at 120
-            Row(output, "statistics"));
+        Assert.Equal(["statistics", "Hit ratio", "–", "Hits", "0"], Row(output, "statistics")); // with the timeout columns, the tier table is wider than 120 too
     }
 
     [Fact]
@@ -151,7 +169,7 @@ public sealed class StatsViewTests
              "tiers": [], "slowest": []}
             """;
 
-        Assert.Equal(["recent_calls", "statistics", "Legacy", "–", "0", "0", "0", "0", "0", "0", "0", "–", "–"], Row(Render(json: Idle), "recent_calls"));
+        Assert.Equal(["recent_calls", "statistics", "Legacy", "–", "0", "0", "0", "0", "0", "0", "0", "–", "0", "0", "–"], Row(Render(json: Idle), "recent_calls"));
         Assert.Equal(["recent_calls", "Hit ratio", "–", "Hits", "0"], Row(Render(80, Idle), "recent_calls"));
     }
 

@@ -52,6 +52,7 @@ internal static class CacheAdminEndpoints
             HitRatio = stats.HitRatio,
             Entries = stats.Entries,
             EstimatedBytes = stats.EstimatedBytes,
+            Companies = stats.Companies,
             Evictions = stats.Evictions,
             Fallbacks = stats.Fallbacks,
             Invalidations = stats.Invalidations,

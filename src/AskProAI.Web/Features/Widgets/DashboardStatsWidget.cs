@@ -20,6 +20,10 @@ internal sealed class DashboardStatsWidget(
     CompanyTimeZones zones)
     : DashboardWidget<DashboardStatsWidget, DashboardStats>(dbFactory, time, logger), IWidgetDefinition
 {
+    /// <summary>The service's hit path, compiled for this widget's exact types (see <see cref="DashboardWidget{TSelf, TValue}.GetAsync"/>).</summary>
+    public override ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken) =>
+        GetCachedAsync(handle, companyId, cancellationToken);
+
     /// <summary>The number of days covered, and so of trend points.</summary>
     public const int Days = 30;
 

@@ -9,6 +9,10 @@ namespace AskProAI.Web.Features.Widgets;
 internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<LiveCallsWidget> logger)
     : DashboardWidget<LiveCallsWidget, LiveCalls>(dbFactory, time, logger), IWidgetDefinition
 {
+    /// <summary>The service's hit path, compiled for this widget's exact types (see <see cref="DashboardWidget{TSelf, TValue}.GetAsync"/>).</summary>
+    public override ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken) =>
+        GetCachedAsync(handle, companyId, cancellationToken);
+
     /// <summary>The window of "recent" calls.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(15);
 

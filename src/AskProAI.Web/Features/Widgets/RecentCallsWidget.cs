@@ -8,6 +8,10 @@ namespace AskProAI.Web.Features.Widgets;
 internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<RecentCallsWidget> logger)
     : DashboardWidget<RecentCallsWidget, RecentCalls>(dbFactory, time, logger), IWidgetDefinition
 {
+    /// <summary>The service's hit path, compiled for this widget's exact types (see <see cref="DashboardWidget{TSelf, TValue}.GetAsync"/>).</summary>
+    public override ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken) =>
+        GetCachedAsync(handle, companyId, cancellationToken);
+
     /// <summary>How many calls the widget lists.</summary>
     public const int Count = 20;
 

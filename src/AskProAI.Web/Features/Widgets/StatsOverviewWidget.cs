@@ -12,6 +12,10 @@ namespace AskProAI.Web.Features.Widgets;
 internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<StatsOverviewWidget> logger, CompanyTimeZones zones)
     : DashboardWidget<StatsOverviewWidget, StatsOverview>(dbFactory, time, logger), IWidgetDefinition
 {
+    /// <summary>The service's hit path, compiled for this widget's exact types (see <see cref="DashboardWidget{TSelf, TValue}.GetAsync"/>).</summary>
+    public override ValueTask<WidgetResult> GetAsync(WidgetHandle handle, int companyId, CancellationToken cancellationToken) =>
+        GetCachedAsync(handle, companyId, cancellationToken);
+
     public static WidgetDefinition Definition { get; } =
         new("stats_overview", WidgetTier.Statistics, [typeof(Call), typeof(Appointment), typeof(Company)])
         {

@@ -78,6 +78,7 @@
   function renderStats(stats) {
     text("kpi-hit-ratio", percentFormat.format(stats.hitRatio));
     text("kpi-entries", numberFormat.format(stats.entries));
+    text("kpi-companies", numberFormat.format(stats.companies));
     text("kpi-memory", `${bytes(stats.estimatedBytes)} / ${bytes(stats.memory.workingSetBytes)}`);
     text("kpi-queue", `${numberFormat.format(stats.queue.depth)} / ${numberFormat.format(stats.queue.capacity)}`);
     text("kpi-queries", `${numberFormat.format(stats.database.queries)} (${numberFormat.format(stats.database.slowQueries)})`);
@@ -93,6 +94,8 @@
       el("td", { class: "num", "data-col": "stale" }, numberFormat.format(w.staleHits)),
       el("td", { class: "num", "data-col": "refreshes" }, numberFormat.format(w.refreshes)),
       el("td", { class: "num", "data-col": "errors" }, numberFormat.format(w.errors)),
+      el("td", { class: "num", "data-col": "soft-timeouts" }, numberFormat.format(w.softTimeouts)),
+      el("td", { class: "num", "data-col": "hard-timeouts" }, numberFormat.format(w.hardTimeouts)),
       el("td", { class: "num", "data-col": "computed" }, msFormat.format(w.meanComputeMs)),
       el("td", { class: "num", "data-col": "cached" }, msFormat.format(w.cachedMeanMs)))));
     renderLatency(stats.widgets);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -32,6 +33,21 @@ public sealed class CacheAdminPageBrowserTests(CacheAdminPageBrowserTests.Fixtur
         // The page refreshed after the job: the warm's computations are in the widget table.
         var computed = await page.InnerTextAsync("#widget-table tbody tr[data-widget='dashboard_stats'] [data-col='computed']");
         Assert.False(string.IsNullOrWhiteSpace(computed));
+
+        // The engine's timeout counters per widget, and the companies it keeps state for (company 2 now at least).
+        var headers = await page.TextContentAsync("#widget-table thead") ?? string.Empty; // as written: CSS shows it in capitals
+        Assert.Contains("Soft timeouts", headers, StringComparison.Ordinal);
+        Assert.Contains("Hard timeouts", headers, StringComparison.Ordinal);
+        var row = page.Locator("#widget-table tbody tr[data-widget='dashboard_stats']");
+        foreach (var column in new[] { "soft-timeouts", "hard-timeouts" })
+        {
+            Assert.Matches("^[0-9][0-9,]*$", await row.Locator($"[data-col='{column}']").InnerTextAsync(new() { Timeout = 5_000 }));
+        }
+
+        var companies = await page.Locator("#kpi-companies").InnerTextAsync(new() { Timeout = 5_000 });
+        Assert.True(
+            long.TryParse(companies, NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-US"), out var kept) && kept >= 1,
+            $"Companies kept: '{companies}'");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "cache-admin.png"), FullPage = true });
     }
 
