@@ -58,6 +58,24 @@ internal sealed class RedisEngine : IAsyncDisposable
         });
 
     public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
+
+    /// <summary>Two instances on the test Redis with one fresh key prefix, both subscribed.</summary>
+    public static async Task<Pair> PairAsync(Action<RedisCacheOptions>? configure = null)
+    {
+        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
+        var a = await new RedisEngine(configuration, prefix, configure).ReadyAsync();
+        return new Pair(a, await new RedisEngine(configuration, prefix, configure).ReadyAsync());
+    }
+
+    /// <summary>Two instances ("hosts") sharing Redis.</summary>
+    public sealed record Pair(RedisEngine A, RedisEngine B) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>Counts computations and returns the count as the value, so a test sees which computation a value came from.</summary>

@@ -8,9 +8,8 @@ public sealed class RedisEngineIntegrationTests
     [Fact]
     public async Task ValueComputedOnA_IsReadFromL2OnB_WithoutComputing()
     {
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
         var counter = new Counter();
 
         Assert.Equal(1, (await a.GetAsync(1, counter)).Value);
@@ -24,9 +23,8 @@ public sealed class RedisEngineIntegrationTests
     [Fact]
     public async Task InvalidationOnA_DropsBsL1Entry_AndBRecomputes()
     {
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
         var counter = new Counter();
         await a.GetAsync(1, counter);
         await b.GetAsync(1, counter);
@@ -45,9 +43,8 @@ public sealed class RedisEngineIntegrationTests
     [Fact]
     public async Task InvalidationOnA_IsAnnouncedOnB_AfterBDroppedTheEntry_AndNotOnA()
     {
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
         var counter = new Counter();
         await b.GetAsync(1, counter);
         var heardOnB = new TaskCompletionSource<(CacheTag Tag, bool StillCached)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,9 +63,8 @@ public sealed class RedisEngineIntegrationTests
     [Fact]
     public async Task SeveralTagsInvalidatedTogetherOnA_AreOneMessageOnB_AnnouncedOnceAfterEveryEntryWasDropped()
     {
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
         var counter = new Counter();
         await a.GetAsync(1, counter);
         await b.GetAsync(1, counter);
@@ -98,9 +94,8 @@ public sealed class RedisEngineIntegrationTests
     {
         // A release grace longer than the engine's lock wait (10 s against 5 s): on the old lock key (one per entry key) the
         // computation after the invalidation waited for it, every time a write followed a computation within the grace.
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix, o => o.LockReleaseGrace = TimeSpan.FromSeconds(10)).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix, o => o.LockReleaseGrace = TimeSpan.FromSeconds(10)).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync(o => o.LockReleaseGrace = TimeSpan.FromSeconds(10));
+        var (a, b) = (pair.A, pair.B);
         var counter = new Counter();
         await a.GetAsync(1, counter); // computed under the lock, released with the grace
         await b.GetAsync(1, counter); // B's copy from L2
@@ -119,9 +114,8 @@ public sealed class RedisEngineIntegrationTests
     [Fact]
     public async Task ConcurrentColdReads_OnAAndB_ComputeOnce()
     {
-        var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        await using var a = await new RedisEngine(configuration, prefix).ReadyAsync();
-        await using var b = await new RedisEngine(configuration, prefix).ReadyAsync();
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
         var counters = Enumerable.Range(0, 5).Select(_ => new Counter()).ToArray();
         var delay = TimeSpan.FromMilliseconds(500);
 
