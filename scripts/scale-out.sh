@@ -33,6 +33,11 @@ repo=$(pwd)
 command=${1:?usage: scale-out.sh start|stop WORK}
 work=${2:?usage: scale-out.sh start|stop WORK}
 prefix=${ASKPRO_NETNS_PREFIX:-askpro-}
+# stop takes the prefix that start used (WORK/netns-prefix), whatever the environment says now: a stop without the
+# same ASKPRO_NETNS_PREFIX used to delete the default askpro- namespaces, i.e. another deployment's (the test script's).
+if [ "$command" = stop ] && [ -f "$work/netns-prefix" ]; then
+  prefix=$(cat "$work/netns-prefix")
+fi
 net=${ASKPRO_NETNS_NET:-10.231}
 lb_port=${ASKPRO_SCALEOUT_LB_PORT:-5460}
 pg_port=${ASKPRO_SCALEOUT_PG_PORT:-55460}
@@ -84,6 +89,7 @@ web_dir="$repo/src/AskProAI.Web/bin/Release/net10.0"
 [ -f "$web_dir/AskProAI.Web.dll" ] || fail "build src/AskProAI.Web in Release first"
 dotnet_bin=$(command -v dotnet)
 mkdir -p "$work" && chmod 755 "$work"
+echo "$prefix" >"$work/netns-prefix"
 
 # The links: this machine is $net.N.1, instance N is $net.N.2. A failure here must fail the run, never skip it.
 listen="127.0.0.1"
