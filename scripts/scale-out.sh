@@ -127,41 +127,10 @@ if [ "$redis_mode" = standalone ]; then
 else
   # 3 masters + 3 replicas, every node bound to loopback and $net.1.1 and announcing $net.1.1.
   announce="$net.1.1"
-  nodes=()
-  for port in $(seq "$cluster_port" $((cluster_port + 5))); do
-    node="$work/cluster/$port"
-    mkdir -p "$node"
-    cat >"$node/redis.conf" <<CONF
-port $port
-bind 127.0.0.1 $announce
-requirepass $redis_password
-masterauth $redis_password
-daemonize yes
-dir $node
-pidfile $node/redis.pid
-logfile $node/redis.log
-save ""
-appendonly no
-cluster-enabled yes
-cluster-config-file $node/nodes.conf
-cluster-node-timeout $node_timeout
-cluster-announce-ip $announce
-CONF
-    chmod 600 "$node/redis.conf"
-    redis-server "$node/redis.conf"
-    nodes+=("$announce:$port")
-  done
-  for port in $(seq "$cluster_port" $((cluster_port + 5))); do
-    for _ in $(seq 1 50); do REDISCLI_AUTH="$redis_password" redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-  done
-  REDISCLI_AUTH="$redis_password" redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster/create.log" 2>&1 \
-    || { cat "$work/cluster/create.log" >&2; fail "redis-cli --cluster create failed"; }
-  for _ in $(seq 1 100); do
-    REDISCLI_AUTH="$redis_password" redis-cli -p "$cluster_port" cluster info 2>/dev/null | grep -q "cluster_state:ok" && break
-    sleep 0.1
-  done
-  REDISCLI_AUTH="$redis_password" redis-cli -p "$cluster_port" cluster info | grep -q "cluster_state:ok" || fail "the Redis Cluster did not form"
-  cluster_nodes=$(IFS=,; echo "${nodes[*]}")
+  . "$repo/scripts/redis-cluster.sh"
+  start_redis_cluster "$work/cluster" "$cluster_port" "127.0.0.1 $announce" "$announce" "$redis_password" "$node_timeout" \
+    || fail "the Redis Cluster did not form"
+  cluster_nodes=$(IFS=,; echo "${REDIS_CLUSTER_NODES[*]}")
   redis_config() { echo "$cluster_nodes,password=$redis_password"; }
 fi
 

@@ -41,36 +41,9 @@ export ASKPRO_TEST_REDIS_SERVER="$(command -v redis-server)"
 # A Redis Cluster of 3 masters and 3 replicas on loopback (Redis's own cluster mode). Each node has a folder with its
 # redis.conf, so the failover test can kill a master and start it again (it rejoins as a replica).
 CLUSTER_PORT=${ASKPRO_TEST_CLUSTER_PORT:-7391}
-cluster_nodes=()
-for port in $(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5))); do
-  node="$work/cluster/$port"
-  mkdir -p "$node"
-  cat >"$node/redis.conf" <<CONF
-port $port
-bind 127.0.0.1
-daemonize yes
-dir $node
-pidfile $node/redis.pid
-logfile $node/redis.log
-save ""
-appendonly no
-cluster-enabled yes
-cluster-config-file $node/nodes.conf
-cluster-node-timeout 1000
-CONF
-  redis-server "$node/redis.conf"
-  cluster_nodes+=("127.0.0.1:$port")
-done
-for port in $(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5))); do
-  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-done
-redis-cli --cluster create "${cluster_nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster/create.log"
-for _ in $(seq 1 100); do
-  redis-cli -p "$CLUSTER_PORT" cluster info | grep -q "cluster_state:ok" && break
-  sleep 0.1
-done
-redis-cli -p "$CLUSTER_PORT" cluster info | grep -q "cluster_state:ok" || { cat "$work/cluster/create.log" >&2; echo "Redis Cluster did not form" >&2; exit 1; }
-export ASKPRO_TEST_REDIS_CLUSTER=$(IFS=,; echo "${cluster_nodes[*]}")
+. scripts/redis-cluster.sh
+start_redis_cluster "$work/cluster" "$CLUSTER_PORT" 127.0.0.1 127.0.0.1 "" 1000 || { echo "Redis Cluster did not form" >&2; exit 1; }
+export ASKPRO_TEST_REDIS_CLUSTER=$(IFS=,; echo "${REDIS_CLUSTER_NODES[*]}")
 export ASKPRO_TEST_REDIS_CLUSTER_DIR="$work/cluster"
 
 # PostgreSQL from its own binaries in the temp folder (no service manager); runs as the postgres user.

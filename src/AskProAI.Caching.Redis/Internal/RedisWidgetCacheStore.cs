@@ -11,18 +11,7 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
     : IWidgetCacheStore
 {
     // Keeps the larger stamp atomically and renews the stamp's retention either way.
-    private const string MaxStampScript = """
-        local cur = tonumber(redis.call('GET', KEYS[1]))
-        local new = tonumber(ARGV[1])
-        if cur == nil or new > cur then
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-          return 1
-        end
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        return 0
-        """;
-
-    /// <summary><see cref="MaxStampScript"/> for every key of one hash slot, in one call.</summary>
+    /// <summary>Each key of one hash slot moves to the stamp if that is larger (never back); the retention renewed either way.</summary>
     private const string MaxStampsScript = """
         local new = tonumber(ARGV[1])
         for i, key in ipairs(KEYS) do
@@ -114,14 +103,8 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         return stamps;
     }
 
-    public async ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken)
-    {
-        await redis.ExecuteAsync(
-            "tag-stamp-set",
-            (Key: _keys.Tag(tag).Key, Stamp: unixMilliseconds, Retention: _retentionMs),
-            static (db, s) => db.ScriptEvaluateAsync(MaxStampScript, [s.Key], [s.Stamp, s.Retention]),
-            cancellationToken);
-    }
+    public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) =>
+        SetTagStampsAsync([tag], unixMilliseconds, cancellationToken);
 
     public async ValueTask SetTagStampsAsync(IReadOnlyList<string> tags, long unixMilliseconds, CancellationToken cancellationToken)
     {

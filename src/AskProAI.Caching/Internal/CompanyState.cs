@@ -41,9 +41,9 @@ internal sealed class CompanyState(int companyId)
         return (uint)widget < (uint)stamps.Length ? Volatile.Read(ref stamps[widget]) : 0;
     }
 
-    public void MoveCompany(long stamp) => MoveTo(ref _company, stamp);
+    public void MoveCompany(long stamp) => StampCell.MoveTo(ref _company, stamp);
 
-    public void MoveTier(int tier, long stamp) => MoveTo(ref _tiers[tier], stamp);
+    public void MoveTier(int tier, long stamp) => StampCell.MoveTo(ref _tiers[tier], stamp);
 
     /// <summary>Moves a widget's stamp; under the lock that also grows the stamps, so no move is lost to a copy.</summary>
     public void MoveWidget(int widget, long stamp)
@@ -53,7 +53,7 @@ internal sealed class CompanyState(int companyId)
             var stamps = _widgets;
             if ((uint)widget < (uint)stamps.Length)
             {
-                MoveTo(ref stamps[widget], stamp);
+                StampCell.MoveTo(ref stamps[widget], stamp);
             }
         }
     }
@@ -118,20 +118,6 @@ internal sealed class CompanyState(int companyId)
     /// <summary>Marks the state dropped if nothing holds it; from then on nothing can take a hold on it.</summary>
     public bool TryDrop() => Interlocked.CompareExchange(ref _holders, Dropped, 0) == 0;
 
-    private static void MoveTo(ref long cell, long stamp)
-    {
-        var current = Volatile.Read(ref cell);
-        while (stamp > current)
-        {
-            var seen = Interlocked.CompareExchange(ref cell, stamp, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
 
     [InlineArray(3)]
     private struct TierStamps

@@ -13,12 +13,15 @@ internal sealed class StampCell
         get => Volatile.Read(ref _value);
     }
 
-    public void MoveTo(long stamp)
+    public void MoveTo(long stamp) => MoveTo(ref _value, stamp);
+
+    /// <summary>Moves a stamp held in any field forward to <paramref name="stamp"/>, never back (lock-free).</summary>
+    public static void MoveTo(ref long cell, long stamp)
     {
-        var current = Volatile.Read(ref _value);
+        var current = Volatile.Read(ref cell);
         while (stamp > current)
         {
-            var seen = Interlocked.CompareExchange(ref _value, stamp, current);
+            var seen = Interlocked.CompareExchange(ref cell, stamp, current);
             if (seen == current)
             {
                 return;

@@ -78,26 +78,13 @@ internal sealed partial class WidgetCache
         {
             if (_store is not null)
             {
-                if (tags.Length == 1)
-                {
-                    await _store.SetTagStampAsync(tags[0].ToString(), unixMs, cancellationToken);
-                }
-                else
-                {
-                    await _store.SetTagStampsAsync([.. tags.Select(t => t.ToString())], unixMs, cancellationToken);
-                }
+                await _store.SetTagStampsAsync([.. tags.Select(t => t.ToString())], unixMs, cancellationToken);
             }
 
             if (_backplane is not null)
             {
-                if (tags.Length == 1)
-                {
-                    await _backplane.PublishAsync(tags[0], cancellationToken);
-                }
-                else
-                {
-                    await _backplane.PublishAsync(tags, cancellationToken);
-                }
+                // One tag goes out as a version 1 message (RedisCacheBackplane), as before.
+                await _backplane.PublishAsync(tags, cancellationToken);
             }
 
             return true;
