@@ -74,6 +74,29 @@ public sealed class RedisCacheOptions
     public TimeSpan LockReleaseGrace { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// Gets or sets how long an invalidation waits, after its message went out, for every other live instance to say it
+    /// applied it (dropped its copies), so that a read on any instance right after the write's acknowledgement sees the
+    /// write. An instance that has not answered by then is counted and logged, and the write goes on; zero does not wait.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan BackplaneAcknowledgementWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how often an instance announces itself on the backplane, so the others know whom to wait for.</summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0100000", "00:01:00")]
+    public TimeSpan BackplaneHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how long an instance that stopped announcing itself is still waited for (one that stops cleanly says
+    /// goodbye and is not). It must be longer than <see cref="BackplaneHeartbeatInterval"/>; a slow instance taken for
+    /// gone would no longer be waited for, so it is generous.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0200000", "00:10:00")]
+    public TimeSpan BackplanePeerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Returns the StackExchange.Redis options the cache needs from a connection: <see cref="Configuration"/> with the
     /// timeouts and reconnection backoff of these options, no abort when the first connection fails (reconnection
     /// runs in the background), and commands failing at once while disconnected instead of queuing. An application

@@ -20,7 +20,12 @@ public static class RedisCachingBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
-        services.AddOptions<RedisCacheOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<RedisCacheOptions>()
+            .Configure(configure)
+            .Validate(
+                o => o.BackplanePeerTimeout > o.BackplaneHeartbeatInterval,
+                "The BackplanePeerTimeout must be longer than the BackplaneHeartbeatInterval (an instance would be forgotten between two of its announcements).")
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCacheOptions>, RedisCacheOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);

@@ -39,6 +39,8 @@ internal sealed class RedisEngine : IAsyncDisposable
 
     internal RedisCacheBackplane Backplane => (RedisCacheBackplane)_provider.GetRequiredService<ICacheBackplane>();
 
+    internal RedisConnection Connection => _provider.GetRequiredService<RedisConnection>();
+
     /// <summary>Waits until the backplane subscription is confirmed, so no message of the test is published before it.</summary>
     public async Task<RedisEngine> ReadyAsync()
     {
@@ -64,7 +66,11 @@ internal sealed class RedisEngine : IAsyncDisposable
     {
         var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
         var a = await new RedisEngine(configuration, prefix, configure).ReadyAsync();
-        return new Pair(a, await new RedisEngine(configuration, prefix, configure).ReadyAsync());
+        var b = await new RedisEngine(configuration, prefix, configure).ReadyAsync();
+
+        // Each waits for the other's acknowledgements only once it heard the other's heartbeat.
+        await Internal.RedisCacheBackplaneTests.KnowEachOtherAsync((a.Backplane, a.Connection), (b.Backplane, b.Connection));
+        return new Pair(a, b);
     }
 
     /// <summary>Two instances ("hosts") sharing Redis.</summary>

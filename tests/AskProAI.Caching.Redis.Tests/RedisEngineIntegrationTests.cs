@@ -61,6 +61,38 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task InvalidateOnA_ReturnsOnlyOnceBDroppedItsCopy_SoTheNextReadOnBSeesTheWrite()
+    {
+        // B's held announcement blocks a pool thread; both "instances" share this process's pool.
+        Internal.RedisCacheBackplaneTests.EnoughPoolThreads();
+        await using var pair = await RedisEngine.PairAsync(o => o.BackplaneAcknowledgementWait = TimeSpan.FromSeconds(20));
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        Assert.Equal(1, (await b.GetAsync(1, counter)).Value);
+        using var gate = new ManualResetEventSlim(false);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Cache.RemoteInvalidationsApplied += _ =>
+        {
+            entered.TrySetResult();
+            gate.Wait(TimeSpan.FromSeconds(30));
+        };
+
+        var invalidate = a.Cache.InvalidateAsync([CacheTag.CompanyWidget("dashboard_stats", 1), CacheTag.Company(1)]).AsTask();
+
+        // B heard the write and is still handling it (its live push, here held): A's write is not acknowledged yet.
+        await entered.Task.WaitAsync(Bound);
+        Assert.NotSame(invalidate, await Task.WhenAny(invalidate, Task.Delay(TimeSpan.FromMilliseconds(300))));
+        gate.Set();
+        await invalidate.WaitAsync(Bound);
+
+        // No waiting here: once A's write returned, B no longer has the old value.
+        Assert.False(b.Cache.IsCached(b.Heavy, 1));
+        var read = await b.GetAsync(1, counter);
+        Assert.Equal((CacheOutcome.Miss, 2), (read.Outcome, read.Value));
+    }
+
+    [Fact]
     public async Task SeveralTagsInvalidatedTogetherOnA_AreOneMessageOnB_AnnouncedOnceAfterEveryEntryWasDropped()
     {
         await using var pair = await RedisEngine.PairAsync();

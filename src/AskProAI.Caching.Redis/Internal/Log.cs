@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(2010, LogLevel.Information, "Redis connecting to {EndPoints}")]
     public static partial void Connecting(ILogger logger, string endPoints);
+
+    [LoggerMessage(2011, LogLevel.Warning, "Invalidation {Sequence} was not acknowledged by {Missing} of {Awaited} instances within {WaitMs:F0} ms; they may serve it stale until they apply it")]
+    public static partial void AcknowledgementTimedOut(ILogger logger, long sequence, int missing, int awaited, double waitMs);
+
+    [LoggerMessage(2012, LogLevel.Information, "Backplane: instance {Peer} joined")]
+    public static partial void PeerJoined(ILogger logger, string peer);
+
+    [LoggerMessage(2013, LogLevel.Information, "Backplane: instance {Peer} left ({Reason})")]
+    public static partial void PeerLeft(ILogger logger, string peer, string reason);
 }

@@ -1,27 +1,44 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AskProAI.Caching.Redis.Internal;
 
 /// <summary>
-/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>. A message is <c>1|{instance id}|{tag}</c>, or
-/// <c>2|{instance id}|{tag}|{tag}...</c> for several tags invalidated together (one write: one message, one live push
-/// on the other instances); an instance ignores its own. Pub/sub is at most once, so every connection failure and restoration tells
-/// the handler that messages may have been missed (it then drops L1 and redelivers its own undelivered ones).
+/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>, acknowledged (ADR 0022). An invalidation is
+/// <c>3|{instance id}|{sequence}|{tag}|{tag}...</c> (1 to 1,000 tags: one write, one message, one live push on the other
+/// instances); every instance that applied it answers <c>{its id}|{sequence}</c> on the sender's
+/// <c>{prefix}backplane:ack:{sender id}</c>, and the sender's publish returns once every live instance answered or
+/// <see cref="RedisCacheOptions.BackplaneAcknowledgementWait"/> ran out: a read on any instance right after the write's
+/// acknowledgement sees it. Whom to wait for comes from heartbeats (<c>h|{id}</c> every
+/// <see cref="RedisCacheOptions.BackplaneHeartbeatInterval"/>; <c>b|{id}</c> when an instance stops). Versions 1
+/// (<c>1|{id}|{tag}</c>) and 2 (<c>2|{id}|{tag}|{tag}...</c>) of earlier releases are still applied, unacknowledged. An
+/// instance ignores its own messages. Pub/sub is at most once, so every connection failure and restoration tells the
+/// handler that messages may have been missed (it then drops L1 and redelivers its own undelivered ones).
 /// </summary>
-internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
+internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, IDisposable
 {
     private const string Version = "1";
     private const string ManyVersion = "2";
+    private const string AckedVersion = "3";
+    private const string Heartbeat = "h";
+    private const string Goodbye = "b";
 
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
     private readonly RedisMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly Action<RedisChannel, RedisValue> _onMessage;
+    private readonly Action<RedisChannel, RedisValue> _onAck;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, long> _peers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, PendingAcknowledgement> _pending = new();
     private readonly string _ownPrefix;
-    private readonly string _ownManyPrefix;
+    private readonly RedisChannel _ownAckChannel;
     private IBackplaneHandler? _handler;
+    private long _sequence;
     private int _subscribing;
     private int _recovering;
     private int _disposed;
@@ -31,44 +48,79 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
         _redis = redis;
         _logger = logger;
         _metrics = metrics;
+        _time = redis.Time;
         _onMessage = OnMessage;
-        _ownPrefix = Version + "|" + redis.InstanceId + "|";
-        _ownManyPrefix = ManyVersion + "|" + redis.InstanceId + "|";
+        _onAck = OnAcknowledgement;
+        _ownPrefix = AckedVersion + "|" + redis.InstanceId + "|";
+        _ownAckChannel = redis.Keys.AckChannel(redis.InstanceId);
     }
 
-    /// <summary>Completes when the channel subscription was first confirmed by Redis (for tests and warm-up).</summary>
+    /// <summary>Completes when both subscriptions (the channel and this instance's acknowledgements) were first confirmed by Redis.</summary>
     internal Task WhenSubscribed => _subscribed.Task;
 
-    public async ValueTask PublishAsync(CacheTag tag, CancellationToken cancellationToken)
-    {
-        var message = _ownPrefix + tag.ToString();
-        await _redis.ExecuteAsync(
-            "publish",
-            (Channel: _redis.Keys.Channel, Message: message),
-            static (db, s) => db.PublishAsync(s.Channel, s.Message),
-            cancellationToken);
-    }
+    /// <summary>Gets the other instances this one currently waits for.</summary>
+    internal IReadOnlyCollection<string> LivePeers => [.. Live()];
 
+    public ValueTask PublishAsync(CacheTag tag, CancellationToken cancellationToken) => PublishAsync([tag], cancellationToken);
+
+    /// <summary>
+    /// One message for the tags; returns once every other live instance acknowledged that it applied it, or the
+    /// acknowledgement wait ran out (counted and logged, not thrown: the tags' stamps are in L2 already, so the
+    /// invalidation is not lost, only possibly late on the instance that did not answer).
+    /// </summary>
     public async ValueTask PublishAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        if (tags.Count <= 1)
+        if (tags.Count == 0)
         {
-            // One tag: the version 1 message every instance understands.
-            foreach (var tag in tags)
-            {
-                await PublishAsync(tag, cancellationToken);
-            }
-
             return;
         }
 
-        var message = _ownManyPrefix + string.Join('|', tags.Select(t => t.ToString()));
-        await _redis.ExecuteAsync(
-            "publish",
-            (Channel: _redis.Keys.Channel, Message: message),
-            static (db, s) => db.PublishAsync(s.Channel, s.Message),
-            cancellationToken);
+        var sequence = Interlocked.Increment(ref _sequence);
+        var message = string.Create(CultureInfo.InvariantCulture, $"{_ownPrefix}{sequence}|{string.Join('|', tags.Select(t => t.ToString()))}");
+        var wait = _redis.Options.BackplaneAcknowledgementWait;
+        var awaited = wait > TimeSpan.Zero ? Live() : [];
+        PendingAcknowledgement? pending = null;
+        if (awaited.Count > 0)
+        {
+            // Registered before the message goes out: an answer may arrive before PUBLISH returns.
+            pending = new PendingAcknowledgement(awaited);
+            _pending[sequence] = pending;
+        }
+
+        try
+        {
+            await _redis.ExecuteAsync(
+                "publish",
+                (Channel: _redis.Keys.Channel, Message: message),
+                static (db, s) => db.PublishAsync(s.Channel, s.Message),
+                cancellationToken);
+            if (pending is null)
+            {
+                _metrics.Acknowledged("alone", 0);
+                return;
+            }
+
+            var started = _time.GetTimestamp();
+            try
+            {
+                await pending.Done.WaitAsync(wait, _time, cancellationToken);
+                _metrics.Acknowledged("confirmed", _time.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (TimeoutException)
+            {
+                var waited = _time.GetElapsedTime(started).TotalMilliseconds;
+                _metrics.Acknowledged("timeout", waited);
+                Log.AcknowledgementTimedOut(_logger, sequence, pending.Missing, awaited.Count, waited);
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                _pending.TryRemove(sequence, out _);
+            }
+        }
     }
 
     public void Subscribe(IBackplaneHandler handler)
@@ -84,20 +136,53 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
         _ = SubscribeAsync();
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        Volatile.Write(ref _disposed, 1);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _redis.Failed -= OnConnectionFailed;
         _redis.Restored -= OnConnectionRestored;
+        await _stopping.CancelAsync();
+        if (_subscribed.Task.IsCompletedSuccessfully)
+        {
+            try
+            {
+                // The others stop waiting for this instance at once instead of after the peer timeout.
+                await _redis.ExecuteAsync(
+                    "publish",
+                    (Channel: _redis.Keys.Channel, Message: Goodbye + "|" + _redis.InstanceId),
+                    static (db, s) => db.PublishAsync(s.Channel, s.Message),
+                    CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Redis away or the connection closing: the others forget this instance after the peer timeout.
+            }
+        }
+
+        _stopping.Dispose();
     }
 
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Whether <paramref name="instanceId"/> is among the instances this one waits for.</summary>
+    internal bool Knows(string instanceId) => Live().Contains(instanceId);
+
     /// <summary>Parses a message; returns null for the instance's own messages, throws <see cref="FormatException"/> for garbage.</summary>
-    internal static CacheTag[]? Parse(string? text, string ownId)
+    internal static BackplaneMessage? Parse(string? text, string ownId)
     {
         var parts = (text ?? string.Empty).Split('|', 3);
-        if (parts.Length != 3 || (parts[0] != Version && parts[0] != ManyVersion) || parts[1].Length != 32)
+        if (parts.Length == 2 && parts[0] is Heartbeat or Goodbye && parts[1].Length == 32)
         {
-            throw new FormatException("not a version 1 or 2 backplane message");
+            return parts[1] == ownId ? null : new BackplaneMessage(parts[1], 0, [], parts[0] == Goodbye ? BackplaneMessageKind.Goodbye : BackplaneMessageKind.Heartbeat);
+        }
+
+        if (parts.Length != 3 || (parts[0] != Version && parts[0] != ManyVersion && parts[0] != AckedVersion) || parts[1].Length != 32)
+        {
+            throw new FormatException("not a version 1, 2 or 3 backplane message");
         }
 
         if (parts[1] == ownId)
@@ -107,13 +192,29 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
 
         if (parts[0] == Version)
         {
-            return CacheTag.TryParse(parts[2], out var tag, out _) ? [tag] : throw new FormatException("unknown tag");
+            return CacheTag.TryParse(parts[2], out var tag, out _)
+                ? new BackplaneMessage(parts[1], 0, [tag], BackplaneMessageKind.Invalidation)
+                : throw new FormatException("unknown tag");
         }
 
-        var names = parts[2].Split('|');
-        if (names.Length is < 2 or > MaxTagsPerMessage)
+        var rest = parts[2];
+        long sequence = 0;
+        if (parts[0] == AckedVersion)
         {
-            throw new FormatException($"a version 2 message carries 2 to {MaxTagsPerMessage} tags");
+            var bar = rest.IndexOf('|', StringComparison.Ordinal);
+            if (bar <= 0 || !long.TryParse(rest.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out sequence) || sequence <= 0)
+            {
+                throw new FormatException("a version 3 message carries a positive sequence number");
+            }
+
+            rest = rest[(bar + 1)..];
+        }
+
+        var names = rest.Split('|');
+        var least = parts[0] == ManyVersion ? 2 : 1;
+        if (names.Length < least || names.Length > MaxTagsPerMessage)
+        {
+            throw new FormatException($"a version {parts[0]} message carries {least} to {MaxTagsPerMessage} tags");
         }
 
         var tags = new CacheTag[names.Length];
@@ -122,11 +223,44 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
             tags[i] = CacheTag.TryParse(names[i], out var tag, out _) ? tag : throw new FormatException("unknown tag");
         }
 
-        return tags;
+        return new BackplaneMessage(parts[1], sequence, tags, BackplaneMessageKind.Invalidation);
     }
 
     /// <summary>The most tags one message may carry (a write touches a handful; garbage is refused, not applied).</summary>
     internal const int MaxTagsPerMessage = 1000;
+
+    /// <summary>The other instances heard from within the peer timeout; the ones not heard from are forgotten.</summary>
+    private HashSet<string> Live()
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        var timeout = _redis.Options.BackplanePeerTimeout;
+        foreach (var (peer, heard) in _peers)
+        {
+            if (_time.GetElapsedTime(heard) < timeout)
+            {
+                live.Add(peer);
+            }
+            else if (_peers.TryRemove(new KeyValuePair<string, long>(peer, heard)))
+            {
+                Log.PeerLeft(_logger, peer, "not heard within the peer timeout");
+            }
+        }
+
+        return live;
+    }
+
+    private void Heard(string peer)
+    {
+        var now = _time.GetTimestamp();
+        if (_peers.TryAdd(peer, now))
+        {
+            Log.PeerJoined(_logger, peer);
+        }
+        else
+        {
+            _peers[peer] = now;
+        }
+    }
 
     /// <summary>Subscribes, retrying with a growing delay until Redis confirms it or the backplane is disposed.</summary>
     private async Task SubscribeAsync()
@@ -145,10 +279,13 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
                     var multiplexer = await _redis.GetMultiplexerAsync(CancellationToken.None);
                     var subscriber = multiplexer.GetSubscriber();
 
-                    // A failed attempt may have left the handler registered locally; remove it so it is never added twice.
+                    // A failed attempt may have left the handlers registered locally; remove them so none is added twice.
                     await subscriber.UnsubscribeAsync(_redis.Keys.Channel, _onMessage, CommandFlags.FireAndForget);
+                    await subscriber.UnsubscribeAsync(_ownAckChannel, _onAck, CommandFlags.FireAndForget);
+                    await subscriber.SubscribeAsync(_ownAckChannel, _onAck).WaitAsync(_redis.Options.ConnectTimeout);
                     await subscriber.SubscribeAsync(_redis.Keys.Channel, _onMessage).WaitAsync(_redis.Options.ConnectTimeout);
                     _subscribed.TrySetResult();
+                    _ = HeartbeatAsync();
                 }
                 catch (Exception ex)
                 {
@@ -163,13 +300,47 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
         }
     }
 
+    /// <summary>Announces this instance at once and then every heartbeat interval, until disposed.</summary>
+    private async Task HeartbeatAsync()
+    {
+        var message = Heartbeat + "|" + _redis.InstanceId;
+        using var timer = new PeriodicTimer(_redis.Options.BackplaneHeartbeatInterval, _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await _redis.ExecuteAsync(
+                        "heartbeat",
+                        (Channel: _redis.Keys.Channel, Message: message),
+                        static (db, s) => db.PublishAsync(s.Channel, s.Message),
+                        _stopping.Token);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // the connection is gone: so is this instance, for the others
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Counted by the connection; the others keep waiting for this instance until the peer timeout.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stopping.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
     private void OnMessage(RedisChannel channel, RedisValue value)
     {
         var text = (string?)value;
-        CacheTag[]? tags;
+        BackplaneMessage? parsed;
         try
         {
-            tags = Parse(text, _redis.InstanceId);
+            parsed = Parse(text, _redis.InstanceId);
         }
         catch (FormatException ex)
         {
@@ -178,20 +349,90 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
             return;
         }
 
-        if (tags is null)
+        if (parsed is not { } message)
         {
             _metrics.BackplaneMessage("own");
             return;
         }
 
-        _metrics.BackplaneMessage("applied");
-        if (tags.Length == 1)
+        switch (message.Kind)
         {
-            _handler?.OnRemoteInvalidation(tags[0]);
+            case BackplaneMessageKind.Heartbeat:
+                Heard(message.Sender);
+                return;
+            case BackplaneMessageKind.Goodbye:
+                Forget(message.Sender);
+                return;
         }
-        else
+
+        Heard(message.Sender);
+        _metrics.BackplaneMessage("applied");
+        try
         {
-            _handler?.OnRemoteInvalidations(tags);
+            if (message.Tags.Length == 1)
+            {
+                _handler?.OnRemoteInvalidation(message.Tags[0]);
+            }
+            else
+            {
+                _handler?.OnRemoteInvalidations(message.Tags);
+            }
+        }
+        finally
+        {
+            if (message.Sequence > 0)
+            {
+                // Only now: the sender's write is acknowledged once this instance has dropped its copies.
+                _ = AcknowledgeAsync(message.Sender, message.Sequence);
+            }
+        }
+    }
+
+    private async Task AcknowledgeAsync(string sender, long sequence)
+    {
+        try
+        {
+            await _redis.ExecuteAsync(
+                "acknowledge",
+                (Channel: _redis.Keys.AckChannel(sender), Message: string.Create(CultureInfo.InvariantCulture, $"{_redis.InstanceId}|{sequence}")),
+                static (db, s) => db.PublishAsync(s.Channel, s.Message),
+                CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Counted by the connection; the sender's wait runs out and it logs the missing answer.
+        }
+    }
+
+    private void OnAcknowledgement(RedisChannel channel, RedisValue value)
+    {
+        var text = (string?)value ?? string.Empty;
+        var bar = text.IndexOf('|', StringComparison.Ordinal);
+        if (bar != 32 || !long.TryParse(text.AsSpan(bar + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            _metrics.BackplaneMessage("invalid");
+            Log.InvalidBackplaneMessage(_logger, text.Length, "not an acknowledgement");
+            return;
+        }
+
+        var peer = text[..bar];
+        Heard(peer);
+        if (_pending.TryGetValue(sequence, out var pending))
+        {
+            pending.Answered(peer);
+        }
+    }
+
+    private void Forget(string peer)
+    {
+        if (_peers.TryRemove(peer, out _))
+        {
+            Log.PeerLeft(_logger, peer, "said goodbye");
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.Answered(peer);
         }
     }
 
@@ -235,6 +476,39 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IDisposable
         finally
         {
             Volatile.Write(ref _recovering, 0);
+        }
+    }
+
+    /// <summary>The instances one message waits for; done when each answered or said goodbye.</summary>
+    private sealed class PendingAcknowledgement
+    {
+        private readonly HashSet<string> _awaited;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PendingAcknowledgement(HashSet<string> awaited) => _awaited = awaited;
+
+        public Task Done => _done.Task;
+
+        public int Missing
+        {
+            get
+            {
+                lock (_awaited)
+                {
+                    return _awaited.Count;
+                }
+            }
+        }
+
+        public void Answered(string peer)
+        {
+            lock (_awaited)
+            {
+                if (_awaited.Remove(peer) && _awaited.Count == 0)
+                {
+                    _done.TrySetResult();
+                }
+            }
         }
     }
 }

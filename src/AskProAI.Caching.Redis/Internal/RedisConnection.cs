@@ -56,6 +56,9 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
 
     public RedisCacheOptions Options => _options;
 
+    /// <summary>Gets the clock of the breaker and the timeouts (the backplane's heartbeats and acknowledgement waits use it too).</summary>
+    public TimeProvider Time => _time;
+
     public RedisHealthStatus Status =>
         _connecting is { IsCompletedSuccessfully: true } c && c.Result.IsConnected && _breaker.State == RedisCircuitState.Closed
             ? RedisHealthStatus.Healthy

@@ -17,6 +17,9 @@ internal sealed class RedisKeys(string prefix)
 
     public string Prefix => prefix;
 
+    /// <summary>The channel on which the other instances acknowledge an instance's invalidations: <c>{prefix}backplane:ack:{id}</c>.</summary>
+    public RedisChannel AckChannel(string instanceId) => RedisChannel.Literal(prefix + "backplane:ack:" + instanceId);
+
     /// <summary><c>{prefix}{c:ID}:{key}</c> for an entry (<c>widget:...</c>) or a lock (<c>lock:widget:...</c>).</summary>
     public RedisKey Company(int companyId, string key) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}{{c:{companyId}}}:{key}");

@@ -15,6 +15,8 @@ internal sealed class RedisMetrics
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _backplaneMessages;
     private readonly Counter<long> _invalidEntries;
+    private readonly Counter<long> _acks;
+    private readonly Histogram<double> _ackWait;
 
     public RedisMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +26,14 @@ internal sealed class RedisMetrics
         _rejections = Meter.CreateCounter<long>("askpro.redis.circuit.rejections", "{call}", "Calls failed fast by the open circuit breaker, by operation.");
         _backplaneMessages = Meter.CreateCounter<long>("askpro.redis.backplane.messages", "{message}", "Backplane messages received, by result (applied, own, invalid).");
         _invalidEntries = Meter.CreateCounter<long>("askpro.redis.l2.invalid_entries", "{entry}", "L2 values that could not be decoded and were treated as misses.");
+        _acks = Meter.CreateCounter<long>(
+            "askpro.redis.backplane.acknowledgements",
+            "{message}",
+            "This instance's invalidation messages by how their wait for the other instances ended (confirmed, timeout, alone).");
+        _ackWait = Meter.CreateHistogram<double>(
+            "askpro.redis.backplane.acknowledgement.wait",
+            "ms",
+            "How long an invalidation waited, after its PUBLISH, until every other live instance had applied it.");
     }
 
     public Meter Meter { get; }
@@ -37,4 +47,13 @@ internal sealed class RedisMetrics
     public void BackplaneMessage(string result) => _backplaneMessages.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void InvalidEntry() => _invalidEntries.Add(1);
+
+    public void Acknowledged(string result, double waitMs)
+    {
+        _acks.Add(1, new KeyValuePair<string, object?>("result", result));
+        if (result != "alone")
+        {
+            _ackWait.Record(waitMs, new KeyValuePair<string, object?>("result", result));
+        }
+    }
 }

@@ -64,6 +64,13 @@ public sealed class RedisCacheBackplaneTests
     [InlineData("2|0123456789abcdef0123456789abcdef|widgets")]
     [InlineData("2|0123456789abcdef0123456789abcdef|widgets|nonsense")]
     [InlineData("2|0123456789abcdef0123456789abcdef|widgets||live_data")]
+    [InlineData("3|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("3|0123456789abcdef0123456789abcdef|0|widgets")]
+    [InlineData("3|0123456789abcdef0123456789abcdef|-4|widgets")]
+    [InlineData("3|0123456789abcdef0123456789abcdef|7")]
+    [InlineData("3|0123456789abcdef0123456789abcdef|7|")]
+    [InlineData("h|short")]
+    [InlineData("b|0123456789abcdef0123456789abcdef|widgets")]
     public void Parse_Garbage_Throws(string? text) =>
         Assert.Throws<FormatException>(() => RedisCacheBackplane.Parse(text, new string('0', 32)));
 
@@ -71,7 +78,138 @@ public sealed class RedisCacheBackplaneTests
     public void Parse_SeveralTags_InTheirOrder() =>
         Assert.Equal(
             [CacheTag.CompanyWidget("live_calls", 3), CacheTag.DataType(WidgetTier.Live)],
-            RedisCacheBackplane.Parse("2|0123456789abcdef0123456789abcdef|widget:live_calls:3|live_data", new string('0', 32))!);
+            RedisCacheBackplane.Parse("2|0123456789abcdef0123456789abcdef|widget:live_calls:3|live_data", new string('0', 32))!.Value.Tags);
+
+    [Fact]
+    public void Parse_Version3_CarriesItsSenderAndSequence()
+    {
+        var message = RedisCacheBackplane.Parse("3|0123456789abcdef0123456789abcdef|42|widget:live_calls:3|live_data", new string('0', 32))!.Value;
+
+        Assert.Equal(("0123456789abcdef0123456789abcdef", 42L, BackplaneMessageKind.Invalidation), (message.Sender, message.Sequence, message.Kind));
+        Assert.Equal([CacheTag.CompanyWidget("live_calls", 3), CacheTag.DataType(WidgetTier.Live)], message.Tags);
+        Assert.Equal([CacheTag.Company(9)], RedisCacheBackplane.Parse("3|0123456789abcdef0123456789abcdef|1|company_data:9", new string('0', 32))!.Value.Tags);
+    }
+
+    [Fact]
+    public void Parse_HeartbeatAndGoodbye()
+    {
+        Assert.Equal(BackplaneMessageKind.Heartbeat, RedisCacheBackplane.Parse("h|0123456789abcdef0123456789abcdef", new string('0', 32))!.Value.Kind);
+        Assert.Equal(BackplaneMessageKind.Goodbye, RedisCacheBackplane.Parse("b|0123456789abcdef0123456789abcdef", new string('0', 32))!.Value.Kind);
+        Assert.Null(RedisCacheBackplane.Parse("h|" + new string('0', 32), new string('0', 32)));
+    }
+
+    [Fact]
+    public async Task Publish_ReturnsOnlyOnceEveryOtherLiveInstanceAppliedIt()
+    {
+        // B's held message blocks a pool thread (a handler is synchronous); the three "instances" share this process's pool.
+        EnoughPoolThreads();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneAcknowledgementWait = TimeSpan.FromSeconds(20));
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        await using var redisC = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        var (a, _) = Start(redisA);
+        var (b, heardByB) = Start(redisB);
+        var (c, heardByC) = Start(redisC);
+        await KnowEachOtherAsync((a, redisA), (b, redisB), (c, redisC));
+        using var gate = new ManualResetEventSlim(false);
+        heardByB.Gate = gate;
+        CacheTag[] tags = [CacheTag.CompanyWidget("live_calls", 5), CacheTag.Company(5)];
+
+        var publish = a.PublishAsync(tags, default).AsTask();
+
+        // B has the message and holds it; C applied it. A must still be waiting for B.
+        await heardByB.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => heardByC.Messages.Count == 1, TimeSpan.FromSeconds(10)));
+        Assert.NotSame(publish, await Task.WhenAny(publish, Task.Delay(TimeSpan.FromMilliseconds(300))));
+
+        gate.Set();
+        await publish.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(tags, Assert.Single(heardByB.Messages));
+        Assert.Equal(tags, Assert.Single(heardByC.Messages));
+    }
+
+    [Fact]
+    public async Task Publish_AnInstanceThatNeverAnswers_CostsTheWaitOnly()
+    {
+        EnoughPoolThreads();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneAcknowledgementWait = TimeSpan.FromMilliseconds(300));
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        var (a, _) = Start(redisA);
+        var (b, heardByB) = Start(redisB);
+        await KnowEachOtherAsync((a, redisA), (b, redisB));
+        using var gate = new ManualResetEventSlim(false);
+        heardByB.Gate = gate;
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await a.PublishAsync(CacheTag.Company(5), default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(290), TimeSpan.FromSeconds(10));
+            Assert.True(a.Knows(redisB.InstanceId), "a slow instance is still waited for: it is alive");
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
+    public async Task AnInstanceThatStops_SaysGoodbye_AndOneThatFallsSilent_IsForgottenAfterThePeerTimeout()
+    {
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        static void Fast(RedisCacheOptions o)
+        {
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(50);
+            o.BackplanePeerTimeout = TimeSpan.FromMilliseconds(500);
+        }
+
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplanePeerTimeout = TimeSpan.FromMinutes(5));
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        await using var redisC = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: Fast);
+        await using var redisD = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: Fast);
+        var (a, _) = Start(redisA);
+        var (b, _) = Start(redisB);
+        await KnowEachOtherAsync((a, redisA), (b, redisB));
+
+        await b.DisposeAsync();
+
+        // Only the goodbye can end it this soon: A's peer timeout is five minutes.
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !a.Knows(redisB.InstanceId), TimeSpan.FromSeconds(10)), "A still waits for B after B stopped");
+
+        var (c, _) = Start(redisC);
+        var (d, _) = Start(redisD);
+        await KnowEachOtherAsync((c, redisC), (d, redisD));
+
+        // D's connection closes under it: no goodbye, no more heartbeats.
+        await redisD.DisposeAsync();
+
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !c.Knows(redisD.InstanceId), TimeSpan.FromSeconds(10)), "C still waits for a silent D");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await c.PublishAsync(CacheTag.Company(5), default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"C waited {watch.Elapsed} for an instance it had forgotten");
+    }
+
+    internal static void EnoughPoolThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
+    }
+
+    /// <summary>Waits until every backplane knows every other one (their heartbeats went round).</summary>
+    internal static async Task KnowEachOtherAsync(params (RedisCacheBackplane Backplane, RedisConnection Redis)[] instances)
+    {
+        foreach (var (backplane, _) in instances)
+        {
+            await backplane.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(
+                () => instances.All(x => instances.All(y => ReferenceEquals(x.Backplane, y.Backplane) || x.Backplane.Knows(y.Redis.InstanceId))),
+                TimeSpan.FromSeconds(15)),
+            "the instances never heard each other's heartbeats");
+    }
 
     [Fact]
     public void Parse_TooManyTags_Throws() =>
@@ -99,9 +237,28 @@ public sealed class RedisCacheBackplaneTests
 
         public int Missed;
 
-        public void OnRemoteInvalidation(CacheTag tag) => Invalidations.Enqueue(tag);
+        /// <summary>When set, a message is held here (the handler's thread blocked) until the gate opens.</summary>
+        public ManualResetEventSlim? Gate { get; set; }
 
-        public void OnRemoteInvalidations(IReadOnlyList<CacheTag> tags) => Messages.Enqueue([.. tags]);
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnRemoteInvalidation(CacheTag tag)
+        {
+            Hold();
+            Invalidations.Enqueue(tag);
+        }
+
+        public void OnRemoteInvalidations(IReadOnlyList<CacheTag> tags)
+        {
+            Hold();
+            Messages.Enqueue([.. tags]);
+        }
+
+        private void Hold()
+        {
+            Entered.TrySetResult();
+            Gate?.Wait(TimeSpan.FromSeconds(30));
+        }
 
         public void OnMessagesMayHaveBeenMissed() => Interlocked.Increment(ref Missed);
     }

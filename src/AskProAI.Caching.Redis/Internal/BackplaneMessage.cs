@@ -1,0 +1,17 @@
+namespace AskProAI.Caching.Redis.Internal;
+
+/// <summary>What a backplane message says: an invalidation (with its sequence when it asks to be acknowledged), a heartbeat or a goodbye.</summary>
+internal readonly record struct BackplaneMessage(string Sender, long Sequence, CacheTag[] Tags, BackplaneMessageKind Kind);
+
+/// <summary>The kinds of backplane message.</summary>
+internal enum BackplaneMessageKind
+{
+    /// <summary>Tags invalidated by the sender.</summary>
+    Invalidation,
+
+    /// <summary>The sender is alive: the others wait for its acknowledgements.</summary>
+    Heartbeat,
+
+    /// <summary>The sender stops: the others no longer wait for it.</summary>
+    Goodbye,
+}
