@@ -71,7 +71,7 @@ internal sealed partial class WidgetCache
         return result;
     }
 
-    /// <summary>The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message.</summary>
+    /// <summary>The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message, acknowledged.</summary>
     private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, CancellationToken cancellationToken)
     {
         try
@@ -83,7 +83,7 @@ internal sealed partial class WidgetCache
 
             if (_backplane is not null)
             {
-                // One tag goes out as a version 1 message (RedisCacheBackplane), as before.
+                // Returns once the other live instances applied it (ADR 0022), so the write's acknowledgement follows their drop.
                 await _backplane.PublishAsync(tags, cancellationToken);
             }
 
