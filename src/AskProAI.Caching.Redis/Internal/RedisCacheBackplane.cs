@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace AskProAI.Caching.Redis.Internal;
 
 /// <summary>
-/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>, acknowledged (ADR 0022). An invalidation is
+/// Invalidations over Redis pub/sub on <c>{prefix}backplane</c>, acknowledged (ADR 0023). An invalidation is
 /// <c>3|{instance id}|{sequence}|{tag}|{tag}...</c> (1 to 1,000 tags: one write, one message, one live push on the other
 /// instances); every instance that applied it answers <c>{its id}|{sequence}</c> on the sender's
 /// <c>{prefix}backplane:ack:{sender id}</c>, and the sender's publish returns once every live instance answered or
@@ -80,8 +80,9 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         var message = string.Create(CultureInfo.InvariantCulture, $"{_ownPrefix}{sequence}|{string.Join('|', tags.Select(t => t.ToString()))}");
         var wait = _redis.Options.BackplaneAcknowledgementWait;
         var awaited = wait > TimeSpan.Zero ? Live() : [];
+        var awaitedCount = awaited.Count; // the set shrinks as answers arrive
         PendingAcknowledgement? pending = null;
-        if (awaited.Count > 0)
+        if (awaitedCount > 0)
         {
             // Registered before the message goes out: an answer may arrive before PUBLISH returns.
             pending = new PendingAcknowledgement(awaited);
@@ -111,7 +112,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             {
                 var waited = _time.GetElapsedTime(started).TotalMilliseconds;
                 _metrics.Acknowledged("timeout", waited);
-                Log.AcknowledgementTimedOut(_logger, sequence, pending.Missing, awaited.Count, waited);
+                Log.AcknowledgementTimedOut(_logger, sequence, pending.Missing, awaitedCount, waited);
             }
         }
         finally

@@ -4,7 +4,7 @@ namespace AskProAI.Caching;
 /// Carries invalidations between service instances (Redis pub/sub in distributed mode). Messages carry the tags
 /// and the sender's id; an instance ignores its own. Delivery is at most once, so an implementation that lost its
 /// connection reports it and the cache treats everything it holds as stale. A publish may wait until the other
-/// instances applied the message (the Redis backplane does, ADR 0022), so that a read anywhere after it sees it.
+/// instances applied the message (the Redis backplane does, ADR 0023), so that a read anywhere after it sees it.
 /// </summary>
 public interface ICacheBackplane
 {

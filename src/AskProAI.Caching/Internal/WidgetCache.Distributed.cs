@@ -83,7 +83,7 @@ internal sealed partial class WidgetCache
 
             if (_backplane is not null)
             {
-                // Returns once the other live instances applied it (ADR 0022), so the write's acknowledgement follows their drop.
+                // Returns once the other live instances applied it (ADR 0023), so the write's acknowledgement follows their drop.
                 await _backplane.PublishAsync(tags, cancellationToken);
             }
 
