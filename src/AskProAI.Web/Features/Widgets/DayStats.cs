@@ -50,14 +50,22 @@ internal sealed record DayStats(
     /// </summary>
     public static IEnumerable<DayChange<DayStats>> ChangesOf(Invalidation.ChangedRow row)
     {
+        // The branch's name as the old row's part had it: the new row needs it when the old row was the branch's only call.
+        string? name = null;
         if (row.Before is { } before)
         {
-            yield return new(AtOf(before), part => Without(part, before));
+            yield return new(AtOf(before), part =>
+            {
+                name = before is Call old ? part.Branches.GetValueOrDefault(old.BranchId)?.Name : null;
+                return Without(part, before);
+            });
         }
 
         if (row.After is { } after)
         {
-            yield return ChangeOf(after);
+            yield return after is Call call && row.Before is Call same && same.BranchId == call.BranchId
+                ? new(AsUtc(call.StartedAt), part => (call.Branch?.Name ?? part.Branches.GetValueOrDefault(call.BranchId)?.Name ?? name) is { } branch ? Combine(part, One(call, branch)) : null)
+                : ChangeOf(after);
         }
     }
 

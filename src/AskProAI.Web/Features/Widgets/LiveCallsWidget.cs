@@ -123,7 +123,9 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
                 return true;
             }
 
-            var at = Array.IndexOf(starts, start);
+            // Within a microsecond: PostgreSQL keeps microseconds, so a start read back from it (the old row) may be up to
+            // 9 ticks off the start an applied insert kept.
+            var at = Array.FindIndex(starts, s => Math.Abs(s - start) < 10);
             if (at < 0)
             {
                 return false;

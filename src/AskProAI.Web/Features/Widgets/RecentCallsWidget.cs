@@ -72,12 +72,20 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
 
         var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
         var position = 0;
-        while (position < list.Count && !RanksBefore(startedAt, call.Id, list[position]))
+        if (call.StartedAt == old.StartedAt)
         {
-            position++;
+            // Same start, same id: the same rank (an end, an analysis change the item in place).
+            position = index;
+        }
+        else
+        {
+            while (position < list.Count && !RanksBefore(startedAt, call.Id, list[position]))
+            {
+                position++;
+            }
         }
 
-        if (position == list.Count && calls.Count >= Count)
+        if (position == list.Count && calls.Count >= Count && call.StartedAt != old.StartedAt)
         {
             // Now last of a full list: a call not listed may rank before it.
             return null;

@@ -46,8 +46,8 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
     /// A row added to (<paramref name="sign"/> 1) or taken out of (-1) a cached value: today's figures when it falls on
     /// the value's today, yesterday's when on yesterday up to the value's same-time cut. The average duration is made
     /// again from the kept sum and count of completed calls. Null when the value cannot tell: a completed call and a
-    /// value without its sums (from L2), an old row after the value's instant (a computation did not count it, an
-    /// applied insert did), a figure that would go below zero.
+    /// value without its sums (from L2), an old row after the value's instant that was not applied to it (a computation
+    /// reads rows up to its instant; an applied insert counts a later one and notes its id), a figure below zero.
     /// </summary>
     internal static StatsOverview? Change(StatsOverview value, object row, int sign)
     {
@@ -62,7 +62,10 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
                     return value;
                 }
 
-                if (sign < 0 && AsUtc(call.StartedAt) > value.AsOf)
+                // A call started after the value's instant counts only when it was applied to the value (a computation
+                // reads calls up to its instant): one the value does not know of cannot be taken out.
+                var late = AsUtc(call.StartedAt) > value.AsOf;
+                if (sign < 0 && late && !value.LateCalls.Contains(call.Id))
                 {
                     return null;
                 }
@@ -91,6 +94,11 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
                     changed = changed with { Durations = durations, AverageDurationSeconds = durations!.Average() };
                 }
 
+                if (late)
+                {
+                    changed = changed with { LateCalls = sign > 0 ? value.LateCalls.Add(call.Id) : value.LateCalls.Remove(call.Id) };
+                }
+
                 return changed.Calls.Today < 0 || changed.Calls.Yesterday < 0 || changed.Answered.Today < 0 || changed.Answered.Yesterday < 0 || changed.Durations?.IsValid == false
                     ? null
                     : changed;
@@ -104,7 +112,8 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
                     return value;
                 }
 
-                if (sign < 0 && AsUtc(appointment.CreatedAt) > value.AsOf)
+                var late = AsUtc(appointment.CreatedAt) > value.AsOf;
+                if (sign < 0 && late && !value.LateAppointments.Contains(appointment.Id))
                 {
                     return null;
                 }
@@ -114,6 +123,11 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
                 var changed = side == 1
                     ? value with { Appointments = Comparison.Of(value.Appointments.Today + one, value.Appointments.Yesterday), RevenueCents = Comparison.Of(value.RevenueCents.Today + revenue, value.RevenueCents.Yesterday) }
                     : value with { Appointments = Comparison.Of(value.Appointments.Today, value.Appointments.Yesterday + one), RevenueCents = Comparison.Of(value.RevenueCents.Today, value.RevenueCents.Yesterday + revenue) };
+                if (late)
+                {
+                    changed = changed with { LateAppointments = sign > 0 ? value.LateAppointments.Add(appointment.Id) : value.LateAppointments.Remove(appointment.Id) };
+                }
+
                 return changed.Appointments.Today < 0 || changed.Appointments.Yesterday < 0 || changed.RevenueCents.Today < 0 || changed.RevenueCents.Yesterday < 0
                     ? null
                     : changed;
@@ -231,6 +245,14 @@ internal sealed record StatsOverview(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public CompletedDurations? Durations { get; init; }
+
+    /// <summary>Gets the ids of the calls after <see cref="AsOf"/> applied to the value (it counts them); not in the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Collections.Immutable.ImmutableHashSet<long> LateCalls { get; init; } = [];
+
+    /// <summary>Gets the ids of the appointments booked after <see cref="AsOf"/> applied to the value; not in the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Collections.Immutable.ImmutableHashSet<long> LateAppointments { get; init; } = [];
 }
 
 /// <summary>Completed calls and their seconds, today and yesterday up to the same time: what the average durations are made of.</summary>

@@ -69,6 +69,14 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
 
         await CheckAsync(admin, "a call deleted");
 
+        // A call that starts after the cached values were computed (they count it: an applied insert) and then ends:
+        // its end is applied too, though a computation at the values' instant would not have counted it.
+        app.Time.Advance(TimeSpan.FromSeconds(40));
+        await SendOkAsync(hooks, $$"""{"eventId":"applied-late-start","type":"call_started","companyId":1,"externalCallId":"applied-late","branchId":12,"startedAt":"{{app.Time.GetUtcNow().AddSeconds(-20):O}}"}""");
+        await CheckAsync(admin, "a call started after the values' instant");
+        await SendOkAsync(hooks, """{"eventId":"applied-late-end","type":"call_ended","companyId":1,"externalCallId":"applied-late","status":"completed","durationSeconds":10}""");
+        await CheckAsync(admin, "that call ended");
+
         // Before ADR 0022 every one of these writes invalidated the four widgets: 4 or more widget queries each.
         Assert.Equal(0, metrics.WidgetQueries - before);
         foreach (var (widget, outcome) in await WidgetReads.OutcomesAsync(admin, CompanyId))
