@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using AskProAI.Data;
+using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Tests.Features.Widgets;
 using AskProAI.Web.Tests.Infrastructure;
@@ -112,6 +113,35 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
         Assert.Equal((CallStatus.Completed, 1), (saved.Status, saved.Version));
         Assert.Equal(ongoing - 1, (await WidgetReads.ValueAsync(admin, CompanyId, "live_calls")).GetProperty("ongoing").GetInt32());
         await CheckAsync(admin, "after two concurrent ends");
+    }
+
+    [Fact]
+    public async Task CallEnded_EarlierWriteOfTheCompanyInFlight_InvalidatedNotApplied()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        using var hooks = app.CreateClient();
+        await SendOkAsync(hooks, $$"""{"eventId":"order-start-1","type":"call_started","companyId":1,"externalCallId":"order-1","branchId":11,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-3):O}}"}""");
+        await SendOkAsync(hooks, $$"""{"eventId":"order-start-2","type":"call_started","companyId":1,"externalCallId":"order-2","branchId":12,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-2):O}}"}""");
+        await WidgetReads.WarmAsync(admin, CompanyId);
+        var metrics = app.Services.GetRequiredService<DatabaseMetrics>();
+
+        // A write of company 1 that took its ticket before the end and has not finished (its old image may not have
+        // reached the cached values yet): the end invalidates instead of taking its old row out of them.
+        var inFlight = app.Services.GetRequiredService<WritesInFlight>();
+        var earlier = app.Services.GetRequiredService<AskProAI.Caching.IWidgetCache>().BeginWrite().Clock;
+        inFlight.Begin([CompanyId], earlier);
+        var queries = metrics.WidgetQueries;
+        await SendOkAsync(hooks, """{"eventId":"order-end-1","type":"call_ended","companyId":1,"externalCallId":"order-1","status":"missed"}""");
+        await CheckAsync(admin, "an end while an earlier write is in flight");
+        Assert.True(metrics.WidgetQueries > queries, "the end was applied while an earlier write of the company was in flight");
+
+        // Once that write is over, the next end is applied again.
+        inFlight.End([CompanyId], earlier);
+        await WidgetReads.WarmAsync(admin, CompanyId);
+        queries = metrics.WidgetQueries;
+        await SendOkAsync(hooks, """{"eventId":"order-end-2","type":"call_ended","companyId":1,"externalCallId":"order-2","status":"completed","durationSeconds":30}""");
+        await CheckAsync(admin, "an end after the earlier write ended");
+        Assert.Equal(queries, metrics.WidgetQueries);
     }
 
     [Fact]
