@@ -33,6 +33,16 @@ internal sealed class LoadOptions
     /// </summary>
     public double PeakFactor { get; private set; } = 1;
 
+    /// <summary>
+    /// Gets whether the webhooks are call starts only (the stream of the runs before ADR 0022); otherwise each
+    /// acknowledged start is followed by the same call's end after <see cref="CallDuration"/>, so that at steady state
+    /// half the events are ends. The rate (<see cref="WebhooksPerSecond"/>) counts both.
+    /// </summary>
+    public bool StartsOnly { get; private set; }
+
+    /// <summary>Gets the shortest and longest call (uniform between them); the default is 20 to 120 seconds.</summary>
+    public (TimeSpan Min, TimeSpan Max) CallDuration { get; private set; } = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120));
+
     public int Seed { get; private set; } = 42;
 
     public List<string> Modes { get; } = [];
@@ -72,6 +82,8 @@ internal sealed class LoadOptions
                 case "--duration-s": o.Duration = TimeSpan.FromSeconds(PositiveInt(name, Next())); break;
                 case "--webhooks-per-s": o.WebhooksPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--peak-factor": o.PeakFactor = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--starts-only": o.StartsOnly = true; break;
+                case "--call-duration-s": o.CallDuration = Range(name, Next()); break;
                 case "--seed": o.Seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--modes": o.Modes.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries)); break;
                 case "--admin-token": o.AdminToken = Next(); break;
@@ -123,6 +135,15 @@ internal sealed class LoadOptions
 
     private static bool IsLoopbackHost(string? host) =>
         host is not null && host.Split(',').All(h => h.Trim() is "localhost" || h.Trim().StartsWith('/') || (IPAddress.TryParse(h.Trim().Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
+
+    /// <summary>"20-120" (seconds, uniform) or "60" (every call as long).</summary>
+    private static (TimeSpan Min, TimeSpan Max) Range(string name, string value)
+    {
+        var parts = value.Split('-');
+        var min = PositiveInt(name, parts[0]);
+        var max = parts.Length == 2 ? PositiveInt(name, parts[1]) : parts.Length == 1 ? min : throw new ArgumentException($"{name} takes seconds or min-max seconds, not '{value}'.");
+        return max >= min ? (TimeSpan.FromSeconds(min), TimeSpan.FromSeconds(max)) : throw new ArgumentException($"{name}: {max} is less than {min}.");
+    }
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

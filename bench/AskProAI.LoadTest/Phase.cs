@@ -11,6 +11,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
     private static readonly string[] Widgets = ["dashboard_stats", "live_calls", "recent_calls", "stats_overview"];
     private readonly Recorder _recorder = new();
     private long _started;
+    private readonly PriorityQueue<PendingEnd, long> _ends = new();
     private readonly SemaphoreSlim[] _companyGates = Enumerable.Range(0, options.Companies + 1).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public async Task<PhaseResult> RunAsync(CancellationToken ct)
@@ -143,9 +144,11 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
     }
 
     /// <summary>
-    /// Signed call_started webhooks at a fixed rate. Per company one at a time: read the ongoing count, send,
-    /// then read until the count includes the call: a first read that does not is a stale read after an
-    /// acknowledgement; the time to the first read that does is the freshness lag.
+    /// Signed telephony webhooks at a fixed rate: a call's end when one is due, else a new call's start (only starts with
+    /// <c>--starts-only</c>). Each acknowledged start schedules the same call's end after a random duration, when that
+    /// falls in the phase, so at steady state about half the events are ends. Per company one event at a time: read the
+    /// ongoing count, send, then read until the count shows the event (up after a start, down after an end): a first
+    /// read that does not is a stale read after an acknowledgement; the time to the first read that does is the lag.
     /// </summary>
     private async Task WebhooksAsync(Random random, CancellationToken ct)
     {
@@ -163,12 +166,33 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         {
             while (!ct.IsCancellationRequested)
             {
-                var company = random.Next(1, options.Companies + 1);
                 var eventId = string.Create(CultureInfo.InvariantCulture, $"load-{options.Seed}-{mode}-{Environment.ProcessId}-{n++}");
-                inFlight.Add(OneEventAsync(company, eventId, n, ct));
+                PendingEnd? due = null;
+                lock (_ends)
+                {
+                    if (_ends.TryPeek(out _, out var at) && at <= Stopwatch.GetTimestamp())
+                    {
+                        due = _ends.Dequeue();
+                    }
+                }
+
+                if (due is not null)
+                {
+                    inFlight.Add(OneEventAsync(due.Company, eventId, due.ExternalCallId, due, n, ct));
+                }
+                else
+                {
+                    var company = random.Next(1, options.Companies + 1);
+                    var (min, max) = options.CallDuration;
+                    var end = options.StartsOnly
+                        ? null
+                        : new PendingEnd(company, "ext-" + eventId, min + ((max - min) * random.NextDouble()), Missed: random.Next(100) < 15);
+                    inFlight.Add(OneEventAsync(company, eventId, "ext-" + eventId, null, n, ct, end));
+                }
+
                 // The busy hour: the middle third of the phase at PeakFactor times the rate.
-                var at = Stopwatch.GetElapsedTime(_started);
-                await Task.Delay(at >= third && at < 2 * third ? peakInterval : interval, ct);
+                var elapsed = Stopwatch.GetElapsedTime(_started);
+                await Task.Delay(elapsed >= third && elapsed < 2 * third ? peakInterval : interval, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -178,8 +202,10 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         await Task.WhenAll(inFlight);
     }
 
-    private async Task OneEventAsync(int company, string eventId, int n, CancellationToken ct)
+    /// <summary>One event: a start (<paramref name="ending"/> null; <paramref name="then"/> its end to schedule) or the end of a started call.</summary>
+    private async Task OneEventAsync(int company, string eventId, string externalCallId, PendingEnd? ending, int n, CancellationToken ct, PendingEnd? then = null)
     {
+        var type = ending is null ? "call_started" : "call_ended";
         try
         {
             await _companyGates[company].WaitAsync(ct);
@@ -201,26 +227,36 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             var before = await OngoingAsync(company, readFrom);
             var sent = Stopwatch.GetTimestamp();
             step = "webhook";
-            var externalCallId = "ext-" + eventId;
             _recorder.Sent(eventId, company, externalCallId);
-            var (ok, status, result) = await client.CallStartedAsync(company, eventId, externalCallId, CancellationToken.None, writeTo);
+            var (ok, status, result) = ending is null
+                ? await client.CallStartedAsync(company, eventId, externalCallId, CancellationToken.None, writeTo)
+                : await client.CallEndedAsync(company, eventId, externalCallId, ending.Missed, CancellationToken.None, writeTo);
             var ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             if (!ok)
             {
-                _recorder.Error(string.Create(CultureInfo.InvariantCulture, $"webhook HTTP {status}"));
+                _recorder.Error(string.Create(CultureInfo.InvariantCulture, $"webhook {type} HTTP {status}"));
                 return;
             }
 
             _recorder.Acknowledged(eventId);
             _recorder.Count("webhooks_acknowledged");
+            _recorder.Count("webhooks_acknowledged_" + type);
             _recorder.Count("webhook_result_" + (result ?? "none"));
             _recorder.Latency("webhook_ack", ackMs);
             var acknowledged = Stopwatch.GetTimestamp();
+            if (then is not null && Stopwatch.GetElapsedTime(_started) + then.Duration < options.Duration - EndMargin)
+            {
+                lock (_ends)
+                {
+                    _ends.Enqueue(then, acknowledged + (long)(then.Duration.TotalSeconds * Stopwatch.Frequency));
+                }
+            }
+
             step = "probe";
             for (var attempt = 0; ; attempt++)
             {
                 var now = await OngoingAsync(company, readFrom);
-                if (now > before)
+                if (ending is null ? now > before : now < before)
                 {
                     _recorder.Latency("event_to_visible", Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                     // From the acknowledgement to a read (on the other instance, with two) that shows the write.
@@ -231,6 +267,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
                 if (attempt == 0)
                 {
                     _recorder.Count("stale_reads_after_ack");
+                    _recorder.Count("stale_reads_after_ack_" + type);
                     // When in the run, in 5-second windows: a fault test must tell stale reads during an outage from after it.
                     _recorder.Count(string.Create(CultureInfo.InvariantCulture, $"stale_reads_after_ack_at_{(int)(Stopwatch.GetElapsedTime(_started).TotalSeconds / 5) * 5:D4}s"));
                 }
@@ -259,6 +296,16 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             _companyGates[company].Release();
         }
     }
+
+    /// <summary>An end is scheduled only when it falls this long before the phase's end, so that it is sent in the phase.</summary>
+    private static readonly TimeSpan EndMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>A started call's end, due after <paramref name="Duration"/>.</summary>
+    /// <param name="Company">The call's company.</param>
+    /// <param name="ExternalCallId">The call's provider id.</param>
+    /// <param name="Duration">How long after the start's acknowledgement the end is sent.</param>
+    /// <param name="Missed">Whether the call ends missed rather than completed.</param>
+    private sealed record PendingEnd(int Company, string ExternalCallId, TimeSpan Duration, bool Missed);
 
     /// <summary>The ongoing-call count of the company's <c>live_calls</c>, read from one instance.</summary>
     private async Task<int> OngoingAsync(int company, HttpClient instance)

@@ -15,7 +15,7 @@ internal static class Report
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F2", CultureInfo.InvariantCulture))} queries/dashboard ({r.ReadQueriesPerDashboardView:F4} read path), DB {F(r.DatabaseMsPerDashboardView)} ms/dashboard, DB {F(r.DatabaseMsPerWebhook)} ms/webhook, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, stale reads {r.Count("stale_reads_after_ack")}, errors {r.Errors}");
+            $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F2", CultureInfo.InvariantCulture))} queries/dashboard ({r.ReadQueriesPerDashboardView:F4} read path), DB {F(r.DatabaseMsPerDashboardView)} ms/dashboard, DB {F(r.DatabaseMsPerWebhook)} ms/webhook, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, webhooks {r.Count("webhooks_acknowledged_call_started")} starts / {r.Count("webhooks_acknowledged_call_ended")} ends, stale reads {r.Count("stale_reads_after_ack")} ({r.Count("stale_reads_after_ack_call_ended")} after an end), errors {r.Errors}");
         if (r.Errors > 0)
         {
             sb.Append(" (").AppendJoin(", ", r.ErrorsByKind.Select(e => $"{e.Key}: {e.Value}")).Append(')');
@@ -117,7 +117,7 @@ internal static class Report
     public static string Markdown(LoadOptions options, IReadOnlyList<PhaseResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.MetricsUrls.Count} instance(s){(options.InstanceUrls.Count > 0 ? " behind " + string.Join(',', options.Urls) : string.Empty)}, {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks{(options.PeakFactor > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({options.WebhooksPerSecond * options.PeakFactor}/s in the middle third)") : string.Empty)}, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Load: {options.Label}, {options.MetricsUrls.Count} instance(s){(options.InstanceUrls.Count > 0 ? " behind " + string.Join(',', options.Urls) : string.Empty)}, {options.Companies} companies x {options.ViewersPerCompany} viewers, poll {options.PollInterval.TotalMilliseconds:F0} ms, {options.WebhooksPerSecond}/s webhooks ({(options.StartsOnly ? "call starts only" : string.Create(CultureInfo.InvariantCulture, $"call stream: each start ended after {options.CallDuration.Min.TotalSeconds:F0}-{options.CallDuration.Max.TotalSeconds:F0} s"))}){(options.PeakFactor > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({options.WebhooksPerSecond * options.PeakFactor}/s in the middle third)") : string.Empty)}, {options.Duration.TotalSeconds:F0} s per mode, seed {options.Seed}, {Environment.ProcessorCount} cores");
         sb.AppendLine();
         sb.AppendLine("| mode | req/s | dashboard p50 | p95 | p99 | dashboard_stats p50 | p99 | hit ratio | DB queries / dashboard | read-path queries / dashboard | read-path DB ms / dashboard | other queries / webhook | DB ms / dashboard | DB ms / webhook | event→visible p50 | p99 | ack→visible p99 | stale reads after ack | errors |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -168,12 +168,12 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Webhooks{heading}:");
         sb.AppendLine();
-        sb.AppendLine("| sent | acknowledged | found in database | lost | not acknowledged | of those stored | `duplicate` answers | stale reads after ack | not visible within 2 s (after one read) | not sent (queued at the end) |");
-        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| sent | acknowledged | starts acknowledged | ends acknowledged | found in database | lost | not acknowledged | of those stored | `duplicate` answers | stale reads after ack (after a start / an end) | not visible within 2 s (after one read) | not sent (queued at the end) |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var v = r.Verification;
         string Checked(Func<DatabaseVerification, int> f) => v is null ? "not checked" : v.Error is not null ? "check failed" : f(v).ToString(CultureInfo.InvariantCulture);
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"| {v?.Sent.ToString(CultureInfo.InvariantCulture) ?? "–"} | {r.Count("webhooks_acknowledged")} | {Checked(x => x.FoundInDatabase)} | {Checked(x => x.Lost)} | {v?.Unacknowledged.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Checked(x => x.UnacknowledgedStored)} | {r.Count("webhook_result_duplicate")} | {r.Count("stale_reads_after_ack")} | {r.Count("not_visible_within_2s")} ({r.Count("not_visible_within_2s_after_one_read")}) | {r.Count("webhooks_not_sent_phase_ended")} |");
+            $"| {v?.Sent.ToString(CultureInfo.InvariantCulture) ?? "–"} | {r.Count("webhooks_acknowledged")} | {r.Count("webhooks_acknowledged_call_started")} | {r.Count("webhooks_acknowledged_call_ended")} | {Checked(x => x.FoundInDatabase)} | {Checked(x => x.Lost)} | {v?.Unacknowledged.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Checked(x => x.UnacknowledgedStored)} | {r.Count("webhook_result_duplicate")} | {r.Count("stale_reads_after_ack")} ({r.Count("stale_reads_after_ack_call_started")} / {r.Count("stale_reads_after_ack_call_ended")}) | {r.Count("not_visible_within_2s")} ({r.Count("not_visible_within_2s_after_one_read")}) | {r.Count("webhooks_not_sent_phase_ended")} |");
         if (v is not null)
         {
             sb.AppendLine();

@@ -105,10 +105,9 @@ internal sealed class ServiceClient : IDisposable
     /// Sends a signed <c>call_started</c> telephony webhook; returns whether it was acknowledged (2xx), the status code
     /// and the service's <c>result</c> (<c>processed</c>, or <c>duplicate</c> for an event id it had already stored).
     /// </summary>
-    public async Task<(bool Ok, int Status, string? Result)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null)
-    {
+    public Task<(bool Ok, int Status, string? Result)> CallStartedAsync(int company, string eventId, string externalCallId, CancellationToken ct, HttpClient? client = null) =>
         // Demo data gives company c the branches (c - 1) * 5 + 1 .. c * 5 (DemoDataOptions.BranchesPerCompany = 5).
-        var body = JsonSerializer.Serialize(new
+        TelephonyAsync(JsonSerializer.Serialize(new
         {
             eventId,
             type = "call_started",
@@ -116,7 +115,24 @@ internal sealed class ServiceClient : IDisposable
             externalCallId,
             branchId = ((company - 1) * 5) + 1,
             direction = "inbound",
-        });
+        }), ct, client);
+
+    /// <summary>
+    /// Sends a signed <c>call_ended</c> webhook for a call started before: <c>completed</c> (the service takes the
+    /// duration from the start and the end) or <c>missed</c>.
+    /// </summary>
+    public Task<(bool Ok, int Status, string? Result)> CallEndedAsync(int company, string eventId, string externalCallId, bool missed, CancellationToken ct, HttpClient? client = null) =>
+        TelephonyAsync(JsonSerializer.Serialize(new
+        {
+            eventId,
+            type = "call_ended",
+            companyId = company,
+            externalCallId,
+            status = missed ? "missed" : "completed",
+        }), ct, client);
+
+    private async Task<(bool Ok, int Status, string? Result)> TelephonyAsync(string body, CancellationToken ct, HttpClient? client)
+    {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/telephony") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

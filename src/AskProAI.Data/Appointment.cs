@@ -1,7 +1,7 @@
 namespace AskProAI.Data;
 
 /// <summary>An appointment at a branch with a staff member, usually booked during a call.</summary>
-public class Appointment : ICompanyOwned
+public class Appointment : ICompanyOwned, IVersioned
 {
     /// <summary>Gets or sets the id.</summary>
     public long Id { get; set; }
@@ -32,6 +32,9 @@ public class Appointment : ICompanyOwned
 
     /// <summary>Gets or sets when the appointment was booked (UTC).</summary>
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Gets or sets the row version (a concurrency token, incremented by every update; see <see cref="IVersioned"/>).</summary>
+    public int Version { get; set; }
 
     /// <summary>Gets or sets the branch.</summary>
     public Branch? Branch { get; set; }

@@ -46,9 +46,45 @@ public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <inheritdoc />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        // Every updated versioned row goes one version up first (see IncrementVersions).
+        IncrementVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc />
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        IncrementVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         AskProModel.Configure(builder);
+    }
+
+    /// <summary>
+    /// The version of every modified versioned row goes one up from the version it was read with; the UPDATE then
+    /// checks that version (a concurrency token), so of two writes that read the same version only one succeeds.
+    /// </summary>
+    private void IncrementVersions()
+    {
+        if (ChangeTracker.AutoDetectChangesEnabled)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                var version = entry.Property(v => v.Version);
+                version.CurrentValue = version.OriginalValue + 1;
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 namespace AskProAI.Data;
 
 /// <summary>A phone call handled by the AI agent of a company's branch.</summary>
-public class Call : ICompanyOwned
+public class Call : ICompanyOwned, IVersioned
 {
     /// <summary>Gets or sets the id; it grows with <see cref="StartedAt"/> in generated data.</summary>
     public long Id { get; set; }
@@ -41,6 +41,9 @@ public class Call : ICompanyOwned
 
     /// <summary>Gets or sets the telephony provider's call id, unique per company when set.</summary>
     public string? ExternalId { get; set; }
+
+    /// <summary>Gets or sets the row version (a concurrency token, incremented by every update; see <see cref="IVersioned"/>).</summary>
+    public int Version { get; set; }
 
     /// <summary>Gets or sets the branch.</summary>
     public Branch? Branch { get; set; }

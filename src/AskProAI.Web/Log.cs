@@ -107,4 +107,10 @@ internal static partial class Log
 
     [LoggerMessage(4502, LogLevel.Error, "The Data Protection key ring could not be loaded at start; logins fail until its store answers")]
     public static partial void KeyRingUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(4600, LogLevel.Information, "{Path}: the row changed under the write (row version, attempt {Attempt}); reading it again")]
+    public static partial void WriteConflictRetried(ILogger logger, string path, int attempt);
+
+    [LoggerMessage(4601, LogLevel.Warning, "{Path}: the row kept changing under the write ({Attempts} attempts); answered 409")]
+    public static partial void WriteConflictGaveUp(ILogger logger, string path, int attempts);
 }

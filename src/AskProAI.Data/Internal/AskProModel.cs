@@ -61,6 +61,7 @@ internal static class AskProModel
         {
             call.ToTable("Calls");
             call.Property(c => c.ExternalId).HasMaxLength(100);
+            call.Property(c => c.Version).IsConcurrencyToken();
             call.HasAlternateKey(c => new { c.CompanyId, c.Id });
             call.HasOne<Company>().WithMany().HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.Restrict);
             call.HasOne(c => c.Branch).WithMany()
@@ -81,6 +82,7 @@ internal static class AskProModel
         builder.Entity<Appointment>(appointment =>
         {
             appointment.ToTable("Appointments");
+            appointment.Property(a => a.Version).IsConcurrencyToken();
             appointment.HasOne<Company>().WithMany().HasForeignKey(a => a.CompanyId).OnDelete(DeleteBehavior.Restrict);
             appointment.HasOne(a => a.Branch).WithMany()
                 .HasForeignKey(a => new { a.CompanyId, a.BranchId }).HasPrincipalKey(b => new { b.CompanyId, b.Id })

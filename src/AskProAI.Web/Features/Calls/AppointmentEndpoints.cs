@@ -6,10 +6,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AskProAI.Web.Features.Calls;
 
-/// <summary>Creates and changes appointments; one <c>SaveChanges</c> each, invalidated by the change tracker observers.</summary>
+/// <summary>
+/// Creates and changes appointments; one <c>SaveChanges</c> each, invalidated (or applied, ADR 0015/0022) by the change
+/// tracker observers, tried again when the row changed under it (<see cref="ConcurrentWrites"/>).
+/// </summary>
 internal static class AppointmentEndpoints
 {
-    public static async Task<Results<Created<AppointmentDto>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+    public static Task<Results<Created<AppointmentDto>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        CreateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ConcurrentWrites.RunAsync<Results<Created<AppointmentDto>, ProblemHttpResult, ValidationProblem>>(
+            db, loggers, "POST appointments", "call", () => CreateOnceAsync(request, company, db, time, cancellationToken), conflict => conflict);
+
+    public static Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ConcurrentWrites.RunAsync<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>>(
+            db, loggers, "PATCH appointments", "appointment", () => UpdateOnceAsync(appointmentId, request, company, db, time, cancellationToken), conflict => conflict);
+
+    private static async Task<Results<Created<AppointmentDto>, ProblemHttpResult, ValidationProblem>> CreateOnceAsync(
         CreateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request is null)
@@ -68,7 +81,7 @@ internal static class AppointmentEndpoints
             AppointmentDto.From(appointment));
     }
 
-    public static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+    private static async Task<Results<Ok<AppointmentDto>, ProblemHttpResult, ValidationProblem>> UpdateOnceAsync(
         string appointmentId, UpdateAppointmentRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await company.FindAsync(db.Appointments, appointmentId, cancellationToken) is not { } appointment)

@@ -80,7 +80,12 @@ internal static class CallEndpoints
             CallDto.From(call));
     }
 
-    private static async Task<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>> EndCallAsync(
+    private static Task<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>> EndCallAsync(
+        string callId, EndCallRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ConcurrentWrites.RunAsync<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>>(
+            db, loggers, "PATCH calls", "call", () => EndCallOnceAsync(callId, request, company, db, time, cancellationToken), conflict => conflict);
+
+    private static async Task<Results<Ok<CallDto>, ProblemHttpResult, ValidationProblem>> EndCallOnceAsync(
         string callId, EndCallRequest? request, CurrentCompany company, AskProDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await company.FindAsync(db.Calls, callId, cancellationToken) is not { } call)
@@ -149,7 +154,9 @@ internal static class CallEndpoints
         var newStatus = status!.Value;
         var ended = await db.Calls
             .Where(c => c.CompanyId == company.Id && c.Status == CallStatus.Ongoing && c.StartedAt < cutoff)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, newStatus).SetProperty(c => c.EndedAt, endedAt), cancellationToken);
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(c => c.Status, newStatus).SetProperty(c => c.EndedAt, endedAt).SetProperty(c => c.Version, c => c.Version + 1),
+                cancellationToken);
         if (ended > 0)
         {
             await invalidator.InvalidateAsync(company.Id, typeof(Call));

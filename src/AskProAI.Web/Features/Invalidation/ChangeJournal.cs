@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AskProAI.Caching;
+using AskProAI.Data;
 using AskProAI.Web.Features.Widgets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -16,13 +17,14 @@ namespace AskProAI.Web.Features.Invalidation;
 /// It depends on the widgets' definitions (<see cref="WidgetCatalog"/>), never on the widgets themselves: they need
 /// the DbContext factory, whose options need the interceptors that hold this journal.
 /// </remarks>
-internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator invalidator, IWidgetCache cache)
+internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator invalidator, IWidgetCache cache, WritesInFlight inFlight)
 {
     private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
     /// <summary>
-    /// Records the company and type of every added, modified or deleted row that a widget depends on, the inserted
-    /// rows, and the write's ticket.
+    /// Records the company and type of every added, modified or deleted row that a widget depends on, the rows whose
+    /// change may be applied (inserts, and updates and deletes of versioned rows with their committed old image, ADR
+    /// 0022), and the write's ticket.
     /// </summary>
     public void Capture(DbContext context)
     {
@@ -49,18 +51,22 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
             save ??= new Save();
             var dayKey = widgets.DayKeyOf(type);
             int[] companies = [.. CompaniesOf(entry)];
-            if (entry.State == EntityState.Added)
+            if (entry.State == EntityState.Added || (companies.Length == 1 && HasCommittedOldImage(entry)))
             {
-                save.Added.Add((entry, companies));
+                // The old image now: after the save the tracker's original values are the new ones.
+                save.Rows.Add((entry, companies, entry.State == EntityState.Added ? null : entry.OriginalValues.ToObject(), entry.State == EntityState.Deleted));
+            }
+            else
+            {
+                foreach (var companyId in companies)
+                {
+                    save.NotApplicable.Add((companyId, type));
+                }
             }
 
             foreach (var companyId in companies)
             {
-                if (entry.State != EntityState.Added)
-                {
-                    save.NotInsertOnly.Add((companyId, type));
-                }
-
+                save.Companies.Add(companyId);
                 if (dayKey is null)
                 {
                     save.Changes.Add(new EntityChange(companyId, type));
@@ -79,11 +85,17 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         {
             // Before the save's statements run: a cached value whose computation ended earlier cannot contain this write.
             save.Ticket = cache.BeginWrite();
+            inFlight.Begin(save.Companies, save.Ticket.Clock);
         }
 
         var pending = _pending.GetOrCreateValue(context);
         lock (pending)
         {
+            if (pending.Saving is { } abandoned)
+            {
+                inFlight.End(abandoned.Companies, abandoned.Ticket.Clock);
+            }
+
             pending.Saving = save;
         }
     }
@@ -114,26 +126,64 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
     public Committed? Commit(DbContext? context) => Take(context, pending => pending.InTransaction, pending => pending.InTransaction = null);
 
     /// <summary>The save failed: nothing it tried to change is invalidated.</summary>
-    public void SaveFailed(DbContext? context) => Take(context, _ => null, pending => pending.Saving = null);
+    public void SaveFailed(DbContext? context) => End(Take(context, pending => pending.Saving?.ToCommitted(copyRows: false), pending => pending.Saving = null));
 
     /// <summary>The transaction rolled back, failed or was replaced: nothing saved in it is invalidated.</summary>
-    public void TransactionEnded(DbContext? context) => Commit(context);
+    public void TransactionEnded(DbContext? context) => End(Commit(context));
 
-    public ValueTask InvalidateAsync(Committed? committed, CancellationToken cancellationToken) =>
-        committed is { Changes.Count: > 0 } ? invalidator.InvalidateAsync(committed.Changes, committed.Rows, cancellationToken) : ValueTask.CompletedTask;
+    public async ValueTask InvalidateAsync(Committed? committed, CancellationToken cancellationToken)
+    {
+        if (committed is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (committed.Changes.Count > 0)
+            {
+                await invalidator.InvalidateAsync(committed.Changes, WithoutUnorderedUpdates(committed.Rows), cancellationToken);
+            }
+        }
+        finally
+        {
+            End(committed);
+        }
+    }
 
     public void Invalidate(Committed? committed)
     {
-        if (committed is { Changes.Count: > 0 })
+        if (committed is null)
         {
-            // Synchronous SaveChanges: the in-process invalidation completes synchronously; an L2 one is waited for.
-            var pending = invalidator.InvalidateAsync(committed.Changes, committed.Rows, CancellationToken.None);
-            if (!pending.IsCompletedSuccessfully)
+            return;
+        }
+
+        try
+        {
+            if (committed.Changes.Count > 0)
             {
-                pending.AsTask().GetAwaiter().GetResult();
+                // Synchronous SaveChanges: the in-process invalidation completes synchronously; an L2 one is waited for.
+                var pending = invalidator.InvalidateAsync(committed.Changes, WithoutUnorderedUpdates(committed.Rows), CancellationToken.None);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    pending.AsTask().GetAwaiter().GetResult();
+                }
             }
         }
+        finally
+        {
+            End(committed);
+        }
     }
+
+    /// <summary>
+    /// Whether the tracker's original values of a modified or deleted row are the committed row it replaces: a
+    /// versioned row (the version refuses the save otherwise) that was read by the context, not attached with every
+    /// property marked modified (<c>Update</c>: its original values are its new ones).
+    /// </summary>
+    private static bool HasCommittedOldImage(EntityEntry entry) =>
+        entry.Entity is IVersioned
+        && (entry.State == EntityState.Deleted || entry.Properties.Any(p => !p.IsModified && !p.Metadata.IsPrimaryKey()));
 
     private static IEnumerable<int> CompaniesOf(EntityEntry entry)
     {
@@ -167,6 +217,40 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
         }
     }
 
+    /// <summary>
+    /// The rows with the updates and deletes left out (their types invalidated instead) for a company with an earlier
+    /// write still in flight: this write's old image may not have reached the cached values yet (<see cref="WritesInFlight"/>).
+    /// </summary>
+    private CommittedRows? WithoutUnorderedUpdates(CommittedRows? rows)
+    {
+        if (rows is null || !rows.Changed.Any(r => r.Before is not null))
+        {
+            return rows;
+        }
+
+        var notApplicable = new HashSet<(int CompanyId, Type EntityType)>(rows.NotApplicable);
+        foreach (var row in rows.Changed)
+        {
+            if (row.Before is not null && inFlight.EarlierInFlight(row.CompanyId, rows.Ticket.Clock))
+            {
+                notApplicable.Add((row.CompanyId, row.EntityType));
+            }
+        }
+
+        return notApplicable.Count == rows.NotApplicable.Count ? rows : rows with { NotApplicable = notApplicable };
+    }
+
+    private void End(Committed? committed)
+    {
+        if (committed is not null)
+        {
+            foreach (var (companies, ticket) in committed.Writes)
+            {
+                inFlight.End(companies, ticket);
+            }
+        }
+    }
+
     private Committed? Take(DbContext? context, Func<Pending, Committed?> read, Action<Pending> clear)
     {
         if (context is null || !_pending.TryGetValue(context, out var pending))
@@ -187,31 +271,38 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
     {
         public HashSet<EntityChange> Changes { get; } = [];
 
-        public List<(EntityEntry Entry, int[] Companies)> Added { get; } = [];
+        public HashSet<int> Companies { get; } = [];
 
-        public HashSet<(int, Type)> NotInsertOnly { get; } = [];
+        /// <summary>Rows whose change may be applied: the entry, its companies, its old image (null for an insert), whether it is deleted.</summary>
+        public List<(EntityEntry Entry, int[] Companies, object? Before, bool Deleted)> Rows { get; } = [];
+
+        public HashSet<(int, Type)> NotApplicable { get; } = [];
 
         public WriteTicket Ticket { get; set; }
 
-        /// <summary>After the save: the inserted rows copied as saved (generated ids set), with their loaded references.</summary>
-        public Committed ToCommitted()
+        /// <summary>After the save: the rows copied as saved (generated ids and new versions set), with their loaded references.</summary>
+        public Committed ToCommitted(bool copyRows = true)
         {
-            var inserted = new List<InsertedRow>();
-            foreach (var (entry, companies) in Added)
+            var changed = new List<ChangedRow>();
+            foreach (var (entry, companies, before, deleted) in copyRows ? Rows : [])
             {
-                var copy = entry.CurrentValues.ToObject();
-                foreach (var reference in entry.References)
+                object? after = null;
+                if (!deleted)
                 {
-                    if (reference.CurrentValue is { } target)
+                    after = entry.CurrentValues.ToObject();
+                    foreach (var reference in entry.References)
                     {
-                        reference.Metadata.PropertyInfo?.SetValue(copy, target);
+                        if (reference.CurrentValue is { } target)
+                        {
+                            reference.Metadata.PropertyInfo?.SetValue(after, target);
+                        }
                     }
                 }
 
-                inserted.AddRange(companies.Select(companyId => new InsertedRow(companyId, entry.Metadata.ClrType, copy)));
+                changed.AddRange(companies.Select(companyId => new ChangedRow(companyId, entry.Metadata.ClrType, before, after)));
             }
 
-            return new Committed(Changes, new CommittedRows(Ticket, inserted, NotInsertOnly));
+            return new Committed(Changes, new CommittedRows(Ticket, changed, NotApplicable), [(Companies, Ticket.Clock)]);
         }
     }
 
@@ -223,15 +314,17 @@ internal sealed class ChangeJournal(WidgetCatalog widgets, IWidgetInvalidator in
     }
 }
 
-/// <summary>What a commit changed: the changes to invalidate, and the inserted rows that may be applied instead.</summary>
+/// <summary>What a commit changed: the changes to invalidate, and the changed rows that may be applied instead.</summary>
 /// <param name="Changes">Company, type and time of every changed row.</param>
-/// <param name="Rows">The inserted rows and the write's ticket; null when nothing can be applied.</param>
-internal sealed record Committed(IReadOnlyCollection<EntityChange> Changes, CommittedRows? Rows)
+/// <param name="Rows">The changed rows and the write's ticket; null when nothing can be applied.</param>
+/// <param name="Writes">The saves it is made of (companies and ticket), in flight until it is handed over or dropped.</param>
+internal sealed record Committed(IReadOnlyCollection<EntityChange> Changes, CommittedRows? Rows, IReadOnlyList<(IReadOnlyCollection<int> Companies, long Ticket)> Writes)
 {
     /// <summary>This save followed by a later one in the same transaction: the first save's ticket stands for both (the earliest start).</summary>
     public Committed Then(Committed later) => new(
         [.. Changes.Union(later.Changes)],
         Rows is null || later.Rows is null
             ? null
-            : new CommittedRows(Rows.Ticket, [.. Rows.Inserted, .. later.Rows.Inserted], Rows.NotInsertOnly.Union(later.Rows.NotInsertOnly).ToHashSet()));
+            : new CommittedRows(Rows.Ticket, [.. Rows.Changed, .. later.Rows.Changed], Rows.NotApplicable.Union(later.Rows.NotApplicable).ToHashSet()),
+        [.. Writes, .. later.Writes]);
 }

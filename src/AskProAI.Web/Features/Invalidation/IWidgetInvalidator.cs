@@ -17,7 +17,7 @@ internal interface IWidgetInvalidator
     ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// After a commit: applies the inserted rows to the cached values that cannot contain them yet, where every
+    /// After a commit: applies the changed rows to the cached values that cannot contain them yet, where every
     /// widget (and day part) involved can (ADR 0015), and invalidates everything else <paramref name="changes"/> touched.
     /// </summary>
     ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CommittedRows? rows, CancellationToken cancellationToken = default) =>
@@ -45,17 +45,23 @@ internal interface IWidgetChangeNotifier
 internal readonly record struct EntityChange(int CompanyId, Type EntityType, DateTime? At = null);
 
 /// <summary>
-/// What one save inserted, for applying to cached values: the rows (copies taken after the save, ids included, with
-/// their loaded references such as a call's branch), the write's ticket, and the (company, type) pairs that had a
-/// change other than an insert (those are invalidated, never applied: an update's old values may be stale).
+/// What one save changed that may be applied to cached values: the inserted rows, and the updated and deleted rows of
+/// versioned types with their committed old image (ADR 0015, 0022); copies taken after the save (ids and new versions
+/// set, loaded references such as a call's branch included), the write's ticket, and the (company, type) pairs with a
+/// change that cannot be applied (those are invalidated: an unversioned row's old values may be stale).
 /// </summary>
 /// <param name="Ticket">Taken before the save's statements ran.</param>
-/// <param name="Inserted">The inserted rows of tracked types, by company.</param>
-/// <param name="NotInsertOnly">(company, type) pairs with an update or delete in the same write.</param>
-internal sealed record CommittedRows(WriteTicket Ticket, IReadOnlyList<InsertedRow> Inserted, IReadOnlySet<(int CompanyId, Type EntityType)> NotInsertOnly);
+/// <param name="Changed">The changed rows of tracked types, by company, in the order they were saved.</param>
+/// <param name="NotApplicable">(company, type) pairs with a change in the same write that cannot be applied.</param>
+internal sealed record CommittedRows(WriteTicket Ticket, IReadOnlyList<ChangedRow> Changed, IReadOnlySet<(int CompanyId, Type EntityType)> NotApplicable);
 
-/// <summary>One inserted row.</summary>
+/// <summary>One changed row: an insert has no <paramref name="Before"/>, a delete no <paramref name="After"/>.</summary>
 /// <param name="CompanyId">The row's company.</param>
 /// <param name="EntityType">The row's entity type.</param>
-/// <param name="Row">A copy of the row as saved (its generated id set), with its loaded references.</param>
-internal sealed record InsertedRow(int CompanyId, Type EntityType, object Row);
+/// <param name="Before">The committed row the write replaced (its tracker's original values), or null for an insert.</param>
+/// <param name="After">A copy of the row as saved, with its loaded references, or null for a delete.</param>
+internal sealed record ChangedRow(int CompanyId, Type EntityType, object? Before, object? After)
+{
+    /// <summary>Gets whether the row was inserted.</summary>
+    public bool IsInsert => Before is null;
+}

@@ -13,6 +13,7 @@ internal static class InvalidationHostingExtensions
     {
         var services = builder.Services;
         services.AddSingleton<IWidgetInvalidator, WidgetInvalidator>();
+        services.AddSingleton<WritesInFlight>();
         services.AddSingleton<ChangeJournal>();
         services.AddSingleton<IInterceptor, InvalidationSaveChangesInterceptor>();
         services.AddSingleton<IInterceptor, InvalidationTransactionInterceptor>();

@@ -69,6 +69,22 @@ internal sealed class InvalidationSaveChangesInterceptor(ChangeJournal journal) 
         return Task.CompletedTask;
     }
 
+    // A version conflict (ADR 0022) is reported here, not as a failed save: nothing of the save was committed either.
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        journal.SaveFailed(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        journal.SaveFailed(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     public override void SaveChangesCanceled(DbContextEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);

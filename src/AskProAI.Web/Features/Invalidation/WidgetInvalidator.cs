@@ -70,7 +70,7 @@ internal sealed class WidgetInvalidator(
 
     /// <summary>
     /// One company's committed changes. Days first, then the widgets' own entries: a value composed in between must not
-    /// find old days. Inserted rows (<paramref name="rows"/>) are applied where the widget can (ADR 0015); everything
+    /// find old days. Changed rows (<paramref name="rows"/>: inserts, versioned updates and deletes) are applied where the widget can (ADR 0015, 0022); everything
     /// else is invalidated.
     /// </summary>
     private async ValueTask ChangeCompanyAsync(int companyId, EntityChange[] changes, CommittedRows? rows, CancellationToken cancellationToken)
@@ -80,13 +80,13 @@ internal sealed class WidgetInvalidator(
             zones.Forget(companyId);
         }
 
-        List<InsertedRow> inserted = rows is null ? [] : [.. rows.Inserted.Where(r => r.CompanyId == companyId)];
+        List<ChangedRow> changed = rows is null ? [] : [.. rows.Changed.Where(r => r.CompanyId == companyId)];
         foreach (var definition in _dayWidgets)
         {
             var relevant = changes.Where(c => definition.DependsOn.Contains(c.EntityType)).ToList();
             if (relevant.Count > 0 && cache.TryGetWidget(definition.Name, out var handle))
             {
-                await ChangeDaysAsync(definition, handle, companyId, relevant, rows, RowsOf(definition, inserted), cancellationToken);
+                await ChangeDaysAsync(definition, handle, companyId, relevant, rows, RowsOf(definition, changed), cancellationToken);
             }
         }
 
@@ -95,11 +95,11 @@ internal sealed class WidgetInvalidator(
         foreach (var definition in affected)
         {
             if (rows is null
-                || definition.ApplyInsert is not { } apply
+                || definition.ApplyChange is not { } apply
                 || !CanApply(definition, companyId, rows)
                 || !cache.TryGetWidget(definition.Name, out var handle)
                 || !cache.CanApplyChanges(handle, companyId)
-                || !await TryApplyAsync(handle, companyId, rows.Ticket, RowsOf(definition, inserted), apply, cancellationToken))
+                || !await TryApplyAsync(handle, companyId, rows.Ticket, RowsOf(definition, changed), apply, cancellationToken))
             {
                 dropped.Add(definition.Name);
             }
@@ -114,12 +114,12 @@ internal sealed class WidgetInvalidator(
     }
 
     /// <summary>
-    /// The days of a day-part widget that the changes touched: the inserted rows applied to their days when the write
-    /// only inserted, else the local days (company zone) of the rows' old and new times invalidated, or every day when a
+    /// The days of a day-part widget that the changes touched: the changed rows applied to their days when every change
+    /// can be (the old row out of its day, the new one into its day), else the local days (company zone) of the rows' old and new times invalidated, or every day when a
     /// change has no time (a branch or company row, a bulk write).
     /// </summary>
     private async ValueTask ChangeDaysAsync(
-        WidgetDefinition definition, WidgetHandle handle, int companyId, List<EntityChange> relevant, CommittedRows? rows, List<InsertedRow> inserted, CancellationToken cancellationToken)
+        WidgetDefinition definition, WidgetHandle handle, int companyId, List<EntityChange> relevant, CommittedRows? rows, List<ChangedRow> changed, CancellationToken cancellationToken)
     {
         try
         {
@@ -132,7 +132,7 @@ internal sealed class WidgetInvalidator(
             var zone = await zones.GetAsync(companyId, null, cancellationToken);
             if (rows is not null && definition.ApplyDays is { } applyDays && CanApply(definition, companyId, rows))
             {
-                await applyDays(new DayPartsWrite(segments, handle, companyId, zone, rows.Ticket, inserted), cancellationToken);
+                await applyDays(new DayPartsWrite(segments, handle, companyId, zone, rows.Ticket, changed), cancellationToken);
                 return;
             }
 
@@ -147,14 +147,14 @@ internal sealed class WidgetInvalidator(
         }
     }
 
-    /// <summary>Applies the inserted rows to the widget's cached values; false when that failed (the caller invalidates).</summary>
+    /// <summary>Applies the changed rows to the widget's cached values, in order; false when that failed (the caller invalidates).</summary>
     private async ValueTask<bool> TryApplyAsync(
-        WidgetHandle handle, int companyId, WriteTicket ticket, List<InsertedRow> rows, Func<object, InsertedRow, object?> apply, CancellationToken cancellationToken)
+        WidgetHandle handle, int companyId, WriteTicket ticket, List<ChangedRow> rows, Func<object, ChangedRow, object?> apply, CancellationToken cancellationToken)
     {
         try
         {
             // Whether every value could be updated or the engine dropped some, the widget is taken care of.
-            await cache.ApplyChangeAsync<(List<InsertedRow> Rows, Func<object, InsertedRow, object?> Apply), object>(
+            await cache.ApplyChangeAsync<(List<ChangedRow> Rows, Func<object, ChangedRow, object?> Apply), object>(
                 handle,
                 companyId,
                 ticket,
@@ -179,12 +179,12 @@ internal sealed class WidgetInvalidator(
         }
     }
 
-    /// <summary>Whether the write only inserted rows of the types the widget depends on (an update's old values may be stale).</summary>
+    /// <summary>Whether every change of the types the widget depends on can be applied (inserts, versioned updates and deletes in order, ADR 0022).</summary>
     private static bool CanApply(WidgetDefinition definition, int companyId, CommittedRows rows) =>
-        !definition.DependsOn.Any(t => rows.NotInsertOnly.Contains((companyId, t)));
+        !definition.DependsOn.Any(t => rows.NotApplicable.Contains((companyId, t)));
 
-    private static List<InsertedRow> RowsOf(WidgetDefinition definition, List<InsertedRow> inserted) =>
-        [.. inserted.Where(r => definition.DependsOn.Contains(r.EntityType))];
+    private static List<ChangedRow> RowsOf(WidgetDefinition definition, List<ChangedRow> changed) =>
+        [.. changed.Where(r => definition.DependsOn.Contains(r.EntityType))];
 
     /// <summary>Invalidates the widgets' own entries; false when that failed (logged: the data is committed).</summary>
     private async ValueTask<bool> InvalidateWidgetsAsync(int companyId, string[] names, CancellationToken cancellationToken)

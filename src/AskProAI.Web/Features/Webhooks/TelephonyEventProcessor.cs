@@ -8,7 +8,7 @@ namespace AskProAI.Web.Features.Webhooks;
 /// Applies a telephony event exactly once: the event row and the call change are saved in one transaction, and the
 /// event id, unique per company, makes a second delivery a no-op (the same body) or a 409 (a different one). The change tracker observers invalidate after the commit.
 /// </summary>
-internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger)
+internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger, ILoggerFactory loggers)
 {
     /// <summary>Applies the event; a 400 problem when it cannot be applied.</summary>
     public async Task<IResult> ProcessAsync(TelephonyEvent e, string payload, CancellationToken cancellationToken)
@@ -25,6 +25,14 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             return SignedRequestReader.BadRequest("No company has this companyId.");
         }
 
+        // A call changed by another event between this one's read and its save (the row version refuses the update,
+        // ADR 0022) is read again and the event applied to what is there now, a bounded number of times.
+        return await ConcurrentWrites.RunAsync(
+            db, loggers, "webhooks/telephony", "call", () => ProcessOnceAsync(e, companyId, eventId, payload, cancellationToken), conflict => (IResult)conflict);
+    }
+
+    private async Task<IResult> ProcessOnceAsync(TelephonyEvent e, int companyId, string eventId, string payload, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await StoredPayloadAsync(companyId, eventId, cancellationToken) is { } stored)
@@ -59,7 +67,7 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException exception) when (exception is not DbUpdateConcurrencyException)
         {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();

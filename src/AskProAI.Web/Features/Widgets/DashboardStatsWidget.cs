@@ -8,8 +8,8 @@ namespace AskProAI.Web.Features.Widgets;
 /// <c>dashboard_stats</c> (heavy): the last 30 days in the company's time zone (today included, up to now).
 /// Calls are counted by start; appointments and revenue by booking time. Built from day parts
 /// (<see cref="IDaySegmentCache"/>): each local day is cached and reloaded only when a write touches it in a way
-/// that cannot be applied to it; a new call or appointment is added to its day's part (ADR 0015), so the value
-/// after a call event is composed from cached parts without reading the database.
+/// that cannot be applied to it; a new, changed or deleted call or appointment is applied to its day's part (ADR 0015,
+/// 0022), so the value after a call event is composed from cached parts without reading the database.
 /// </summary>
 internal sealed class DashboardStatsWidget(
     IDbContextFactory<AskProDbContext> dbFactory,
@@ -36,10 +36,11 @@ internal sealed class DashboardStatsWidget(
             // A call belongs to the day it started, an appointment to the day it was booked (created).
             DayKeys = new Dictionary<Type, string> { [typeof(Call)] = nameof(Call.StartedAt), [typeof(Appointment)] = nameof(Appointment.CreatedAt) },
 
-            // A new call or appointment is added to its day's part (ADR 0015); the widget's own entry is then composed
-            // again from the cached parts, without reading the database.
+            // A new call or appointment is added to its day's part (ADR 0015), an updated or deleted one taken out of its
+            // old day's part first (ADR 0022); the widget's own entry is then composed again from the cached parts,
+            // without reading the database.
             ApplyDays = static (write, ct) => write.Segments.ApplyDaysAsync(
-                write.Widget, write.CompanyId, write.TimeZone, write.Ticket, [.. write.Rows.Select(r => DayStats.ChangeOf(r.Row))], ct),
+                write.Widget, write.CompanyId, write.TimeZone, write.Ticket, [.. write.Rows.SelectMany(DayStats.ChangesOf)], ct),
         };
 
     private WidgetHandle? _handle;

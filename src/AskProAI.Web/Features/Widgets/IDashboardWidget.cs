@@ -16,13 +16,14 @@ internal sealed record WidgetDefinition(string Name, WidgetTier Tier, IReadOnlyL
     public IReadOnlyDictionary<Type, string> DayKeys { get; init; } = new Dictionary<Type, string>();
 
     /// <summary>
-    /// Gets how an inserted row changes a cached value (ADR 0015): the value after the row, or null when the widget
-    /// cannot tell (the value is then dropped and computed again). Null: every write invalidates the widget.
+    /// Gets how a changed row changes a cached value: an insert adds the row (ADR 0015), a versioned update takes the old
+    /// row out and puts the new one in, a delete takes the old row out (ADR 0022). The value after the change, or null
+    /// when the widget cannot tell (the value is then dropped and computed again). Null: every write invalidates the widget.
     /// </summary>
-    public Func<object, Invalidation.InsertedRow, object?>? ApplyInsert { get; init; }
+    public Func<object, Invalidation.ChangedRow, object?>? ApplyChange { get; init; }
 
     /// <summary>
-    /// Gets how inserted rows change the widget's cached day parts (<see cref="IDaySegmentCache.ApplyDaysAsync"/>);
+    /// Gets how changed rows change the widget's cached day parts (<see cref="IDaySegmentCache.ApplyDaysAsync"/>);
     /// the result says whether every cached part could be updated. Null: the days a write touches are invalidated.
     /// </summary>
     public Func<DayPartsWrite, CancellationToken, ValueTask<bool>>? ApplyDays { get; init; }
@@ -128,12 +129,12 @@ internal readonly struct WidgetResult
     public byte[]? Utf8Json { get; init; }
 }
 
-/// <summary>Inserted rows of one company for a day-part widget, with what applying them needs.</summary>
+/// <summary>Changed rows of one company for a day-part widget, with what applying them needs.</summary>
 /// <param name="Segments">The day segment cache.</param>
 /// <param name="Widget">The widget's handle.</param>
 /// <param name="CompanyId">The company.</param>
 /// <param name="TimeZone">The company's zone (local days).</param>
 /// <param name="Ticket">The write's ticket.</param>
-/// <param name="Rows">The inserted rows of the types the widget depends on.</param>
+/// <param name="Rows">The changed rows of the types the widget depends on, in order.</param>
 internal sealed record DayPartsWrite(
-    IDaySegmentCache Segments, WidgetHandle Widget, int CompanyId, TimeZoneInfo TimeZone, WriteTicket Ticket, IReadOnlyList<Invalidation.InsertedRow> Rows);
+    IDaySegmentCache Segments, WidgetHandle Widget, int CompanyId, TimeZoneInfo TimeZone, WriteTicket Ticket, IReadOnlyList<Invalidation.ChangedRow> Rows);

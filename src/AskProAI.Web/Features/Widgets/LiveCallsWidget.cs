@@ -42,11 +42,115 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
 
     public static WidgetDefinition Definition { get; } = new("live_calls", WidgetTier.Live, [typeof(Call), typeof(Branch)])
     {
-        ApplyInsert = static (value, row) => row.Row is Call call ? Apply((LiveCalls)value, call) : null,
+        ApplyChange = static (value, row) => Apply((LiveCalls)value, row),
     };
 
     /// <summary>
-    /// A new call added to a cached value (ADR 0015): counted as ongoing when it is live and in the last 15 minutes by
+    /// A changed call applied to a cached value: the old call taken out (an end, an edit, a delete: ADR 0022), the new
+    /// one put in (ADR 0015); an ending call leaves the ongoing count. Null when either step cannot tell.
+    /// </summary>
+    internal static LiveCalls? Apply(LiveCalls value, Invalidation.ChangedRow row)
+    {
+        LiveCalls? result = value;
+        if (row.Before is not null)
+        {
+            result = row.Before is Call old ? Without(value, old) : null;
+        }
+
+        if (result is not null && row.After is not null)
+        {
+            result = row.After is Call call ? Apply(result, call) : null;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The value without a call it counted as it was before a write: out of the ongoing count when it was ongoing and
+    /// live, out of the 15-minute count when recent, by the value's own windows (the same rule that counted it, in a
+    /// computation, an applied insert or a roll forward). Null when the value cannot hold it: a start further ahead
+    /// than the tolerance (never counted, never applied), an unknown branch, a start the value does not keep.
+    /// </summary>
+    internal static LiveCalls? Without(LiveCalls value, Call call)
+    {
+        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
+        if (startedAt > value.AsOf + StartTolerance)
+        {
+            return null;
+        }
+
+        var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
+        var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
+        if (ongoing + recent == 0)
+        {
+            return value;
+        }
+
+        var index = IndexOf(value, call.BranchId);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var branch = value.Branches[index];
+        if (branch.Ongoing < ongoing || branch.CallsLast15Minutes < recent)
+        {
+            return null;
+        }
+
+        var ongoingStarts = branch.OngoingStarts;
+        var recentStarts = branch.RecentStarts;
+        if ((ongoing == 1 && !TryRemove(ref ongoingStarts, startedAt.UtcTicks)) || (recent == 1 && !TryRemove(ref recentStarts, startedAt.UtcTicks)))
+        {
+            return null;
+        }
+
+        var branches = value.Branches.ToArray();
+        branches[index] = branch with
+        {
+            Ongoing = branch.Ongoing - ongoing,
+            CallsLast15Minutes = branch.CallsLast15Minutes - recent,
+            OngoingStarts = ongoingStarts,
+            RecentStarts = recentStarts,
+        };
+        return value with { Ongoing = value.Ongoing - ongoing, CallsLast15Minutes = value.CallsLast15Minutes - recent, Branches = branches };
+
+        // One occurrence of the start out of the kept starts; a value without starts (from L2) has nothing to keep.
+        static bool TryRemove(ref long[]? starts, long start)
+        {
+            if (starts is null)
+            {
+                return true;
+            }
+
+            // Within a microsecond: PostgreSQL keeps microseconds, so a start read back from it (the old row) may be up to
+            // 9 ticks off the start an applied insert kept.
+            var at = Array.FindIndex(starts, s => Math.Abs(s - start) < 10);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            starts = [.. starts.AsSpan(0, at), .. starts.AsSpan(at + 1)];
+            return true;
+        }
+    }
+
+    private static int IndexOf(LiveCalls value, int branchId)
+    {
+        for (var i = 0; i < value.Branches.Count; i++)
+        {
+            if (value.Branches[i].BranchId == branchId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// A call added to a cached value (a new one, ADR 0015, or an updated one's new state, ADR 0022): counted as ongoing when it is live and in the last 15 minutes by
     /// the value's own windows, and its start kept for rolling forward; a call of a branch the value does not list is
     /// refused (the value is computed again).
     /// </summary>
@@ -68,16 +172,7 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
             return value;
         }
 
-        var index = -1;
-        for (var i = 0; i < value.Branches.Count; i++)
-        {
-            if (value.Branches[i].BranchId == call.BranchId)
-            {
-                index = i;
-                break;
-            }
-        }
-
+        var index = IndexOf(value, call.BranchId);
         if (index < 0)
         {
             return null;

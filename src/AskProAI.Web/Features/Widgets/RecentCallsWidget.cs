@@ -18,8 +18,104 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
     public static WidgetDefinition Definition { get; } =
         new("recent_calls", WidgetTier.Statistics, [typeof(Call), typeof(Customer), typeof(Branch)])
         {
-            ApplyInsert = static (value, row) => row.Row is Call call ? Apply((RecentCalls)value, call) : null,
+            ApplyChange = static (value, row) => row switch
+            {
+                { Before: null, After: Call call } => Apply((RecentCalls)value, call),
+                { Before: Call old } when row.After is null or Call => Update((RecentCalls)value, old, row.After as Call),
+                _ => null,
+            },
         };
+
+    /// <summary>
+    /// An updated or deleted call applied to a cached list (ADR 0022): a listed call is taken out and its new state put
+    /// in its place (an end: status, outcome and duration change in place); a call not listed is put in like a new one
+    /// when it now ranks among the latest. Null when the list cannot tell: a full list that loses a call (the next one
+    /// is not known), an old call missing from where it ranks, a name not known, a list without its instant (from L2).
+    /// </summary>
+    internal static RecentCalls? Update(RecentCalls value, Call old, Call? call)
+    {
+        if (value.AsOf is not { } asOf)
+        {
+            return null;
+        }
+
+        var calls = value.Calls;
+        var index = -1;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (calls[i].Id == old.Id)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            // Not listed: it must rank after the last listed call of a full list (else the list does not match the rows).
+            var oldStart = new DateTimeOffset(DateTime.SpecifyKind(old.StartedAt, DateTimeKind.Utc));
+            if (calls.Count < Count || RanksBefore(oldStart, old.Id, calls[^1]))
+            {
+                return null;
+            }
+
+            return call is null ? value : Apply(value, call);
+        }
+
+        var listed = calls[index];
+        var list = calls.ToList();
+        list.RemoveAt(index);
+        if (call is null)
+        {
+            return calls.Count < Count ? value with { Calls = list } : null;
+        }
+
+        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
+        var position = 0;
+        if (call.StartedAt == old.StartedAt)
+        {
+            // Same start, same id: the same rank (an end, an analysis change the item in place).
+            position = index;
+        }
+        else
+        {
+            while (position < list.Count && !RanksBefore(startedAt, call.Id, list[position]))
+            {
+                position++;
+            }
+        }
+
+        if (position == list.Count && calls.Count >= Count && call.StartedAt != old.StartedAt)
+        {
+            // Now last of a full list: a call not listed may rank before it.
+            return null;
+        }
+
+        var branchName = call.BranchId == listed.BranchId ? listed.BranchName : call.Branch?.Name ?? calls.FirstOrDefault(c => c.BranchId == call.BranchId)?.BranchName;
+        string? customerName = null;
+        if (call.CustomerId is { } customerId)
+        {
+            customerName = customerId == listed.CustomerId ? listed.CustomerName : call.Customer?.Name ?? calls.FirstOrDefault(c => c.CustomerId == customerId)?.CustomerName;
+            if (customerName is null)
+            {
+                return null;
+            }
+        }
+
+        if (branchName is null)
+        {
+            return null;
+        }
+
+        // "In progress" or "no end recorded" as of the list's instant, as its computation decided.
+        var live = startedAt > asOf - LiveCallsWidget.OngoingHorizon;
+        list.Insert(position, ToRecentCall(call.Id, startedAt, call.Direction, call.Status, call.AppointmentBooked, call.DurationSeconds, call.CustomerId, customerName, call.BranchId, branchName, call.Sentiment, live));
+        return value with { Calls = list };
+    }
+
+    /// <summary>Whether a call (start, id) comes before a listed one: newest first, the higher id first at the same instant.</summary>
+    private static bool RanksBefore(DateTimeOffset startedAt, long id, RecentCall listed) =>
+        startedAt > listed.StartedAt || (startedAt == listed.StartedAt && id > listed.Id);
 
     /// <summary>
     /// A new call put in its place in a cached list (ADR 0015), newest first and at most <see cref="Count"/>. The
@@ -58,24 +154,24 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
         }
 
         var list = calls.ToList();
-        list.Insert(position, ToRecentCall(call.Id, startedAt, call.Direction, call.Status, call.AppointmentBooked, call.DurationSeconds, call.CustomerId, customerName, call.BranchId, branchName, call.Sentiment, startedAt));
+        list.Insert(position, ToRecentCall(call.Id, startedAt, call.Direction, call.Status, call.AppointmentBooked, call.DurationSeconds, call.CustomerId, customerName, call.BranchId, branchName, call.Sentiment, live: true));
         if (list.Count > Count)
         {
             list.RemoveAt(list.Count - 1);
         }
 
-        return new RecentCalls(list);
+        return value with { Calls = list };
     }
 
     private static RecentCall ToRecentCall(
         long id, DateTimeOffset startedAt, CallDirection direction, CallStatus status, bool booked, int durationSeconds,
-        int? customerId, string? customerName, int branchId, string branchName, double? sentiment, DateTimeOffset now) =>
+        int? customerId, string? customerName, int branchId, string branchName, double? sentiment, bool live) =>
         new(
             id,
             startedAt,
             direction == CallDirection.Outbound ? "outbound" : "inbound",
             StatusText(status),
-            OutcomeText(status, booked, LiveCallsWidget.IsLive(startedAt, now)),
+            OutcomeText(status, booked, live),
             durationSeconds,
             customerName,
             branchName,
@@ -114,9 +210,12 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
             .. rows.Select(r =>
             {
                 var startedAt = new DateTimeOffset(DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc));
-                return ToRecentCall(r.Id, startedAt, r.Direction, r.Status, r.AppointmentBooked, r.DurationSeconds, r.CustomerId, r.CustomerName, r.BranchId, r.BranchName ?? string.Empty, r.Sentiment, now);
+                return ToRecentCall(r.Id, startedAt, r.Direction, r.Status, r.AppointmentBooked, r.DurationSeconds, r.CustomerId, r.CustomerName, r.BranchId, r.BranchName ?? string.Empty, r.Sentiment, LiveCallsWidget.IsLive(startedAt, now));
             }),
-        ]);
+        ])
+        {
+            AsOf = now,
+        };
     }
 
     private static string StatusText(CallStatus status) => status switch
@@ -140,7 +239,15 @@ internal sealed class RecentCallsWidget(IDbContextFactory<AskProDbContext> dbFac
 
 /// <summary>The <c>recent_calls</c> value.</summary>
 /// <param name="Calls">The latest calls, newest first.</param>
-internal sealed record RecentCalls(IReadOnlyList<RecentCall> Calls);
+internal sealed record RecentCalls(IReadOnlyList<RecentCall> Calls)
+{
+    /// <summary>
+    /// Gets the instant the list was computed for (whether an ongoing call is still "in progress"); null for a list
+    /// read back from L2. Not part of the widget's JSON.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? AsOf { get; init; }
+}
 
 /// <summary>One call in the list.</summary>
 /// <param name="Id">The call id.</param>

@@ -7,7 +7,7 @@ namespace AskProAI.Web.Features.Widgets;
 
 /// <summary>
 /// <c>stats_overview</c> (statistics): today so far against yesterday up to the same local time, days in the
-/// company's time zone. A single-day widget: every write of its company invalidates it.
+/// company's time zone. A single-day widget: a write of a call or appointment is applied to it (ADR 0015, 0022).
 /// </summary>
 internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbFactory, TimeProvider time, ILogger<StatsOverviewWidget> logger, CompanyTimeZones zones)
     : DashboardWidget<StatsOverviewWidget, StatsOverview>(dbFactory, time, logger), IWidgetDefinition
@@ -19,50 +19,126 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
     public static WidgetDefinition Definition { get; } =
         new("stats_overview", WidgetTier.Statistics, [typeof(Call), typeof(Appointment), typeof(Company)])
         {
-            ApplyInsert = static (value, row) => Apply((StatsOverview)value, row.Row),
+            ApplyChange = static (value, row) => Apply((StatsOverview)value, row),
         };
 
     /// <summary>
-    /// A new call or appointment added to a cached value (ADR 0015): to today's figures when it falls on the value's
-    /// today, to yesterday's when it falls on yesterday up to the value's same-time cut. A completed call is refused
-    /// (the value keeps the average duration, not the sum it was made from): the value is computed again.
+    /// A changed call or appointment applied to a cached value: the old row taken out of the figures that counted it
+    /// (an update or a delete, ADR 0022), the new row added (ADR 0015). Null when either step cannot tell.
     /// </summary>
-    internal static StatsOverview? Apply(StatsOverview value, object row)
+    internal static StatsOverview? Apply(StatsOverview value, Invalidation.ChangedRow row)
+    {
+        StatsOverview? result = value;
+        if (row.Before is { } before)
+        {
+            result = Change(value, before, -1);
+        }
+
+        if (result is not null && row.After is { } after)
+        {
+            result = Change(result, after, 1);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A row added to (<paramref name="sign"/> 1) or taken out of (-1) a cached value: today's figures when it falls on
+    /// the value's today, yesterday's when on yesterday up to the value's same-time cut. The average duration is made
+    /// again from the kept sum and count of completed calls. Null when the value cannot tell: a completed call and a
+    /// value without its sums (from L2), an old row after the value's instant that was not applied to it (a computation
+    /// reads rows up to its instant; an applied insert counts a later one and notes its id), a figure below zero.
+    /// </summary>
+    internal static StatsOverview? Change(StatsOverview value, object row, int sign)
     {
         var zone = CompanyCalendar.Resolve(value.TimeZone);
         switch (row)
         {
             case Call call:
             {
-                if (call.Status == CallStatus.Completed)
+                var side = Side(value, zone, call.StartedAt);
+                if (side == 0)
+                {
+                    return value;
+                }
+
+                // A call started after the value's instant counts only when it was applied to the value (a computation
+                // reads calls up to its instant): one the value does not know of cannot be taken out.
+                var late = AsUtc(call.StartedAt) > value.AsOf;
+                if (sign < 0 && late && !value.LateCalls.Contains(call.Id))
                 {
                     return null;
                 }
 
-                var answered = DayStats.IsAnswered(call.Status) ? 1L : 0L;
-                return Side(value, zone, call.StartedAt) switch
+                var completed = call.Status == CallStatus.Completed;
+                if (completed && value.Durations is null)
                 {
-                    1 => value with { Calls = Comparison.Of(value.Calls.Today + 1, value.Calls.Yesterday), Answered = Comparison.Of(value.Answered.Today + answered, value.Answered.Yesterday) },
-                    -1 => value with { Calls = Comparison.Of(value.Calls.Today, value.Calls.Yesterday + 1), Answered = Comparison.Of(value.Answered.Today, value.Answered.Yesterday + answered) },
-                    _ => value,
-                };
+                    return null;
+                }
+
+                long one = sign;
+                var answered = DayStats.IsAnswered(call.Status) ? one : 0L;
+                var durations = value.Durations;
+                if (completed)
+                {
+                    durations = side == 1
+                        ? durations! with { CompletedToday = durations.CompletedToday + one, SecondsToday = durations.SecondsToday + (one * call.DurationSeconds) }
+                        : durations! with { CompletedYesterday = durations.CompletedYesterday + one, SecondsYesterday = durations.SecondsYesterday + (one * call.DurationSeconds) };
+                }
+
+                var changed = side == 1
+                    ? value with { Calls = Comparison.Of(value.Calls.Today + one, value.Calls.Yesterday), Answered = Comparison.Of(value.Answered.Today + answered, value.Answered.Yesterday) }
+                    : value with { Calls = Comparison.Of(value.Calls.Today, value.Calls.Yesterday + one), Answered = Comparison.Of(value.Answered.Today, value.Answered.Yesterday + answered) };
+                if (completed)
+                {
+                    changed = changed with { Durations = durations, AverageDurationSeconds = durations!.Average() };
+                }
+
+                if (late)
+                {
+                    changed = changed with { LateCalls = sign > 0 ? value.LateCalls.Add(call.Id) : value.LateCalls.Remove(call.Id) };
+                }
+
+                return changed.Calls.Today < 0 || changed.Calls.Yesterday < 0 || changed.Answered.Today < 0 || changed.Answered.Yesterday < 0 || changed.Durations?.IsValid == false
+                    ? null
+                    : changed;
             }
 
             case Appointment appointment:
             {
-                var revenue = DayStats.CountsAsRevenue(appointment.Status) ? appointment.PriceCents : 0L;
-                return Side(value, zone, appointment.CreatedAt) switch
+                var side = Side(value, zone, appointment.CreatedAt);
+                if (side == 0)
                 {
-                    1 => value with { Appointments = Comparison.Of(value.Appointments.Today + 1, value.Appointments.Yesterday), RevenueCents = Comparison.Of(value.RevenueCents.Today + revenue, value.RevenueCents.Yesterday) },
-                    -1 => value with { Appointments = Comparison.Of(value.Appointments.Today, value.Appointments.Yesterday + 1), RevenueCents = Comparison.Of(value.RevenueCents.Today, value.RevenueCents.Yesterday + revenue) },
-                    _ => value,
-                };
+                    return value;
+                }
+
+                var late = AsUtc(appointment.CreatedAt) > value.AsOf;
+                if (sign < 0 && late && !value.LateAppointments.Contains(appointment.Id))
+                {
+                    return null;
+                }
+
+                long one = sign;
+                var revenue = DayStats.CountsAsRevenue(appointment.Status) ? one * appointment.PriceCents : 0L;
+                var changed = side == 1
+                    ? value with { Appointments = Comparison.Of(value.Appointments.Today + one, value.Appointments.Yesterday), RevenueCents = Comparison.Of(value.RevenueCents.Today + revenue, value.RevenueCents.Yesterday) }
+                    : value with { Appointments = Comparison.Of(value.Appointments.Today, value.Appointments.Yesterday + one), RevenueCents = Comparison.Of(value.RevenueCents.Today, value.RevenueCents.Yesterday + revenue) };
+                if (late)
+                {
+                    changed = changed with { LateAppointments = sign > 0 ? value.LateAppointments.Add(appointment.Id) : value.LateAppointments.Remove(appointment.Id) };
+                }
+
+                return changed.Appointments.Today < 0 || changed.Appointments.Yesterday < 0 || changed.RevenueCents.Today < 0 || changed.RevenueCents.Yesterday < 0
+                    ? null
+                    : changed;
             }
 
             default:
                 return null;
         }
     }
+
+    private static DateTimeOffset AsUtc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     /// <summary>1 when a row's time is on the value's today, -1 on yesterday up to the same-time cut, 0 otherwise.</summary>
     private static int Side(StatsOverview value, TimeZoneInfo zone, DateTime utc)
@@ -131,7 +207,10 @@ internal sealed class StatsOverviewWidget(IDbContextFactory<AskProDbContext> dbF
             Comparison.Of(appointmentsToday?.RevenueCents ?? 0, appointmentsYesterday?.RevenueCents ?? 0),
             Comparison.Of(
                 Ratios.Average(callsToday?.DurationSeconds ?? 0, callsToday?.Completed ?? 0),
-                Ratios.Average(callsYesterday?.DurationSeconds ?? 0, callsYesterday?.Completed ?? 0)));
+                Ratios.Average(callsYesterday?.DurationSeconds ?? 0, callsYesterday?.Completed ?? 0)))
+        {
+            Durations = new CompletedDurations(callsToday?.Completed ?? 0, callsToday?.DurationSeconds ?? 0, callsYesterday?.Completed ?? 0, callsYesterday?.DurationSeconds ?? 0),
+        };
     }
 }
 
@@ -158,7 +237,37 @@ internal sealed record StatsOverview(
     Comparison<long> Answered,
     Comparison<long> Appointments,
     Comparison<long> RevenueCents,
-    Comparison<double> AverageDurationSeconds) : IExpiringValue;
+    Comparison<double> AverageDurationSeconds) : IExpiringValue
+{
+    /// <summary>
+    /// Gets the count and sum behind the average durations, so that a call's end can be applied (ADR 0022); null for a
+    /// value read back from L2. Not part of the widget's JSON.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CompletedDurations? Durations { get; init; }
+
+    /// <summary>Gets the ids of the calls after <see cref="AsOf"/> applied to the value (it counts them); not in the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Collections.Immutable.ImmutableHashSet<long> LateCalls { get; init; } = [];
+
+    /// <summary>Gets the ids of the appointments booked after <see cref="AsOf"/> applied to the value; not in the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Collections.Immutable.ImmutableHashSet<long> LateAppointments { get; init; } = [];
+}
+
+/// <summary>Completed calls and their seconds, today and yesterday up to the same time: what the average durations are made of.</summary>
+/// <param name="CompletedToday">Completed calls today.</param>
+/// <param name="SecondsToday">Their seconds.</param>
+/// <param name="CompletedYesterday">Completed calls yesterday up to the same local time.</param>
+/// <param name="SecondsYesterday">Their seconds.</param>
+internal sealed record CompletedDurations(long CompletedToday, long SecondsToday, long CompletedYesterday, long SecondsYesterday)
+{
+    /// <summary>Gets whether no figure went below zero.</summary>
+    public bool IsValid => CompletedToday >= 0 && SecondsToday >= 0 && CompletedYesterday >= 0 && SecondsYesterday >= 0;
+
+    /// <summary>The average durations, computed as the widget computes them.</summary>
+    public Comparison<double> Average() => Comparison.Of(Ratios.Average(SecondsToday, CompletedToday), Ratios.Average(SecondsYesterday, CompletedYesterday));
+}
 
 /// <summary>A figure today against yesterday.</summary>
 /// <typeparam name="T">The figure's number type.</typeparam>

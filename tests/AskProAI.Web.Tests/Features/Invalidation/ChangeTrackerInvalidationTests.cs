@@ -110,10 +110,11 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
     }
 
     [Fact]
-    public async Task SynchronousSaveChanges_InvalidatesAfterCommit()
+    public async Task SynchronousSaveChanges_AppliedAfterCommit()
     {
         using var admin = await app.ClientForAsync(TestData.AdminEmail);
         await WidgetReads.WarmAsync(admin, 1, 2);
+        var revenue = (await WidgetReads.ValueAsync(admin, 2, "stats_overview")).GetProperty("revenueCents").GetProperty("today").GetInt64();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
 
@@ -121,7 +122,10 @@ public abstract class ChangeTrackerInvalidationTests(WebAppFixture app)
         appointment.PriceCents += 1;
         db.SaveChanges();
 
-        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: AppointmentWidgets);
+        // An update of a versioned row is applied (ADR 0022): stats_overview stays cached with the new price,
+        // dashboard_stats is composed again from its day parts (a MISS without a query).
+        AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 2), miss: ["dashboard_stats"]);
+        Assert.Equal(revenue + 1, (await WidgetReads.ValueAsync(admin, 2, "stats_overview")).GetProperty("revenueCents").GetProperty("today").GetInt64());
         AssertOutcomes(await WidgetReads.OutcomesAsync(admin, 1), miss: []);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AskProAI.Caching;
 using AskProAI.Data;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,9 @@ namespace AskProAI.Web.Tests.Features.Widgets;
 /// after them), half-hour zones (Yangon +6:30, St. John's -3:30/-2:30), a quarter-hour zone (Kathmandu +5:45) and DST
 /// changes (Berlin, St. John's, Santiago whose midnight is skipped). After every step, every company's cached
 /// <c>dashboard_stats</c> equals a from-scratch computation from the raw rows (<see cref="IndependentFigures"/>), and its date
-/// agrees with <c>stats_overview</c>'s. On SQLite and PostgreSQL.
+/// agrees with <c>stats_overview</c>'s; <c>stats_overview</c>, <c>live_calls</c> and <c>recent_calls</c> equal theirs too.
+/// The updates (ends, edits) and deletes are applied to the cached values, not invalidated (ADR 0022): the run fails when
+/// none of them reached a cached value. On SQLite and PostgreSQL.
 /// </summary>
 public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture app)
 {
@@ -45,12 +48,26 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
         }
 
         await CheckAllAsync(await ClientAsync(), companies, "start");
+        var cache = app.Services.GetRequiredService<IWidgetCache>();
+        long Applied() => cache.GetStatistics().Widgets.Sum(w => w.ChangesApplied);
+        var (updates, appliedOnUpdates) = (0, 0L);
         for (var step = 0; step < Steps; step++)
         {
             var company = companies[random.Next(companies.Count)];
+            var applied = Applied();
             var what = await StepAsync(await ClientAsync(), company, random);
+            if (what is "late end" or "flip booked" or "change branch" or "move call" or "delete")
+            {
+                updates++;
+                appliedOnUpdates += Applied() - applied;
+            }
+
             await CheckAllAsync(await ClientAsync(), companies, $"step {step} ({what}, company {company.Id} {company.Zone.Id}, now {app.Time.GetUtcNow():u}, seed {Seed})");
         }
+
+        // Every widget value was read after the previous step, so an update finds them cached; before ADR 0022 every
+        // update and delete invalidated them (0 applied).
+        Assert.True(updates == 0 || appliedOnUpdates > 0, $"{updates} updates and deletes, {appliedOnUpdates} changes applied to cached values");
     }
 
     /// <summary>A client with a bearer token that is not expired on the fake clock (tokens last an hour).</summary>
@@ -168,6 +185,23 @@ public abstract class DaySegmentPropertyTests(DaySegmentPropertyTests.Fixture ap
             var expectedOverview = IndependentFigures.Overview(rows, company.Zone, asOf, now);
             var actualOverview = IndependentFigures.DescribeOverview(overview);
             Assert.True(expectedOverview == actualOverview, $"{context}: stats_overview of company {company.Id} ({company.Zone.Id})\nexpected {expectedOverview}\nactual   {actualOverview}");
+
+            var live = await GetAsync(client, company.Id, "live_calls");
+            var expectedLive = IndependentFigures.LiveCalls(rows, live.GetProperty("asOf").GetDateTimeOffset());
+            var actualLive = IndependentFigures.DescribeLiveCalls(live);
+            Assert.True(expectedLive == actualLive, $"{context}: live_calls of company {company.Id}\nexpected {expectedLive}\nactual   {actualLive}");
+
+            // recent_calls carries no instant of its own: as WidgetFiguresIndependentCheckTests, a hit computed before this
+            // hour began was computed ahead for it, as of its start; any other value is as of its computation.
+            using var dashboard = await client.GetAsync($"/api/companies/{company.Id}/dashboard");
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            var recent = (await Json.ReadAsync(dashboard)).GetProperty("widgets").GetProperty("recent_calls");
+            var computedAt = recent.GetProperty("computedAt").GetDateTimeOffset();
+            var hour = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+            var recentAt = computedAt < hour && recent.GetProperty("cache").GetString() != "STALE" ? hour : computedAt;
+            var expectedRecent = IndependentFigures.RecentCalls(rows, recentAt, now);
+            var actualRecent = IndependentFigures.DescribeRecentCalls(recent.GetProperty("data"));
+            Assert.True(expectedRecent == actualRecent, $"{context}: recent_calls of company {company.Id}\nexpected {expectedRecent}\nactual   {actualRecent}");
         }
     }
 

@@ -89,7 +89,7 @@ public abstract class LiveCallsRollForwardPropertyTests(LiveCallsRollForwardProp
 
             case 4:
             {
-                // An ongoing call ends (an update: invalidates, the next minute reads the database).
+                // An ongoing call ends (an update: applied to the cached value, ADR 0022).
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AskProDbContext>();
                 var ongoing = await db.Calls.AsNoTracking()
