@@ -73,23 +73,15 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     /// </summary>
     internal static LiveCalls? Without(LiveCalls value, Call call)
     {
-        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
-        if (startedAt > value.AsOf + StartTolerance)
+        if (Place(value, call) is not { } place)
         {
             return null;
         }
 
-        var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
-        var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
+        var (startedAt, ongoing, recent, index) = place;
         if (ongoing + recent == 0)
         {
             return value;
-        }
-
-        var index = IndexOf(value, call.BranchId);
-        if (index < 0)
-        {
-            return null;
         }
 
         var branch = value.Branches[index];
@@ -136,6 +128,31 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
         }
     }
 
+    /// <summary>
+    /// Where a call counts in a value, by the value's own windows: its start, whether it is ongoing and live (0/1), in the
+    /// last 15 minutes (0/1), and its branch's index (-1 when it counts nowhere). A write after the value was computed may
+    /// start after its AsOf: the value counts it as a computation would, up to StartTolerance ahead. Null when the value
+    /// cannot hold it: a start further ahead (a sender's clock far ahead of an older value), or a branch it does not list.
+    /// </summary>
+    private static (DateTimeOffset StartedAt, int Ongoing, int Recent, int Index)? Place(LiveCalls value, Call call)
+    {
+        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
+        if (startedAt > value.AsOf + StartTolerance)
+        {
+            return null;
+        }
+
+        var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
+        var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
+        if (ongoing + recent == 0)
+        {
+            return (startedAt, 0, 0, -1);
+        }
+
+        var index = IndexOf(value, call.BranchId);
+        return index < 0 ? null : (startedAt, ongoing, recent, index);
+    }
+
     private static int IndexOf(LiveCalls value, int branchId)
     {
         for (var i = 0; i < value.Branches.Count; i++)
@@ -156,26 +173,15 @@ internal sealed class LiveCallsWidget(IDbContextFactory<AskProDbContext> dbFacto
     /// </summary>
     internal static LiveCalls? Apply(LiveCalls value, Call call)
     {
-        var startedAt = new DateTimeOffset(DateTime.SpecifyKind(call.StartedAt, DateTimeKind.Utc));
-
-        // A write after the value was computed may start after its AsOf: the value counts it as a computation would,
-        // up to StartTolerance ahead. A start further ahead (a sender's clock far ahead of an older value) is computed again.
-        if (startedAt > value.AsOf + StartTolerance)
+        if (Place(value, call) is not { } place)
         {
             return null;
         }
 
-        var ongoing = call.Status == CallStatus.Ongoing && startedAt > value.AsOf - OngoingHorizon ? 1 : 0;
-        var recent = startedAt > value.AsOf - RecentWindow ? 1 : 0;
+        var (startedAt, ongoing, recent, index) = place;
         if (ongoing + recent == 0)
         {
             return value;
-        }
-
-        var index = IndexOf(value, call.BranchId);
-        if (index < 0)
-        {
-            return null;
         }
 
         var branches = value.Branches.ToArray();
