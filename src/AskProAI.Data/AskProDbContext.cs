@@ -73,11 +73,7 @@ public class AskProDbContext : IdentityDbContext<AppUser, IdentityRole<int>, int
     /// </summary>
     private void IncrementVersions()
     {
-        if (ChangeTracker.AutoDetectChangesEnabled)
-        {
-            ChangeTracker.DetectChanges();
-        }
-
+        // Entries() detects changes first (when automatic detection is on), so a property set since the read is seen here.
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Modified)

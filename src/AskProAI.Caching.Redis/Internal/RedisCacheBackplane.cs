@@ -58,9 +58,6 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     /// <summary>Completes when both subscriptions (the channel and this instance's acknowledgements) were first confirmed by Redis.</summary>
     internal Task WhenSubscribed => _subscribed.Task;
 
-    /// <summary>Gets the other instances this one currently waits for.</summary>
-    internal IReadOnlyCollection<string> LivePeers => [.. Live()];
-
     public ValueTask PublishAsync(CacheTag tag, CancellationToken cancellationToken) => PublishAsync([tag], cancellationToken);
 
     /// <summary>
