@@ -12,7 +12,7 @@ const n = parseInt(process.argv[3] || '30');
   await page.addInitScript(() => {
     window.__log = [];
     const OrigWS = window.WebSocket;
-    window.WebSocket = function (...a) { const ws = new OrigWS(...a); ws.addEventListener('message', e => { if (String(e.data).includes('widgetsChanged')) window.__log.push(['push', performance.now()]); }); return ws; };
+    window.WebSocket = function (...a) { const ws = new OrigWS(...a); ws.addEventListener('message', e => { const d = String(e.data); if (d.includes('widgetsChanged')) window.__log.push(['push', performance.now(), (d.match(/"live":\{"widget":"[a-z_]+","cache":"([A-Z-]+)"/) || [null, 'no value'])[1]]); }); return ws; };
     window.WebSocket.prototype = OrigWS.prototype; Object.assign(window.WebSocket, OrigWS);
     const origFetch = window.fetch;
     window.fetch = async (url, ...r) => { const s = performance.now(); const res = await origFetch(url, ...r); const e = performance.now(); window.__log.push(['fetch', String(url), s, e, res.headers.get('x-cache'), res.headers.get('server-timing')]); return res; };
@@ -51,6 +51,6 @@ const n = parseInt(process.argv[3] || '30');
   const acks = rows.map(r => r.ack), shown = rows.map(r => r.shown);
   const push = rows.map(r => (r.log.find(x => x[0] === 'push') || [0, -1])[1]);
   const lf = rows.map(r => r.log.find(x => x[0] === 'fetch' && x[1].includes('live_calls'))).filter(Boolean);
-  console.log(`ack p50 ${pct(acks, 50).toFixed(1)} p99 ${pct(acks, 99).toFixed(1)} | push p50 ${pct(push, 50)} p99 ${pct(push, 99)} | live fetch dur p50 ${pct(lf.map(x => x[3] - x[2]), 50).toFixed(1)} p99 ${pct(lf.map(x => x[3] - x[2]), 99).toFixed(1)} | visible p50 ${pct(shown, 50).toFixed(1)} p99 ${pct(shown, 99).toFixed(1)}`);
+  console.log(`ack p50 ${pct(acks, 50).toFixed(1)} p99 ${pct(acks, 99).toFixed(1)} | push p50 ${pct(push, 50)} p99 ${pct(push, 99)} | live fetches ${lf.length}${lf.length ? ` dur p50 ${pct(lf.map(x => x[3] - x[2]), 50).toFixed(1)} p99 ${pct(lf.map(x => x[3] - x[2]), 99).toFixed(1)}` : ''} | visible p50 ${pct(shown, 50).toFixed(1)} p99 ${pct(shown, 99).toFixed(1)}`);
   await browser.close();
 })().catch(e => { console.error(e); process.exit(1); });

@@ -41,6 +41,17 @@ public interface IWidgetCache
     ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="InvalidateAsync(IReadOnlyList{CacheTag}, CancellationToken)"/>, with work that runs after the entries
+    /// were dropped here and, in distributed mode, after the tags' new stamps are in L2, but before the other instances
+    /// hear of the invalidation: a value computed there (through <see cref="GetOrComputeAsync{TState, T}"/>) is stored in
+    /// L2 with the new stamp, so every other instance's next read of it is an L2 hit instead of a computation of its own
+    /// (ADR 0026: the live widget recomputed once by the writer). A failure of that work is logged and does not fail the
+    /// invalidation; it is not run again when the invalidation has to be sent again later.
+    /// </summary>
+    ValueTask<InvalidationResult> InvalidateAsync(
+        IReadOnlyList<CacheTag> tags, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Marks the start of a write whose rows may be applied to cached values later (<see cref="ApplyChangeAsync"/>).
     /// Take it before the write's statements run (before <c>SaveChanges</c>), never after.
     /// </summary>

@@ -78,6 +78,9 @@ internal static partial class Log
     [LoggerMessage(4202, LogLevel.Warning, "Live push to company {CompanyId} failed")]
     public static partial void LivePushFailed(ILogger logger, Exception exception, int companyId);
 
+    [LoggerMessage(4205, LogLevel.Warning, "Reading the live widget of company {CompanyId} for a push failed; the push goes without it and the page fetches it")]
+    public static partial void LivePushReadFailed(ILogger logger, Exception exception, int companyId);
+
     [LoggerMessage(4203, LogLevel.Information, "Dashboard hub: watch of another company refused")]
     public static partial void HubWatchRefused(ILogger logger);
 

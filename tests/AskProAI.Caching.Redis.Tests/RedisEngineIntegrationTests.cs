@@ -93,6 +93,48 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task ValueComputedOnABeforeAnnouncing_IsAnL2HitForBWhenBHearsTheInvalidation()
+    {
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        Assert.Equal(1, (await b.GetAsync(1, counter)).Value);
+        var readOnB = new TaskCompletionSource<CacheResult<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Cache.RemoteInvalidationsApplied += tags => _ = Task.Run(async () => readOnB.TrySetResult(await b.GetAsync(1, counter)));
+        var computedBeforeAnnouncing = 0;
+
+        // As a dashboard's live push does (ADR 0026): B reads the widget the moment it hears of the write.
+        await a.Cache.InvalidateAsync(
+            [CacheTag.CompanyWidget("dashboard_stats", 1), CacheTag.CompanyWidget("recent_calls", 1)],
+            async _ => computedBeforeAnnouncing = (await a.GetAsync(1, counter)).Value);
+
+        var read = await readOnB.Task.WaitAsync(Bound);
+        Assert.Equal(2, computedBeforeAnnouncing);
+        Assert.Equal((CacheOutcome.Hit, 2, true), (read.Outcome, read.Value, read.FromL2));
+        Assert.Equal(2, counter.Count);
+    }
+
+    [Fact]
+    public async Task WorkBeforeAnnouncingFails_TheInvalidationStillReachesB()
+    {
+        await using var pair = await RedisEngine.PairAsync();
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        await b.GetAsync(1, counter);
+
+        var result = await a.Cache.InvalidateAsync(
+            [CacheTag.CompanyWidget("dashboard_stats", 1), CacheTag.CompanyWidget("recent_calls", 1)],
+            _ => throw new InvalidOperationException("the database is away"));
+
+        Assert.Equal(2, result.Tags.Count);
+        Assert.False(b.Cache.IsCached(b.Heavy, 1));
+        var again = await b.GetAsync(1, counter);
+        Assert.Equal((CacheOutcome.Miss, 2), (again.Outcome, again.Value));
+    }
+
+    [Fact]
     public async Task SeveralTagsInvalidatedTogetherOnA_AreOneMessageOnB_AnnouncedOnceAfterEveryEntryWasDropped()
     {
         await using var pair = await RedisEngine.PairAsync();

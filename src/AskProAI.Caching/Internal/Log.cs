@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(1012, LogLevel.Warning, "Widget computation {Widget} for company {CompanyId} passed its hard timeout of {TimeoutMs:F0} ms: the caller got a timeout error, the computation goes on")]
     public static partial void HardTimeout(ILogger logger, string widget, int companyId, double timeoutMs);
+
+    [LoggerMessage(1020, LogLevel.Warning, "The work run before an invalidation was announced failed; the invalidation goes on and the other instances compute the value themselves")]
+    public static partial void BeforeAnnouncingFailed(ILogger logger, Exception exception);
 }

@@ -25,10 +25,14 @@ internal sealed partial class WidgetCache
             : DistributeAsync([tag], _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
     }
 
-    public ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default)
+    public ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default) =>
+        InvalidateAsync(tags, beforeAnnouncing: null, cancellationToken);
+
+    public ValueTask<InvalidationResult> InvalidateAsync(
+        IReadOnlyList<CacheTag> tags, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        if (tags.Count == 1)
+        if (beforeAnnouncing is null && tags.Count == 1)
         {
             return InvalidateAsync(tags[0], cancellationToken);
         }
@@ -41,9 +45,31 @@ internal sealed partial class WidgetCache
         }
 
         var result = new InvalidationResult([.. all.Select(t => t.ToString())], string.Join("; ", scopes.Distinct()));
-        return all.Length == 0 || (_store is null && _backplane is null)
-            ? new ValueTask<InvalidationResult>(result)
-            : DistributeAsync(all, _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
+        if (all.Length == 0 || (_store is null && _backplane is null))
+        {
+            return beforeAnnouncing is null ? new ValueTask<InvalidationResult>(result) : RunThenAsync(beforeAnnouncing, result, cancellationToken);
+        }
+
+        return DistributeAsync(all, _time.GetUtcNow().ToUnixTimeMilliseconds(), result, beforeAnnouncing, cancellationToken);
+    }
+
+    private async ValueTask<InvalidationResult> RunThenAsync(Func<CancellationToken, ValueTask> work, InvalidationResult result, CancellationToken cancellationToken)
+    {
+        await RunBeforeAnnouncingAsync(work, cancellationToken);
+        return result;
+    }
+
+    /// <summary>The caller's work between the stamps and the message; its failure is the caller's, logged, never the invalidation's.</summary>
+    private async ValueTask RunBeforeAnnouncingAsync(Func<CancellationToken, ValueTask> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.BeforeAnnouncingFailed(_logger, exception);
+        }
     }
 
     public bool CanApplyChanges(WidgetHandle widget, int companyId)
@@ -56,9 +82,13 @@ internal sealed partial class WidgetCache
         return !IsDistributed && widget.ModeFor(companyId) == CacheMode.Optimized;
     }
 
-    private async ValueTask<InvalidationResult> DistributeAsync(CacheTag[] tags, long unixMs, InvalidationResult result, CancellationToken cancellationToken)
+    private ValueTask<InvalidationResult> DistributeAsync(CacheTag[] tags, long unixMs, InvalidationResult result, CancellationToken cancellationToken) =>
+        DistributeAsync(tags, unixMs, result, beforeAnnouncing: null, cancellationToken);
+
+    private async ValueTask<InvalidationResult> DistributeAsync(
+        CacheTag[] tags, long unixMs, InvalidationResult result, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken)
     {
-        if (!await TryDistributeAsync(tags, unixMs, cancellationToken))
+        if (!await TryDistributeAsync(tags, unixMs, beforeAnnouncing, cancellationToken))
         {
             foreach (var tag in tags)
             {
@@ -72,13 +102,28 @@ internal sealed partial class WidgetCache
     }
 
     /// <summary>The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message, acknowledged.</summary>
-    private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, CancellationToken cancellationToken)
+    private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken)
     {
         try
         {
             if (_store is not null)
             {
                 await _store.SetTagStampsAsync([.. tags.Select(t => t.ToString())], unixMs, cancellationToken);
+            }
+
+            if (beforeAnnouncing is not null)
+            {
+                // A value computed now reads the database after the write and stores with the new stamps: the other
+                // instances' reads after the message find it in L2 (ADR 0026). L2 trusts a value only when its computation
+                // started in a later millisecond than the newest stamp (a tie counts as invalidated), and the stamps'
+                // round trip can take less than one: the computation starts once the stamp's millisecond is over.
+                var wait = unixMs + 1 - _time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(wait, 2)), cancellationToken);
+                }
+
+                await RunBeforeAnnouncingAsync(beforeAnnouncing, cancellationToken);
             }
 
             if (_backplane is not null)
@@ -102,7 +147,7 @@ internal sealed partial class WidgetCache
         var count = _undelivered.Count;
         for (var i = 0; i < count && _undelivered.TryDequeue(out var item); i++)
         {
-            if (!await TryDistributeAsync([item.Tag], item.UnixMs, CancellationToken.None))
+            if (!await TryDistributeAsync([item.Tag], item.UnixMs, beforeAnnouncing: null, CancellationToken.None))
             {
                 _undelivered.Enqueue(item);
                 StartRedeliveryLoop();

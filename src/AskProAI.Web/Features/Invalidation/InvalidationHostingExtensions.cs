@@ -13,6 +13,9 @@ internal static class InvalidationHostingExtensions
     {
         var services = builder.Services;
         services.AddSingleton<IWidgetInvalidator, WidgetInvalidator>();
+
+        // Lazy: the widgets' DbContext factory takes the interceptors, which take the invalidator.
+        services.AddSingleton(sp => new Lazy<Widgets.WidgetRegistry>(sp.GetRequiredService<Widgets.WidgetRegistry>));
         services.AddSingleton<WritesInFlight>();
         services.AddSingleton<ChangeJournal>();
         services.AddSingleton<IInterceptor, InvalidationSaveChangesInterceptor>();

@@ -9,6 +9,7 @@ namespace AskProAI.Web.Features.Invalidation;
 /// </summary>
 internal sealed class WidgetInvalidator(
     WidgetCatalog widgets,
+    Lazy<WidgetRegistry> registry,
     IWidgetCache cache,
     IDaySegmentCache segments,
     CompanyTimeZones zones,
@@ -193,7 +194,11 @@ internal sealed class WidgetInvalidator(
         {
             // Together: in distributed mode one round trip to L2 and one backplane message (one live push on the other
             // instances) for the write, whatever number of widgets it touched.
-            await cache.InvalidateAsync([.. names.Select(name => CacheTag.CompanyWidget(name, companyId))], cancellationToken);
+            CacheTag[] tags = [.. names.Select(name => CacheTag.CompanyWidget(name, companyId))];
+            var live = LiveWidgetsToRecompute(companyId, names);
+            await (live.Length == 0
+                ? cache.InvalidateAsync(tags, cancellationToken)
+                : cache.InvalidateAsync(tags, ct => RecomputeAsync(live, companyId, ct), cancellationToken));
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -201,6 +206,38 @@ internal sealed class WidgetInvalidator(
             // The data is committed; failing the request now would make the client retry a write that happened.
             Log.InvalidationFailed(logger, exception, companyId);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The live widgets among the dropped ones, cached for this company: the writer computes each once before the other
+    /// instances hear of the write, so their open dashboards get the new value from L2 (ADR 0026) instead of every
+    /// instance computing it (or waiting for the one that holds the lock). Distributed mode only: on a single node a
+    /// write is applied to the live value, and one that is not leaves the computation to the push's read.
+    /// </summary>
+    private RegisteredWidget[] LiveWidgetsToRecompute(int companyId, string[] names)
+    {
+        List<RegisteredWidget>? live = null;
+        foreach (var name in names)
+        {
+            // Optimized but not applicable: distributed mode. On one node the push's own read computes it, if anyone watches.
+            if (registry.Value.TryGet(name, out var widget)
+                && widget.Handle.Tier == WidgetTier.Live
+                && widget.Handle.ModeFor(companyId) == CacheMode.Optimized
+                && !cache.CanApplyChanges(widget.Handle, companyId))
+            {
+                (live ??= []).Add(widget);
+            }
+        }
+
+        return live is null ? [] : [.. live];
+    }
+
+    private static async ValueTask RecomputeAsync(RegisteredWidget[] live, int companyId, CancellationToken cancellationToken)
+    {
+        foreach (var widget in live)
+        {
+            await widget.GetAsync(companyId, cancellationToken);
         }
     }
 

@@ -12,7 +12,7 @@ namespace AskProAI.Web.Features.Live;
 /// every exception thrown by a hub method as an error with its stack trace, and a refused watch is routine.
 /// </summary>
 [Authorize]
-internal sealed class DashboardHub(CompanyDirectory companies, ILogger<DashboardHub> logger) : Hub
+internal sealed class DashboardHub(CompanyDirectory companies, WatchedCompanies watched, ILogger<DashboardHub> logger) : Hub
 {
     /// <summary>The client method that receives <see cref="WidgetsChanged"/>.</summary>
     public const string WidgetsChangedMethod = "widgetsChanged";
@@ -28,9 +28,20 @@ internal sealed class DashboardHub(CompanyDirectory companies, ILogger<Dashboard
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(own), Context.ConnectionAborted);
             Context.Items[WatchedKey] = own;
+            watched.Add(own);
         }
 
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(WatchedKey, out var company) && company is int watching)
+        {
+            watched.Remove(watching);
+        }
+
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>Watches a company instead of the one watched so far.</summary>
@@ -49,21 +60,38 @@ internal sealed class DashboardHub(CompanyDirectory companies, ILogger<Dashboard
             return WatchAnswer.Refused(companyId, "No company has this id.");
         }
 
-        if (Context.Items.TryGetValue(WatchedKey, out var watched) && watched is int previous && previous != companyId)
+        var previous = Context.Items.TryGetValue(WatchedKey, out var before) && before is int company ? company : (int?)null;
+        if (previous == companyId)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(previous));
+            return new WatchAnswer(companyId, Watching: true, Refusal: null);
+        }
+
+        if (previous is { } other)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(other));
+            watched.Remove(other);
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(companyId));
         Context.Items[WatchedKey] = companyId;
+        watched.Add(companyId);
         return new WatchAnswer(companyId, Watching: true, Refusal: null);
     }
 }
 
 /// <summary>The <c>widgetsChanged</c> message: widgets of a company whose cached values were invalidated.</summary>
 /// <param name="CompanyId">The company.</param>
-/// <param name="Widgets">The widget names to fetch again.</param>
-internal sealed record WidgetsChanged(int CompanyId, IReadOnlyList<string> Widgets);
+/// <param name="Widgets">The widget names to fetch again (a widget whose value is in <paramref name="Live"/> need not be).</param>
+/// <param name="Live">The live widget's value after the change, read by this instance after it dropped its old copy
+/// (ADR 0026), or null when it was not read (the page fetches it).</param>
+internal sealed record WidgetsChanged(int CompanyId, IReadOnlyList<string> Widgets, PushedWidget? Live = null);
+
+/// <summary>A widget value sent with a push, as <c>GET /api/companies/{id}/widgets/{name}</c> would answer it.</summary>
+/// <param name="Widget">The widget name.</param>
+/// <param name="Cache">The cache outcome (the <c>X-Cache</c> header's value).</param>
+/// <param name="Age">Seconds since the value was computed, on the service's clock (the <c>Age</c> header).</param>
+/// <param name="Value">The widget's JSON.</param>
+internal sealed record PushedWidget(string Widget, string Cache, long Age, System.Text.Json.JsonElement Value);
 
 /// <summary>The answer to <see cref="DashboardHub.Watch"/>.</summary>
 /// <param name="CompanyId">The company asked for.</param>

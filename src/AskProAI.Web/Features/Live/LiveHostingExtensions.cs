@@ -20,6 +20,7 @@ internal static class LiveHostingExtensions
     {
         var services = builder.Services;
         services.AddSignalR();
+        services.AddSingleton<WatchedCompanies>();
         services.AddSingleton<IWidgetChangeNotifier, HubWidgetChangeNotifier>();
         services.AddHostedService<RemoteInvalidationRelay>();
 

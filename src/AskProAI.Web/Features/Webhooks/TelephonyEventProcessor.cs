@@ -8,7 +8,8 @@ namespace AskProAI.Web.Features.Webhooks;
 /// Applies a telephony event exactly once: the event row and the call change are saved in one transaction, and the
 /// event id, unique per company, makes a second delivery a no-op (the same body) or a 409 (a different one). The change tracker observers invalidate after the commit.
 /// </summary>
-internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider time, ILogger<TelephonyEventProcessor> logger, ILoggerFactory loggers)
+internal sealed class TelephonyEventProcessor(
+    AskProDbContext db, Tenancy.CompanyDirectory companies, TimeProvider time, ILogger<TelephonyEventProcessor> logger, ILoggerFactory loggers)
 {
     /// <summary>Applies the event; a 400 problem when it cannot be applied.</summary>
     public async Task<IResult> ProcessAsync(TelephonyEvent e, string payload, CancellationToken cancellationToken)
@@ -20,7 +21,8 @@ internal sealed class TelephonyEventProcessor(AskProDbContext db, TimeProvider t
 
         var companyId = e.CompanyId!.Value;
         var eventId = e.EventId!;
-        if (!await db.Companies.AsNoTracking().AnyAsync(c => c.Id == companyId, cancellationToken))
+        // The directory knows the companies (they are only ever added): no query of the event's own for it.
+        if (!await companies.ExistsAsync(companyId, cancellationToken))
         {
             return SignedRequestReader.BadRequest("No company has this companyId.");
         }

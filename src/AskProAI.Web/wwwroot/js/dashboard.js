@@ -251,10 +251,20 @@
       const { body, cache, age } = await getJson(`/api/companies/${forCompany}/widgets/${name}`);
       if (seq !== fetchSeq[name] || forGeneration !== generation) return;
       render(name, cache, age, body, renderers[name]);
+      card(name).dataset.source = "fetch";
       setProblem(name, null);
     } catch (error) {
       if (forGeneration === generation) setProblem(name, `${card(name).querySelector("h2").textContent}: ${error.message}`);
     }
+  }
+
+  // A value that came with a push: newer than any fetch of the same widget still on its way, which is dropped.
+  function showPushed(pushedValue) {
+    const name = pushedValue.widget;
+    fetchSeq[name] = (fetchSeq[name] || 0) + 1;
+    render(name, pushedValue.cache, pushedValue.age, pushedValue.value, renderers[name]);
+    card(name).dataset.source = "push";
+    setProblem(name, null);
   }
 
   function loadAll() {
@@ -307,7 +317,9 @@
       if (company === null || message.companyId !== company.id) return;
       // The live widget first and alone: the heavier recomputations (a 30-day aggregate) would otherwise share the
       // server's cores with it and delay the number the user is watching.
-      if (message.widgets.includes("live_calls")) await refreshWidget("live_calls");
+      // The push carries the live value when the instance could read it (ADR 0026): shown at once, no request.
+      if (message.live && renderers[message.live.widget]) showPushed(message.live);
+      else if (message.widgets.includes("live_calls")) await refreshWidget("live_calls");
       for (const name of message.widgets) if (name !== "live_calls" && renderers[name]) pushed.names.add(name);
       schedulePushedAggregates();
     });

@@ -113,6 +113,41 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
         Assert.Contains("live_calls", (await watcher.NextAsync(TimeSpan.FromSeconds(10))).Widgets);
     }
 
+    [Fact]
+    public async Task SignedWebhook_PushCarriesTheLiveValueAfterTheWrite_ReadFromTheCacheTheWriteWasAppliedTo()
+    {
+        using var reader = await ApiClientAsync(TestData.Manager1Email);
+        var before = (await WidgetReads.ValueAsync(reader, 1, "live_calls")).GetProperty("ongoing").GetInt32();
+        await using var watcher = await Watcher.ConnectAsync(app, TestData.Manager1Email);
+        using var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress) };
+
+        using var response = await client.SendAsync(SignedWebhooks.Telephony(
+            """{"eventId":"evt-hub-live","type":"call_started","companyId":1,"externalCallId":"tel-hub-live","branchId":11}""", app.Time.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // On one node the write is applied to the cached value (ADR 0015), so the push's read is a hit.
+        var message = await watcher.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("live_calls", message.Widgets);
+        Assert.NotNull(message.Live);
+        Assert.Equal(("live_calls", "HIT"), (message.Live.Widget, message.Live.Cache));
+        Assert.Equal(before + 1, message.Live.Value.GetProperty("ongoing").GetInt32());
+        Assert.Equal(message.Live.Value.GetRawText(), (await WidgetReads.ValueAsync(reader, 1, "live_calls")).GetRawText());
+    }
+
+    [Fact]
+    public async Task ChangeOfAnAggregateOnly_PushNamesIt_WithoutALiveValue()
+    {
+        await using var watcher = await Watcher.ConnectAsync(app, TestData.Manager2Email);
+        using var writer = await ApiClientAsync(TestData.Manager2Email);
+
+        using var response = await writer.PatchAsJsonAsync("/api/companies/2/appointments/2001", new { priceCents = 7100 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var message = await watcher.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("live_calls", message.Widgets);
+        Assert.Null(message.Live);
+    }
+
     private async Task<HttpClient> ApiClientAsync(string email)
     {
         var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress) };
@@ -160,7 +195,9 @@ public sealed class DashboardHubTests(DashboardHubTests.Fixture app) : IClassFix
         public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
 
-    private sealed record WidgetsChangedMessage(int CompanyId, string[] Widgets);
+    private sealed record WidgetsChangedMessage(int CompanyId, string[] Widgets, PushedLive? Live);
+
+    private sealed record PushedLive(string Widget, string Cache, long Age, JsonElement Value);
 
     private sealed record WatchAnswerMessage(int CompanyId, bool Watching, string? Refusal);
 

@@ -33,17 +33,24 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
         await using var session = await BrowserSession.OpenAsync(app, fakeTimers: true);
         var page = session.Page;
         var recentFetches = 0;
+        var liveFetches = 0;
         page.Request += (_, request) =>
         {
             if (request.Url.Contains("/widgets/recent_calls", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref recentFetches);
             }
+
+            if (request.Url.Contains("/widgets/live_calls", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref liveFetches);
+            }
         };
         const string NewRows = "top => [...document.querySelectorAll(\"[data-widget='recent_calls'] tr[data-call-id]\")].filter(r => Number(r.dataset.callId) > top).length";
         var top = await page.EvaluateAsync<long>("() => Math.max(0, ...[...document.querySelectorAll(\"[data-widget='recent_calls'] tr[data-call-id]\")].map(r => Number(r.dataset.callId)))");
         var ongoing = await LivePushScript.OngoingAsync(page);
         var fetchesBefore = Volatile.Read(ref recentFetches);
+        var liveFetchesBefore = Volatile.Read(ref liveFetches);
 
         // The page's timers stand still: every push must show the live number by itself, without a timer.
         await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(1));
@@ -54,6 +61,10 @@ public sealed class LivePushBrowserTests(LivePushBrowserTests.Fixture app, ITest
 
         Assert.Equal(ongoing, await LivePushScript.OngoingAsync(page));
         Assert.Equal(fetchesBefore, Volatile.Read(ref recentFetches)); // six pushes, no aggregate fetched yet
+
+        // Each push carried the live value (ADR 0026): shown without a request of the page's own.
+        Assert.Equal(liveFetchesBefore, Volatile.Read(ref liveFetches));
+        Assert.Equal("push", await page.GetAttributeAsync("[data-widget='live_calls']", "data-source"));
 
         // A second of quiet: the aggregates are fetched once, and show all six calls.
         await page.Clock.RunForAsync(1000);

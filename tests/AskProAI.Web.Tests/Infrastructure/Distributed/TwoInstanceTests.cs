@@ -86,7 +86,7 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
         using var readerB = await hosts.B.ClientForAsync(TestData.Manager1Email);
         var before = (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32();
         Assert.Equal("HIT", await WidgetReads.CacheOfAsync(readerB, 1, "live_calls"));
-        var pushes = Channel.CreateUnbounded<string[]>();
+        var pushes = Channel.CreateUnbounded<PushedChange>();
         var token = readerB.DefaultRequestHeaders.Authorization!.Parameter;
         await using var watcherOnB = new HubConnectionBuilder()
             .WithUrl(new Uri(hosts.B.Server.BaseAddress, "hubs/dashboard"), o =>
@@ -100,11 +100,12 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
         {
             if (m.CompanyId == 1)
             {
-                pushes.Writer.TryWrite(m.Widgets);
+                pushes.Writer.TryWrite(m);
             }
         });
         await watcherOnB.StartAsync();
 
+        var computedOnB = hosts.B.ComputationsOf("live_calls");
         using var webhookA = hosts.A.CreateClient();
         using var response = await webhookA.SendAsync(SignedWebhooks.Telephony(
             """{"eventId":"evt-two-instances-push","type":"call_started","companyId":1,"externalCallId":"tel-two-instances-push","branchId":11}""",
@@ -116,12 +117,21 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
         // own entries, so the page's re-fetch from B right after the push is fresh.
         using var deadline = new CancellationTokenSource(Bound);
         var pushed = await pushes.Reader.ReadAsync(deadline.Token);
-        Assert.Equal(["dashboard_stats", "live_calls", "recent_calls", "stats_overview"], pushed.Order());
+        Assert.Equal(["dashboard_stats", "live_calls", "recent_calls", "stats_overview"], pushed.Widgets.Order());
+
+        // The push carries the live widget's value after the write (ADR 0026): A computed it before announcing the
+        // write, so B read it from L2 and computed nothing, and the page needs no request to show it.
+        Assert.NotNull(pushed.Live);
+        Assert.Equal("live_calls", pushed.Live.Widget);
+        Assert.Equal(before + 1, pushed.Live.Value.GetProperty("ongoing").GetInt32());
+        Assert.Equal(computedOnB, hosts.B.ComputationsOf("live_calls"));
 
         Assert.Equal(before + 1, (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32());
     }
 
-    private sealed record PushedChange(int CompanyId, string[] Widgets);
+    private sealed record PushedChange(int CompanyId, string[] Widgets, PushedLive? Live);
+
+    private sealed record PushedLive(string Widget, string Cache, long Age, System.Text.Json.JsonElement Value);
 
     private static async Task<List<long>> RecentCallIdsAsync(HttpClient client) =>
         [.. (await WidgetReads.ValueAsync(client, 1, "recent_calls")).GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetInt64())];
