@@ -36,6 +36,7 @@ internal sealed partial class WidgetCache
         // read the write).
         var stamp = Interlocked.Increment(ref _clock);
         var all = true;
+        var dropped = false;
         var now = _now.UtcTicks;
         var bucket = BucketOf(widget.Tier, now);
 
@@ -43,6 +44,10 @@ internal sealed partial class WidgetCache
         for (var b = bucket - 1; b <= bucket + 1; b++)
         {
             var key = new EntryKey(widget.Index, companyId, b);
+
+            // A computation in flight is discarded by the stamp below (it may or may not have read the write): its next
+            // read computes again, so this change counts as an invalidation.
+            dropped |= _flights.ContainsKey(key);
             while (_entries.TryGetValue(key, out var entry))
             {
                 T? updated = null;
@@ -63,6 +68,7 @@ internal sealed partial class WidgetCache
                 if (updated is null)
                 {
                     all = false;
+                    dropped = true;
                     break;
                 }
 
@@ -81,6 +87,9 @@ internal sealed partial class WidgetCache
         }
 
         // As an invalidation of the tag, with the stamp the updated values carry (no state is made for a company never read).
+        // Counted as an invalidation only when it dropped a value or a computation: a change applied to every value it
+        // found (or finding none) recomputes nothing, and is counted apart.
+        Interlocked.Increment(ref dropped ? ref _invalidations : ref _appliedChanges);
         MoveStampAndTick(tag, stamp);
         return all;
     }
