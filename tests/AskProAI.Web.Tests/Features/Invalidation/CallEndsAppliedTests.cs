@@ -87,6 +87,29 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
     }
 
     [Fact]
+    public async Task SignedWebhooks_AppliedOnASingleNode_StatsCountThemAsAppliedChangesNotInvalidations()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        using var hooks = app.CreateClient();
+        await SendOkAsync(hooks, $$"""{"eventId":"stats-start-0","type":"call_started","companyId":1,"externalCallId":"stats-0","branchId":11,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-2):O}}"}""");
+        await WidgetReads.WarmAsync(admin, CompanyId);
+        var before = await Json.ReadAsync(await admin.GetAsync("/api/admin/cache/stats"));
+
+        // A start and an end: each is applied to live_calls, recent_calls and stats_overview in place; dashboard_stats
+        // gets it in its day part, and only its own entry is dropped (composed again from the parts, without a query).
+        await SendOkAsync(hooks, $$"""{"eventId":"stats-start-1","type":"call_started","companyId":1,"externalCallId":"stats-1","branchId":12,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-1):O}}"}""");
+        await SendOkAsync(hooks, """{"eventId":"stats-end-0","type":"call_ended","companyId":1,"externalCallId":"stats-0","status":"completed","durationSeconds":30}""");
+        await CheckAsync(admin, "after a start and an end");
+
+        var after = await Json.ReadAsync(await admin.GetAsync("/api/admin/cache/stats"));
+        long Delta(string name) => after.GetProperty(name).GetInt64() - before.GetProperty(name).GetInt64();
+
+        // Before, each of the two writes counted 4 invalidations, though 3 of its widgets' values were updated in place.
+        Assert.Equal(2 * 3, Delta("appliedChanges"));
+        Assert.Equal(2 * 1, Delta("invalidations"));
+    }
+
+    [Fact]
     public async Task TwoUpdatesOfOneCall_TheVersionRefusesTheSecond_WidgetsCountTheFirstOnly()
     {
         using var admin = await app.ClientForAsync(TestData.AdminEmail);
