@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using AskProAI.Data;
@@ -6,10 +5,7 @@ using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Tests.Features.Widgets;
 using AskProAI.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Features.Invalidation;
@@ -269,68 +265,8 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
             Assert.True(expected == actual, $"{context}: {widget}\nexpected {expected}\nactual   {actual}");
     }
 
-    /// <summary>Makes the next <c>UPDATE "Calls"</c> commands find no row, as if another write had changed it in between.</summary>
-    public sealed class ConflictInjector : DbCommandInterceptor
-    {
-        private int _armed;
-
-        public int Armed => Volatile.Read(ref _armed);
-
-        public void Arm(int times) => Volatile.Write(ref _armed, times);
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Inject(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        {
-            Inject(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return ValueTask.FromResult(result);
-        }
-
-        private void Inject(DbCommand command)
-        {
-            const string Update = "UPDATE \"Calls\" SET";
-            if (command.CommandText.Contains(Update, StringComparison.Ordinal) && Interlocked.Decrement(ref _armed) >= 0)
-            {
-                var at = command.CommandText.IndexOf(Update, StringComparison.Ordinal);
-                var where = command.CommandText.IndexOf("WHERE ", at, StringComparison.Ordinal);
-                command.CommandText = string.Concat(command.CommandText.AsSpan(0, where), "WHERE 1 = 0 AND ", command.CommandText.AsSpan(where + "WHERE ".Length));
-            }
-            else
-            {
-                Interlocked.CompareExchange(ref _armed, 0, -1);
-            }
-        }
-    }
-
     /// <summary>The service with webhook secrets and the conflict injector.</summary>
-    public class Fixture(TestDatabaseProvider provider) : WritableWebAppFixture(provider)
-    {
-        public ConflictInjector Conflicts { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(Conflicts));
-        }
-    }
+    public class Fixture(TestDatabaseProvider provider) : ConflictWebAppFixture(provider);
 
     public sealed class Sqlite(Sqlite.F app) : CallEndsAppliedTests(app), IClassFixture<Sqlite.F>
     {
