@@ -37,6 +37,7 @@ internal sealed partial class WidgetCache
         var stamp = Interlocked.Increment(ref _clock);
         var all = true;
         var dropped = false;
+        var updatedAny = false;
         var now = _now.UtcTicks;
         var bucket = BucketOf(widget.Tier, now);
 
@@ -81,15 +82,24 @@ internal sealed partial class WidgetCache
                 {
                     Interlocked.Add(ref _bytes, copy.Size - entry.Size);
                     widget.Counters.ChangeApplied();
+                    updatedAny = true;
                     break;
                 }
             }
         }
 
         // As an invalidation of the tag, with the stamp the updated values carry (no state is made for a company never read).
-        // Counted as an invalidation only when it dropped a value or a computation: a change applied to every value it
-        // found (or finding none) recomputes nothing, and is counted apart.
-        Interlocked.Increment(ref dropped ? ref _invalidations : ref _appliedChanges);
+        // Counted as an invalidation only when it dropped a value or a computation; a change applied to every value it
+        // found recomputes nothing and is counted apart; one that found nothing cached counts in neither.
+        if (dropped)
+        {
+            Interlocked.Increment(ref _invalidations);
+        }
+        else if (updatedAny)
+        {
+            Interlocked.Increment(ref _appliedChanges);
+        }
+
         MoveStampAndTick(tag, stamp);
         return all;
     }

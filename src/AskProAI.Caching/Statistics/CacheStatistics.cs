@@ -35,8 +35,9 @@ public sealed record CacheStatistics
 
     /// <summary>
     /// Gets how many committed writes were applied to a widget's cached values of a company instead of invalidating them
-    /// (single node, ADR 0015 and 0022): one per write and widget, whatever number of values (buckets) it updated; none
-    /// was dropped, so nothing is computed again. Not counted in <see cref="Invalidations"/>.
+    /// (single node, ADR 0015 and 0022): one per write and widget that updated at least one value in place and dropped
+    /// none, so nothing is computed again. Not counted in <see cref="Invalidations"/>; a write that found nothing cached
+    /// of the widget counts in neither.
     /// </summary>
     public long AppliedChanges { get; init; }
 

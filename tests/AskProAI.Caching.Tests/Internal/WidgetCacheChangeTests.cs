@@ -54,6 +54,18 @@ public sealed class WidgetCacheChangeTests
     }
 
     [Fact]
+    public async Task ApplyChange_NothingCached_CountedNeitherAppliedNorInvalidation()
+    {
+        await using var cache = new CacheFixture();
+
+        // No value and no computation of the widget for this company: the write changed nothing in the cache.
+        Assert.True(await AddAsync(cache, cache.Cache.BeginWrite(), 10));
+
+        var statistics = cache.Cache.GetStatistics();
+        Assert.Equal((0L, 0L), (statistics.Invalidations, statistics.AppliedChanges));
+    }
+
+    [Fact]
     public async Task ApplyChange_ValueDropped_CountedAsInvalidation()
     {
         await using var cache = new CacheFixture();
