@@ -21,8 +21,17 @@ public sealed record StatsResponse
     /// <summary>Gets how many times the cache layer failed and the value was computed directly.</summary>
     public long Fallbacks { get; init; }
 
-    /// <summary>Gets how many invalidations were made.</summary>
+    /// <summary>
+    /// Gets how many invalidations were made: tags invalidated, and writes that had to drop a cached value (or a
+    /// computation in flight) instead of applying their change.
+    /// </summary>
     public long Invalidations { get; init; }
+
+    /// <summary>
+    /// Gets how many writes were applied to a widget's cached values instead of invalidating them (single node): one per
+    /// write and widget, not counted in <see cref="Invalidations"/>. 0 from a service older than this field.
+    /// </summary>
+    public long AppliedChanges { get; init; }
 
     /// <summary>Gets the <c>cache</c> queue.</summary>
     public QueueStats? Queue { get; init; }

@@ -116,4 +116,7 @@ internal static partial class Log
 
     [LoggerMessage(4601, LogLevel.Warning, "{Path}: the row kept changing under the write ({Attempts} attempts); answered 409")]
     public static partial void WriteConflictGaveUp(ILogger logger, string path, int attempts);
+
+    [LoggerMessage(4610, LogLevel.Warning, "{Method} {Route}: a concurrency conflict (row version) on {Entities} reached the exception handler; answered 409, nothing of that save was stored")]
+    public static partial void ConcurrencyConflictAnswered(ILogger logger, string method, string route, string entities);
 }

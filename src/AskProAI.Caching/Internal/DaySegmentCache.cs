@@ -213,6 +213,7 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
         // parts updated here carry the new stamp, so they stay valid.
         var stamp = _cache.TickSegmentClock();
         var all = true;
+        var applied = 0;
         if (_days.TryGetValue((widget.Index, companyId), out var days))
         {
             lock (days)
@@ -241,12 +242,14 @@ internal sealed class DaySegmentCache : IDaySegmentCache, IDisposable
 
                     days.Invalidate(day, stamp);
                     days.Parts[day] = new DayEntry(updated, stamp, entry!.EndClock);
-                    Interlocked.Increment(ref _applied);
+                    applied++;
                 }
             }
         }
 
-        Interlocked.Add(ref _invalidated, changes.Count);
+        // A change applied to its day's part is not an invalidation of that day (the part stays, updated).
+        Interlocked.Add(ref _applied, applied);
+        Interlocked.Add(ref _invalidated, changes.Count - applied);
         return all;
     }
 

@@ -36,6 +36,8 @@ internal sealed partial class WidgetCache
         // read the write).
         var stamp = Interlocked.Increment(ref _clock);
         var all = true;
+        var dropped = false;
+        var updatedAny = false;
         var now = _now.UtcTicks;
         var bucket = BucketOf(widget.Tier, now);
 
@@ -43,6 +45,10 @@ internal sealed partial class WidgetCache
         for (var b = bucket - 1; b <= bucket + 1; b++)
         {
             var key = new EntryKey(widget.Index, companyId, b);
+
+            // A computation in flight is discarded by the stamp below (it may or may not have read the write): its next
+            // read computes again, so this change counts as an invalidation.
+            dropped |= _flights.ContainsKey(key);
             while (_entries.TryGetValue(key, out var entry))
             {
                 T? updated = null;
@@ -63,6 +69,7 @@ internal sealed partial class WidgetCache
                 if (updated is null)
                 {
                     all = false;
+                    dropped = true;
                     break;
                 }
 
@@ -75,12 +82,24 @@ internal sealed partial class WidgetCache
                 {
                     Interlocked.Add(ref _bytes, copy.Size - entry.Size);
                     widget.Counters.ChangeApplied();
+                    updatedAny = true;
                     break;
                 }
             }
         }
 
         // As an invalidation of the tag, with the stamp the updated values carry (no state is made for a company never read).
+        // Counted as an invalidation only when it dropped a value or a computation; a change applied to every value it
+        // found recomputes nothing and is counted apart; one that found nothing cached counts in neither.
+        if (dropped)
+        {
+            Interlocked.Increment(ref _invalidations);
+        }
+        else if (updatedAny)
+        {
+            Interlocked.Increment(ref _appliedChanges);
+        }
+
         MoveStampAndTick(tag, stamp);
         return all;
     }

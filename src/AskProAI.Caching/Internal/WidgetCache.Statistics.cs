@@ -45,6 +45,10 @@ internal sealed partial class WidgetCache
 
     internal long FallbackCount => Volatile.Read(ref _fallbacks);
 
+    internal long InvalidationCount => Volatile.Read(ref _invalidations);
+
+    internal long AppliedChangeCount => Volatile.Read(ref _appliedChanges);
+
     public CacheStatistics GetStatistics()
     {
         var widgets = Volatile.Read(ref _widgets)
@@ -79,6 +83,7 @@ internal sealed partial class WidgetCache
             Evictions = Volatile.Read(ref _evictions),
             Fallbacks = Volatile.Read(ref _fallbacks),
             Invalidations = Volatile.Read(ref _invalidations),
+            AppliedChanges = Volatile.Read(ref _appliedChanges),
             Queue = _queue.GetStatistics(),
             Slowest = slowest,
         };

@@ -15,6 +15,7 @@ internal sealed partial class WidgetCache
     private readonly ConcurrentDictionary<int, CompanyState> _companies = new();
     private long _clock;
     private long _invalidations;
+    private long _appliedChanges;
 
     /// <summary>
     /// Whether an entry may be served. While the logical clock has not moved since the entry was last found
@@ -149,13 +150,13 @@ internal sealed partial class WidgetCache
     {
         // The clock ticks before the stamp is looked up: a computation that registered its company before this
         // point read an older clock value and is therefore invalidated; one that did not started after the tick.
+        Interlocked.Increment(ref _invalidations);
         return MoveStampAndTick(tag, Interlocked.Increment(ref _clock));
     }
 
-    /// <summary>Moves a tag's stamp to a clock value already ticked for it, then ticks again.</summary>
+    /// <summary>Moves a tag's stamp to a clock value already ticked for it, then ticks again (the caller counts it).</summary>
     private string MoveStampAndTick(CacheTag tag, long stamp)
     {
-        Interlocked.Increment(ref _invalidations);
         try
         {
             return MoveStamp(tag, stamp);

@@ -27,8 +27,19 @@ public sealed record CacheStatistics
     /// <summary>Gets how many times the cache layer failed and the value was computed directly.</summary>
     public long Fallbacks { get; init; }
 
-    /// <summary>Gets how many invalidations were made.</summary>
+    /// <summary>
+    /// Gets how many invalidations were made: tags invalidated, and committed writes that had to drop a widget's cached
+    /// value or a computation in flight of it instead of applying the change (its next read computes again).
+    /// </summary>
     public long Invalidations { get; init; }
+
+    /// <summary>
+    /// Gets how many committed writes were applied to a widget's cached values of a company instead of invalidating them
+    /// (single node, ADR 0015 and 0022): one per write and widget that updated at least one value in place and dropped
+    /// none, so nothing is computed again. Not counted in <see cref="Invalidations"/>; a write that found nothing cached
+    /// of the widget counts in neither.
+    /// </summary>
+    public long AppliedChanges { get; init; }
 
     /// <summary>Gets the state of the <c>cache</c> queue.</summary>
     public required QueueStatistics Queue { get; init; }

@@ -90,6 +90,7 @@ internal static class StatsView
         table.AddRow("Evictions", Units.Count(stats.Evictions));
         table.AddRow("Fallbacks", Units.Count(stats.Fallbacks));
         table.AddRow("Invalidations", Units.Count(stats.Invalidations));
+        table.AddRow("Applied changes", Units.Count(stats.AppliedChanges));
         if (stats.Database is { } database)
         {
             table.AddRow("Database queries", Units.Count(database.Queries));

@@ -72,4 +72,30 @@ public class CacheMetricsTests
 
         Assert.Equal([(1L, "soft"), (1L, "hard")], measurements);
     }
+
+    [Fact]
+    public async Task Meter_ReportsAppliedChangesApartFromInvalidations()
+    {
+        await using var f = new CacheFixture();
+        await f.GetAsync(f.Recent, 1, new Counter());
+        await f.Cache.ApplyChangeAsync<int, object>(f.Recent, 1, f.Cache.BeginWrite(), 0, static (value, _) => value);
+        await f.Cache.ApplyChangeAsync<int, object>(f.Recent, 1, f.Cache.BeginWrite(), 0, static (value, _) => value);
+        await f.Cache.InvalidateAsync(CacheTag.CompanyWidget("recent_calls", 2));
+
+        var measurements = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, f.Engine.Meter) && instrument.Name is "askpro.cache.invalidations" or "askpro.cache.applied_changes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, measurements["askpro.cache.applied_changes"]);
+        Assert.Equal(1, measurements["askpro.cache.invalidations"]);
+    }
 }

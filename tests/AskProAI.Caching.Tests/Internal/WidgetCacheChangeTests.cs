@@ -36,6 +36,91 @@ public sealed class WidgetCacheChangeTests
     }
 
     [Fact]
+    public async Task ApplyChange_EveryValueUpdated_CountedAsAppliedNotAsInvalidation()
+    {
+        await using var cache = new CacheFixture();
+        var computations = new Counter();
+        await GetAsync(cache, computations);
+        var before = cache.Cache.GetStatistics();
+
+        Assert.True(await AddAsync(cache, cache.Cache.BeginWrite(), 10));
+        Assert.True(await AddAsync(cache, cache.Cache.BeginWrite(), 5));
+
+        // The values were updated in place: nothing was dropped, so the statistics must not say it was invalidated.
+        var after = cache.Cache.GetStatistics();
+        Assert.Equal(before.Invalidations, after.Invalidations);
+        Assert.Equal(before.AppliedChanges + 2, after.AppliedChanges);
+        Assert.Equal(16, (await GetAsync(cache, computations)).Value.N);
+    }
+
+    [Fact]
+    public async Task ApplyChange_NothingCached_CountedNeitherAppliedNorInvalidation()
+    {
+        await using var cache = new CacheFixture();
+
+        // No value and no computation of the widget for this company: the write changed nothing in the cache.
+        Assert.True(await AddAsync(cache, cache.Cache.BeginWrite(), 10));
+
+        var statistics = cache.Cache.GetStatistics();
+        Assert.Equal((0L, 0L), (statistics.Invalidations, statistics.AppliedChanges));
+    }
+
+    [Fact]
+    public async Task ApplyChange_ValueDropped_CountedAsInvalidation()
+    {
+        await using var cache = new CacheFixture();
+        var computations = new Counter();
+        await GetAsync(cache, computations);
+        var before = cache.Cache.GetStatistics();
+
+        // Refused by the widget's step: the value is dropped, a real invalidation.
+        Assert.False(await cache.Cache.ApplyChangeAsync<int, Box>(cache.Recent, Company, cache.Cache.BeginWrite(), 0, static (_, _) => null));
+
+        var after = cache.Cache.GetStatistics();
+        Assert.Equal(before.Invalidations + 1, after.Invalidations);
+        Assert.Equal(before.AppliedChanges, after.AppliedChanges);
+    }
+
+    [Fact]
+    public async Task ApplyChange_ComputationInFlight_CountedAsInvalidation()
+    {
+        await using var cache = new CacheFixture();
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var inFlight = cache.Cache.GetOrComputeAsync(cache.Recent, Company, (release, started), static async (s, _, _) =>
+        {
+            s.started.SetResult();
+            await s.release.Task;
+            return new Box(1);
+        }).AsTask();
+        await started.Task;
+        var before = cache.Cache.GetStatistics();
+
+        // No value to update, but the computation's value is discarded: the next read computes again.
+        await AddAsync(cache, cache.Cache.BeginWrite(), 10);
+        release.SetResult();
+        await inFlight;
+
+        var after = cache.Cache.GetStatistics();
+        Assert.Equal(before.Invalidations + 1, after.Invalidations);
+        Assert.Equal(before.AppliedChanges, after.AppliedChanges);
+    }
+
+    [Fact]
+    public async Task ApplyChange_WithL2_CountedAsInvalidation()
+    {
+        await using var cache = new CacheFixture(store: new InMemoryWidgetCacheStore());
+        await GetAsync(cache, new Counter());
+        var before = cache.Cache.GetStatistics();
+
+        Assert.False(await AddAsync(cache, cache.Cache.BeginWrite(), 10));
+
+        var after = cache.Cache.GetStatistics();
+        Assert.Equal(before.Invalidations + 1, after.Invalidations);
+        Assert.Equal(before.AppliedChanges, after.AppliedChanges);
+    }
+
+    [Fact]
     public async Task ApplyChange_ExpiredValue_IsDroppedNotRevived()
     {
         await using var cache = new CacheFixture(o => o.Statistics.Ttl = TimeSpan.FromMinutes(5));
@@ -174,6 +259,9 @@ public sealed class WidgetCacheChangeTests
         Assert.Equal(6, parts[^1].Count);
         Assert.Equal(1, loads);
         Assert.Equal(1, cache.Segments.GetStatistics().DaysApplied);
+
+        // Applied, not invalidated: the part stayed (updated).
+        Assert.Equal(0, cache.Segments.GetStatistics().DaysInvalidated);
     }
 
     [Fact]
@@ -194,6 +282,7 @@ public sealed class WidgetCacheChangeTests
 
         Assert.Equal(7, (await ReadAsync())[0].Count);
         Assert.Equal(2, loads);
+        Assert.Equal((1L, 0L), (cache.Segments.GetStatistics().DaysInvalidated, cache.Segments.GetStatistics().DaysApplied));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ internal static class Samples
 {
     public const string Stats = """
         {
-          "hitRatio": 0.93, "entries": 80, "estimatedBytes": 123456, "companies": 4321, "evictions": 2, "fallbacks": 1, "invalidations": 3,
+          "hitRatio": 0.93, "entries": 80, "estimatedBytes": 123456, "companies": 4321, "evictions": 2, "fallbacks": 1, "invalidations": 3, "appliedChanges": 1560,
           "queue": {"depth": 7, "capacity": 1024, "workers": 2, "enqueued": 5, "completed": 4, "failed": 1, "rejected": 0},
           "widgets": [
             {"widget": "dashboard_stats", "tier": "heavy", "mode": "Optimized", "optimizedPercent": 25, "hits": 1, "misses": 1, "staleHits": 0,

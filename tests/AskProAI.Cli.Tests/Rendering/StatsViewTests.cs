@@ -103,6 +103,7 @@ public sealed class StatsViewTests
         Assert.Equal(["Database queries", "1,234"], Row(output, "Database queries"));
         Assert.Equal(["Service working set", "150.0 MiB"], Row(output, "Service working set"));
         Assert.Equal(["Invalidations", "3"], Row(output, "Invalidations"));
+        Assert.Equal(["Applied changes", "1,560"], Row(output, "Applied changes")); // writes applied in place: not invalidations
         Assert.Equal(["Fallbacks", "1"], Row(output, "Fallbacks"));
     }
 

@@ -56,6 +56,7 @@ internal static class CacheAdminEndpoints
             Evictions = stats.Evictions,
             Fallbacks = stats.Fallbacks,
             Invalidations = stats.Invalidations,
+            AppliedChanges = stats.AppliedChanges,
             Queue = new QueueStats
             {
                 Depth = q.Depth, Capacity = q.Capacity, Workers = q.Workers, Enqueued = q.Enqueued, Completed = q.Completed, Failed = q.Failed, Rejected = q.Rejected,

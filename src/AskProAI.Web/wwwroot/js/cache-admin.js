@@ -80,6 +80,8 @@
     text("kpi-entries", numberFormat.format(stats.entries));
     text("kpi-companies", numberFormat.format(stats.companies));
     text("kpi-memory", `${bytes(stats.estimatedBytes)} / ${bytes(stats.memory.workingSetBytes)}`);
+    text("kpi-applied", numberFormat.format(stats.appliedChanges ?? 0));
+    text("kpi-invalidations", numberFormat.format(stats.invalidations));
     text("kpi-queue", `${numberFormat.format(stats.queue.depth)} / ${numberFormat.format(stats.queue.capacity)}`);
     text("kpi-queries", `${numberFormat.format(stats.database.queries)} (${numberFormat.format(stats.database.slowQueries)})`);
     text("kpi-next-warm", `${inZone(stats.schedule.nextWarm, stats.schedule.timeZone)} (cron ${stats.schedule.cron})`);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using AskProAI.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -51,5 +52,34 @@ public sealed class CacheAdminPageBrowserTests(CacheAdminPageBrowserTests.Fixtur
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "cache-admin.png"), FullPage = true });
     }
 
-    public sealed class Fixture : KestrelWebAppFixture;
+    [Fact]
+    public async Task Admin_AfterASignedWebhook_SeesAppliedChangesApartFromInvalidations()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        await WidgetReads.WarmAsync(admin, 1);
+        using (var webhook = await admin.SendAsync(SignedWebhooks.Telephony(
+            """{"eventId":"page-applied-1","type":"call_started","companyId":1,"externalCallId":"page-applied-1","branchId":11}""", app.Time.GetUtcNow())))
+        {
+            Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
+        }
+
+        var stats = await Json.ReadAsync(await admin.GetAsync("/api/admin/cache/stats"));
+        var (applied, invalidations) = (stats.GetProperty("appliedChanges").GetInt64(), stats.GetProperty("invalidations").GetInt64());
+
+        // The call was applied in place to three of company 1's widgets: the page shows that apart from invalidations.
+        Assert.True(applied >= 3, $"appliedChanges {applied}");
+        await using var chromium = await ChromiumPage.OpenAsync();
+        var page = chromium.Page;
+        await page.GotoAsync(app.BaseAddress + "/admin/cache");
+        await chromium.LogInAsync(app.BaseAddress, TestData.AdminEmail, returnsTo: "/admin/cache");
+        await page.WaitForSelectorAsync("#cache-admin[data-loaded='true']");
+
+        var us = CultureInfo.GetCultureInfo("en-US");
+        Assert.Equal("Applied changes", await page.Locator("[data-kpi='applied'] .kpi-label").InnerTextAsync(new() { Timeout = 5_000 }));
+        Assert.Equal("Invalidations", await page.Locator("[data-kpi='invalidations'] .kpi-label").InnerTextAsync(new() { Timeout = 5_000 }));
+        Assert.Equal(applied.ToString("N0", us), await page.Locator("#kpi-applied").InnerTextAsync(new() { Timeout = 5_000 }));
+        Assert.Equal(invalidations.ToString("N0", us), await page.Locator("#kpi-invalidations").InnerTextAsync(new() { Timeout = 5_000 }));
+    }
+
+    public sealed class Fixture : WritableKestrelFixture;
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using AskProAI.Data;
@@ -6,10 +5,7 @@ using AskProAI.Web.Features.Invalidation;
 using AskProAI.Web.Features.Monitoring;
 using AskProAI.Web.Tests.Features.Widgets;
 using AskProAI.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Features.Invalidation;
@@ -84,6 +80,29 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
         {
             Assert.True(outcome == "HIT", $"{widget}: {outcome}");
         }
+    }
+
+    [Fact]
+    public async Task SignedWebhooks_AppliedOnASingleNode_StatsCountThemAsAppliedChangesNotInvalidations()
+    {
+        using var admin = await app.ClientForAsync(TestData.AdminEmail);
+        using var hooks = app.CreateClient();
+        await SendOkAsync(hooks, $$"""{"eventId":"stats-start-0","type":"call_started","companyId":1,"externalCallId":"stats-0","branchId":11,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-2):O}}"}""");
+        await WidgetReads.WarmAsync(admin, CompanyId);
+        var before = await Json.ReadAsync(await admin.GetAsync("/api/admin/cache/stats"));
+
+        // A start and an end: each is applied to live_calls, recent_calls and stats_overview in place; dashboard_stats
+        // gets it in its day part, and only its own entry is dropped (composed again from the parts, without a query).
+        await SendOkAsync(hooks, $$"""{"eventId":"stats-start-1","type":"call_started","companyId":1,"externalCallId":"stats-1","branchId":12,"startedAt":"{{app.Time.GetUtcNow().AddMinutes(-1):O}}"}""");
+        await SendOkAsync(hooks, """{"eventId":"stats-end-0","type":"call_ended","companyId":1,"externalCallId":"stats-0","status":"completed","durationSeconds":30}""");
+        await CheckAsync(admin, "after a start and an end");
+
+        var after = await Json.ReadAsync(await admin.GetAsync("/api/admin/cache/stats"));
+        long Delta(string name) => after.GetProperty(name).GetInt64() - before.GetProperty(name).GetInt64();
+
+        // Before, each of the two writes counted 4 invalidations, though 3 of its widgets' values were updated in place.
+        Assert.Equal(2 * 3, Delta("appliedChanges"));
+        Assert.Equal(2 * 1, Delta("invalidations"));
     }
 
     [Fact]
@@ -246,68 +265,8 @@ public abstract class CallEndsAppliedTests(CallEndsAppliedTests.Fixture app)
             Assert.True(expected == actual, $"{context}: {widget}\nexpected {expected}\nactual   {actual}");
     }
 
-    /// <summary>Makes the next <c>UPDATE "Calls"</c> commands find no row, as if another write had changed it in between.</summary>
-    public sealed class ConflictInjector : DbCommandInterceptor
-    {
-        private int _armed;
-
-        public int Armed => Volatile.Read(ref _armed);
-
-        public void Arm(int times) => Volatile.Write(ref _armed, times);
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Inject(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        {
-            Inject(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return ValueTask.FromResult(result);
-        }
-
-        private void Inject(DbCommand command)
-        {
-            const string Update = "UPDATE \"Calls\" SET";
-            if (command.CommandText.Contains(Update, StringComparison.Ordinal) && Interlocked.Decrement(ref _armed) >= 0)
-            {
-                var at = command.CommandText.IndexOf(Update, StringComparison.Ordinal);
-                var where = command.CommandText.IndexOf("WHERE ", at, StringComparison.Ordinal);
-                command.CommandText = string.Concat(command.CommandText.AsSpan(0, where), "WHERE 1 = 0 AND ", command.CommandText.AsSpan(where + "WHERE ".Length));
-            }
-            else
-            {
-                Interlocked.CompareExchange(ref _armed, 0, -1);
-            }
-        }
-    }
-
     /// <summary>The service with webhook secrets and the conflict injector.</summary>
-    public class Fixture(TestDatabaseProvider provider) : WritableWebAppFixture(provider)
-    {
-        public ConflictInjector Conflicts { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(Conflicts));
-        }
-    }
+    public class Fixture(TestDatabaseProvider provider) : ConflictWebAppFixture(provider);
 
     public sealed class Sqlite(Sqlite.F app) : CallEndsAppliedTests(app), IClassFixture<Sqlite.F>
     {
