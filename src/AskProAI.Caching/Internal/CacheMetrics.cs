@@ -29,6 +29,11 @@ internal sealed class CacheMetrics
         _meter.CreateObservableCounter("askpro.cache.refreshes", () => PerWidget(cache, c => c.Refreshes), "{refresh}", "Background refreshes and warms.");
         _meter.CreateObservableCounter("askpro.cache.errors", () => PerWidget(cache, c => c.Errors), "{error}", "Failed widget computations.");
         _meter.CreateObservableCounter("askpro.cache.timeouts", () => Timeouts(cache), "{request}", "Requests whose computation passed the soft timeout (answered stale) or the hard timeout (answered with an error), by kind.");
+        _meter.CreateObservableCounter(
+            "askpro.cache.lease.refusals",
+            () => cache.LeaseRefusals,
+            "{request}",
+            "Reads of a valid in-memory entry sent to L2 because this instance's backplane lease had run out (distributed mode, ADR 0024).");
         _meter.CreateObservableCounter("askpro.cache.fallbacks", () => cache.FallbackCount, "{fallback}", "Cache layer failures answered by computing directly.");
         _meter.CreateObservableUpDownCounter("askpro.cache.entries", () => cache.EntryCount, "{entry}", "Entries in the in-process cache.");
         _meter.CreateObservableUpDownCounter("askpro.cache.size", () => cache.EstimatedBytes, "By", "Estimated bytes of the in-process cache.");
