@@ -205,6 +205,19 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             }
         }
 
+        // On an application's multiplexer (which outlives the cache) the queue's loop would otherwise go on handling messages.
+        if (Interlocked.Exchange(ref _queue, null) is { } queue)
+        {
+            try
+            {
+                await queue.UnsubscribeAsync(CommandFlags.FireAndForget);
+            }
+            catch (Exception)
+            {
+                // The connection is closing: the loop ends with it.
+            }
+        }
+
         _stopping.Dispose();
     }
 
