@@ -206,12 +206,14 @@ internal sealed partial class WidgetCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Leased(long now) => now < Volatile.Read(ref _leaseUntil);
 
-    /// <summary>Off the hit path: a valid entry not served for want of a lease, counted; always false.</summary>
+    /// <summary>On the miss path while the lease has run out: counts the read when L1 held a valid entry it did not serve.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool RefusedForLease()
+    private void NoteLeaseRefusal(EntryKey key, long now)
     {
-        Interlocked.Increment(ref _leaseRefusals);
-        return false;
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry))
+        {
+            Interlocked.Increment(ref _leaseRefusals);
+        }
     }
 
     void IBackplaneHandler.OnMessagesMayHaveBeenMissed()

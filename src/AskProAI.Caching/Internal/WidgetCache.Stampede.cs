@@ -24,6 +24,11 @@ internal sealed partial class WidgetCache
         bool started;
         try
         {
+            if (!Leased(now))
+            {
+                NoteLeaseRefusal(key, now);
+            }
+
             if (!_throttled.IsEmpty && TryServeThrottled(widget, key, now, out CacheResult<T> throttled))
             {
                 return throttled;

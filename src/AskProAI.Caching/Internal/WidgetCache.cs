@@ -151,8 +151,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     {
         var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
-        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && ValueAs<T>(entry.Value, out var value)
-            && (Leased(now) || RefusedForLease()))
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && ValueAs<T>(entry.Value, out var value) && Leased(now))
         {
             if (now >= entry.AttentionTicks)
             {
