@@ -349,6 +349,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             }
             else if (_peers.TryRemove(new KeyValuePair<string, long>(peer, heard)))
             {
+                _leases.TryRemove(peer, out _); // every restart is a new id: nothing of a gone one is kept
                 Log.PeerLeft(_logger, peer, "not heard within the peer timeout");
             }
         }
