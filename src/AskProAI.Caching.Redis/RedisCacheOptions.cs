@@ -97,6 +97,19 @@ public sealed class RedisCacheOptions
     public TimeSpan BackplanePeerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Gets or sets this instance's lease on its memory (ADR 0024): how long it may serve widgets from L1 after one of its
+    /// own heartbeats came back through the backplane, which proves that every message published before that heartbeat was
+    /// applied here. While the lease has run out (message handling stalled, the subscription slow or down) reads go to L2,
+    /// checked against the tag stamps, until a heartbeat comes back; and a writer that got no answer from an instance
+    /// waits at most this long (plus a margin for clock-rate drift) after its message, since that instance no longer
+    /// serves L1 by then. It must be at least twice <see cref="BackplaneHeartbeatInterval"/>; zero turns leases off
+    /// (an instance that does not answer within <see cref="BackplaneAcknowledgementWait"/> may then serve a stale copy).
+    /// </summary>
+    /// <value>The default value is 3 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan BackplaneLease { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// Returns the StackExchange.Redis options the cache needs from a connection: <see cref="Configuration"/> with the
     /// timeouts and reconnection backoff of these options, no abort when the first connection fails (reconnection
     /// runs in the background), and commands failing at once while disconnected instead of queuing. An application

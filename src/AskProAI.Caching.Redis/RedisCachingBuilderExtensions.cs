@@ -25,6 +25,9 @@ public static class RedisCachingBuilderExtensions
             .Validate(
                 o => o.BackplanePeerTimeout > o.BackplaneHeartbeatInterval,
                 "The BackplanePeerTimeout must be longer than the BackplaneHeartbeatInterval (an instance would be forgotten between two of its announcements).")
+            .Validate(
+                o => o.BackplaneLease == TimeSpan.Zero || o.BackplaneLease >= 2 * o.BackplaneHeartbeatInterval,
+                "The BackplaneLease must be zero (off) or at least twice the BackplaneHeartbeatInterval (one late heartbeat would let the lease run out).")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCacheOptions>, RedisCacheOptionsValidator>());
         services.AddMetrics();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace AskProAI.Caching.Redis.Tests;
 
 /// <summary>The generated validator of <see cref="RedisCacheOptions"/> refuses each bad value and names it.</summary>
@@ -16,6 +19,8 @@ public sealed class RedisCacheOptionsValidatorTests
         { "LockReleaseGrace", o => o.LockReleaseGrace = TimeSpan.FromSeconds(11) },
         { "ExpiryMargin", o => o.ExpiryMargin = TimeSpan.FromSeconds(-1) },
         { "TagStampRetention", o => o.TagStampRetention = TimeSpan.Zero },
+        { "BackplaneLease", o => o.BackplaneLease = TimeSpan.FromMinutes(2) },
+        { "BackplaneLease", o => o.BackplaneLease = TimeSpan.FromSeconds(-1) },
     };
 
     [Fact]
@@ -37,5 +42,33 @@ public sealed class RedisCacheOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Contains(member, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1000, 1999, false)]
+    [InlineData(1000, 2000, true)]
+    [InlineData(1000, 0, true)]
+    [InlineData(250, 600, true)]
+    public void UseRedis_LeaseShorterThanTwoHeartbeats_IsRefusedAtStart(int heartbeatMs, int leaseMs, bool valid)
+    {
+        var services = new ServiceCollection();
+        services.AddAskProCaching().UseRedis(o =>
+        {
+            o.Configuration = "127.0.0.1:6379";
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(heartbeatMs);
+            o.BackplaneLease = TimeSpan.FromMilliseconds(leaseMs);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var read = () => provider.GetRequiredService<IOptions<RedisCacheOptions>>().Value;
+
+        if (valid)
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(leaseMs), read().BackplaneLease);
+        }
+        else
+        {
+            Assert.Contains("BackplaneLease", Assert.Throws<OptionsValidationException>(read).Message, StringComparison.Ordinal);
+        }
     }
 }

@@ -41,6 +41,8 @@ internal sealed class RedisEngine : IAsyncDisposable
 
     internal RedisConnection Connection => _provider.GetRequiredService<RedisConnection>();
 
+    internal RedisMetrics Metrics => _provider.GetRequiredService<RedisMetrics>();
+
     /// <summary>Waits until the backplane subscription is confirmed, so no message of the test is published before it.</summary>
     public async Task<RedisEngine> ReadyAsync()
     {

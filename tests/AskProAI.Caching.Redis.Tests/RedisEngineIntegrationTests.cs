@@ -1,3 +1,5 @@
+using AskProAI.Caching.Redis.Internal;
+
 namespace AskProAI.Caching.Redis.Tests;
 
 /// <summary>Two engine instances (two service providers, two multiplexers) sharing one Redis.</summary>
@@ -90,6 +92,72 @@ public sealed class RedisEngineIntegrationTests
         Assert.False(b.Cache.IsCached(b.Heavy, 1));
         var read = await b.GetAsync(1, counter);
         Assert.Equal((CacheOutcome.Miss, 2), (read.Outcome, read.Value));
+    }
+
+    [Fact]
+    public async Task AnInstanceWhoseMessageHandlingStalls_ServesNotItsOldCopy_OnceTheWriteOnAReturned()
+    {
+        // B's held message blocks a pool thread; both "instances" share this process's pool.
+        Internal.RedisCacheBackplaneTests.EnoughPoolThreads();
+        var lease = TimeSpan.FromMilliseconds(600);
+        await using var pair = await RedisEngine.PairAsync(o =>
+        {
+            o.BackplaneAcknowledgementWait = TimeSpan.FromMilliseconds(200);
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            o.BackplaneLease = lease;
+        });
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        Assert.Equal(1, (await b.GetAsync(1, counter)).Value);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => b.Cache.IsCached(b.Heavy, 1), Bound), "B does not serve its copy from memory");
+
+        // B stalls (a GC pause, a starved pool) as it takes A's message in hand, before it drops anything.
+        using var stall = new BackplaneStall(b);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await a.Cache.InvalidateAsync([CacheTag.CompanyWidget("dashboard_stats", 1), CacheTag.Company(1)]).AsTask().WaitAsync(Bound);
+        var waited = watch.Elapsed;
+        await stall.Entered.WaitAsync(Bound);
+
+        // B still holds its old copy and has not applied the write, yet it no longer serves that copy: its lease ran out.
+        Assert.False(b.Cache.IsCached(b.Heavy, 1), "B would serve the value from before the acknowledged write");
+        var read = await b.GetAsync(1, counter);
+        Assert.Equal(2, read.Value);
+        Assert.True(waited < RedisCacheBackplane.Outlasting(lease) + TimeSpan.FromSeconds(2), $"A waited {waited} for a lease of {lease}");
+    }
+
+    [Fact]
+    public async Task AHealthyInstance_KeepsServingFromMemory_ItsHeartbeatsRenewingItsLease()
+    {
+        var lease = TimeSpan.FromSeconds(1.5);
+        await using var pair = await RedisEngine.PairAsync(o =>
+        {
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(250);
+            o.BackplaneLease = lease;
+        });
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        await b.GetAsync(1, counter);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => b.Cache.IsCached(b.Heavy, 1), Bound));
+
+        // Over several leases, every read is answered from B's memory: never from L2, never computed again.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var notFromMemory = new List<string>();
+        await RedisTestEnvironment.EventuallyAsync(
+            async () =>
+            {
+                var read = await b.GetAsync(1, counter);
+                if (read is not { Outcome: CacheOutcome.Hit, FromL2: false, Value: 1 })
+                {
+                    notFromMemory.Add($"{watch.Elapsed}: {read.Outcome} {read.Value} fromL2={read.FromL2}");
+                }
+
+                return watch.Elapsed > 3 * lease;
+            },
+            4 * lease);
+        Assert.Empty(notFromMemory);
+        Assert.Equal(1, counter.Count);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class RedisFaultTests
         // count as a success between two failures, so whether the breaker opens within a stall would depend on timing.
         o.BackplaneHeartbeatInterval = TimeSpan.FromMinutes(1);
         o.BackplanePeerTimeout = TimeSpan.FromMinutes(2);
+
+        // Leases live on heartbeats; without them, these tests see memory served as ADR 0023 serves it (a lease of its own below).
+        o.BackplaneLease = TimeSpan.Zero;
     }
 
     [Fact]
@@ -79,6 +82,42 @@ public sealed class RedisFaultTests
         Assert.True(b.Cache.IsCached(b.Heavy, 3));
         await a.Cache.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 3));
         Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, 3), Bound), "B did not hear A after the reconnect");
+    }
+
+    [Fact]
+    public async Task WithLeases_RedisKilled_ReadsStillSucceed_NotFromMemory_AndMemoryIsServedAgainOnceRedisIsBack()
+    {
+        using var server = RedisServerProcess.Start();
+        static void Leased(RedisCacheOptions o)
+        {
+            Fast(o);
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(200);
+            o.BackplaneLease = TimeSpan.FromMilliseconds(600);
+        }
+
+        await using var a = await new RedisEngine(server.Configuration, RedisTestEnvironment.UniquePrefix(), Leased).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(1, counter);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Cache.IsCached(a.Heavy, 1), Bound), "memory not served with Redis up");
+
+        server.Kill();
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => a.Health is { Status: RedisHealthStatus.Degraded, LastError: not null }, Bound),
+            "A's health did not turn Degraded with an error");
+
+        // Cut off from Redis, A cannot know what the other instances write: its lease runs out (and each failed reconnect
+        // drops its memory, as without leases), so a read is computed, and it still succeeds without waiting for Redis.
+        await a.GetAsync(1, counter);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => !a.Cache.IsCached(a.Heavy, 1), Bound), "A serves memory it cannot vouch for");
+        var computed = counter.Count;
+        var read = await a.GetAsync(1, counter);
+        Assert.Equal((CacheOutcome.Miss, computed + 1), (read.Outcome, read.Value));
+
+        server.Restart();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Health.Status == RedisHealthStatus.Healthy, Bound), $"still {a.Health.Circuit}");
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(async () => await a.GetAsync(1, counter) is { Outcome: CacheOutcome.Hit, FromL2: false }, Bound),
+            "memory not served again once Redis was back");
     }
 
     [Fact]

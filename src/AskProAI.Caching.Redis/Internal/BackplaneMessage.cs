@@ -1,7 +1,10 @@
 namespace AskProAI.Caching.Redis.Internal;
 
-/// <summary>What a backplane message says: an invalidation (with its sequence when it asks to be acknowledged), a heartbeat or a goodbye.</summary>
-internal readonly record struct BackplaneMessage(string Sender, long Sequence, CacheTag[] Tags, BackplaneMessageKind Kind);
+/// <summary>
+/// What a backplane message says: an invalidation (with its sequence when it asks to be acknowledged), a heartbeat (with
+/// the sender's lease when it holds one, ADR 0024) or a goodbye.
+/// </summary>
+internal readonly record struct BackplaneMessage(string Sender, long Sequence, CacheTag[] Tags, BackplaneMessageKind Kind, TimeSpan Lease = default);
 
 /// <summary>The kinds of backplane message.</summary>
 internal enum BackplaneMessageKind

@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(2013, LogLevel.Information, "Backplane: instance {Peer} left ({Reason})")]
     public static partial void PeerLeft(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Invalidation {Sequence} waited {WaitMs:F0} ms for the leases of {Released} of {Awaited} instances to run out: they did not apply it in time and serve no memory copy until they do")]
+    public static partial void LeaseWaitedOut(ILogger logger, long sequence, int released, int awaited, double waitMs);
+
+    [LoggerMessage(2015, LogLevel.Warning, "Backplane lease renewed after it had run out for {LapsedMs:F0} ms (message handling or the subscription was late); reads went to L2 meanwhile")]
+    public static partial void LeaseRenewedAfterLapse(ILogger logger, double lapsedMs);
 }

@@ -16,6 +16,16 @@ namespace AskProAI.Caching.Redis.Internal;
 /// (<c>1|{id}|{tag}</c>) and 2 (<c>2|{id}|{tag}|{tag}...</c>) of earlier releases are still applied, unacknowledged. An
 /// instance ignores its own messages. Pub/sub is at most once, so every connection failure and restoration tells the
 /// handler that messages may have been missed (it then drops L1 and redelivers its own undelivered ones).
+/// <para>
+/// Leases (ADR 0024): the channel is handled in the order Redis delivered it, one message after the other (a
+/// <see cref="ChannelMessageQueue"/>; a handler delegate would run each message on its own pool thread, in no order).
+/// A heartbeat carries its send time, <c>h|{id}|{lease ms}|{timestamp}</c>; when an instance's own heartbeat comes back,
+/// every message Redis ordered before it has been applied, so L1 may be served until that send time plus
+/// <see cref="RedisCacheOptions.BackplaneLease"/> (<see cref="IBackplaneHandler.OnLease"/>). A writer whose message got no
+/// answer from an instance waits until that instance's lease has surely run out: from when it heard the instance's
+/// last heartbeat before its own message came back, at most from its PUBLISH. A crashed instance thus costs nothing
+/// once its last lease is over, a stalled one at most the lease.
+/// </para>
 /// </summary>
 internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, IDisposable
 {
@@ -29,16 +39,22 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     private readonly ILogger _logger;
     private readonly RedisMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly Action<RedisChannel, RedisValue> _onAck;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, long> _peers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, PendingAcknowledgement> _pending = new();
+    private readonly ConcurrentDictionary<string, PeerLease> _leases = new(StringComparer.Ordinal);
+    private readonly Action<ChannelMessage> _onQueued;
     private readonly string _ownPrefix;
+    private readonly string _ownHeartbeatPrefix;
     private readonly RedisChannel _ownAckChannel;
     private IBackplaneHandler? _handler;
+    private ChannelMessageQueue? _queue;
     private long _sequence;
+    private long _leaseEnds;
+    private long _failures;
+    private long _leaseBlocked;
     private int _subscribing;
     private int _recovering;
     private int _disposed;
@@ -49,9 +65,10 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         _logger = logger;
         _metrics = metrics;
         _time = redis.Time;
-        _onMessage = OnMessage;
+        _onQueued = m => OnMessage(m.Message);
         _onAck = OnAcknowledgement;
         _ownPrefix = AckedVersion + "|" + redis.InstanceId + "|";
+        _ownHeartbeatPrefix = Heartbeat + "|" + redis.InstanceId + "|";
         _ownAckChannel = redis.Keys.AckChannel(redis.InstanceId);
     }
 
@@ -81,6 +98,14 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         PendingAcknowledgement? pending = null;
         if (awaitedCount > 0)
         {
+            // With leases, an instance that does not answer has stopped serving L1 at the latest one lease after this
+            // PUBLISH (its last heartbeat before this message was sent before it); its own message coming back tells when
+            // exactly (Echoed), usually much earlier.
+            if (LeasesOn)
+            {
+                wait = Max(wait, Outlasting(LongestLease(awaited)));
+            }
+
             // Registered before the message goes out: an answer may arrive before PUBLISH returns.
             pending = new PendingAcknowledgement(awaited);
             _pending[sequence] = pending;
@@ -103,7 +128,19 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             try
             {
                 await pending.Done.WaitAsync(wait, _time, cancellationToken);
-                _metrics.Acknowledged("confirmed", _time.GetElapsedTime(started).TotalMilliseconds);
+                var waited = _time.GetElapsedTime(started).TotalMilliseconds;
+                if (pending.Released == 0)
+                {
+                    _metrics.Acknowledged("confirmed", waited);
+                }
+                else
+                {
+                    _metrics.Acknowledged("lease", waited);
+                    if (pending.WaitedOutLease)
+                    {
+                        Log.LeaseWaitedOut(_logger, sequence, pending.Released, awaitedCount, waited);
+                    }
+                }
             }
             catch (TimeoutException)
             {
@@ -117,6 +154,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             if (pending is not null)
             {
                 _pending.TryRemove(sequence, out _);
+                pending.Dispose();
             }
         }
     }
@@ -127,6 +165,12 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
         {
             throw new InvalidOperationException("The backplane already has a handler.");
+        }
+
+        if (LeasesOn)
+        {
+            // No L1 until the first own heartbeat came back: messages published before the subscription are unknown here.
+            handler.OnLease(TimeSpan.Zero);
         }
 
         _redis.Failed += OnConnectionFailed;
@@ -161,6 +205,19 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             }
         }
 
+        // On an application's multiplexer (which outlives the cache) the queue's loop would otherwise go on handling messages.
+        if (Interlocked.Exchange(ref _queue, null) is { } queue)
+        {
+            try
+            {
+                await queue.UnsubscribeAsync(CommandFlags.FireAndForget);
+            }
+            catch (Exception)
+            {
+                // The connection is closing: the loop ends with it.
+            }
+        }
+
         _stopping.Dispose();
     }
 
@@ -173,9 +230,18 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     internal static BackplaneMessage? Parse(string? text, string ownId)
     {
         var parts = (text ?? string.Empty).Split('|', 3);
-        if (parts.Length == 2 && parts[0] is Heartbeat or Goodbye && parts[1].Length == 32)
+        if (parts.Length >= 2 && parts[0] is Heartbeat or Goodbye)
         {
-            return parts[1] == ownId ? null : new BackplaneMessage(parts[1], 0, [], parts[0] == Goodbye ? BackplaneMessageKind.Goodbye : BackplaneMessageKind.Heartbeat);
+            // h|{id}, b|{id}, or h|{id}|{lease ms}|{timestamp} from an instance that holds a lease.
+            var lease = TimeSpan.Zero;
+            if (parts[1].Length != 32 || (parts.Length == 3 && (parts[0] == Goodbye || !TryParseLease(parts[2], out lease, out _))))
+            {
+                throw new FormatException("not a heartbeat or goodbye");
+            }
+
+            return parts[1] == ownId
+                ? null
+                : new BackplaneMessage(parts[1], 0, [], parts[0] == Goodbye ? BackplaneMessageKind.Goodbye : BackplaneMessageKind.Heartbeat, lease);
         }
 
         if (parts.Length != 3 || (parts[0] != Version && parts[0] != ManyVersion && parts[0] != AckedVersion) || parts[1].Length != 32)
@@ -227,6 +293,49 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     /// <summary>The most tags one message may carry (a write touches a handful; garbage is refused, not applied).</summary>
     internal const int MaxTagsPerMessage = 1000;
 
+    /// <summary>
+    /// How long after a moment a lease that started before it has surely run out, on another host's clock: the lease, 1 %
+    /// for the two monotonic clocks' rates (quartz drifts 0.01 % or less) and 50 ms for the coarse clock the reads use.
+    /// </summary>
+    internal static TimeSpan Outlasting(TimeSpan lease) => lease + (lease / 100) + TimeSpan.FromMilliseconds(50);
+
+    /// <summary><c>{lease ms}|{timestamp}</c> of a heartbeat: a positive lease and the sender's own clock reading.</summary>
+    private static bool TryParseLease(ReadOnlySpan<char> text, out TimeSpan lease, out long sentAt)
+    {
+        lease = TimeSpan.Zero;
+        sentAt = 0;
+        var bar = text.IndexOf('|');
+        if (bar <= 0
+            || !long.TryParse(text[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms <= 0 || ms > 3_600_000
+            || !long.TryParse(text[(bar + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sentAt))
+        {
+            return false;
+        }
+
+        lease = TimeSpan.FromMilliseconds(ms);
+        return true;
+    }
+
+    private bool LeasesOn => _redis.Options.BackplaneLease > TimeSpan.Zero;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The longest lease any of <paramref name="peers"/> announced, and never shorter than this instance's own.</summary>
+    private TimeSpan LongestLease(HashSet<string> peers)
+    {
+        var longest = _redis.Options.BackplaneLease;
+        foreach (var peer in peers)
+        {
+            if (_leases.TryGetValue(peer, out var lease))
+            {
+                longest = Max(longest, lease.Lease);
+            }
+        }
+
+        return longest;
+    }
+
+    private long ToTimestamp(TimeSpan span) => (long)(span.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
     /// <summary>The other instances heard from within the peer timeout; the ones not heard from are forgotten.</summary>
     private HashSet<string> Live()
     {
@@ -240,6 +349,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             }
             else if (_peers.TryRemove(new KeyValuePair<string, long>(peer, heard)))
             {
+                _leases.TryRemove(peer, out _); // every restart is a new id: nothing of a gone one is kept
                 Log.PeerLeft(_logger, peer, "not heard within the peer timeout");
             }
         }
@@ -278,10 +388,29 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                     var subscriber = multiplexer.GetSubscriber();
 
                     // A failed attempt may have left the handlers registered locally; remove them so none is added twice.
-                    await subscriber.UnsubscribeAsync(_redis.Keys.Channel, _onMessage, CommandFlags.FireAndForget);
+                    if (Interlocked.Exchange(ref _queue, null) is { } earlier)
+                    {
+                        await earlier.UnsubscribeAsync(CommandFlags.FireAndForget);
+                    }
+
                     await subscriber.UnsubscribeAsync(_ownAckChannel, _onAck, CommandFlags.FireAndForget);
                     await subscriber.SubscribeAsync(_ownAckChannel, _onAck).WaitAsync(_redis.Options.ConnectTimeout);
-                    await subscriber.SubscribeAsync(_redis.Keys.Channel, _onMessage).WaitAsync(_redis.Options.ConnectTimeout);
+
+                    // A queue, handled one message after the other in Redis's order (what leases rest on); acknowledgements need no order.
+                    var subscribing = subscriber.SubscribeAsync(_redis.Keys.Channel);
+                    ChannelMessageQueue queue;
+                    try
+                    {
+                        queue = await subscribing.WaitAsync(_redis.Options.ConnectTimeout);
+                    }
+                    catch (TimeoutException)
+                    {
+                        _ = subscribing.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                        throw;
+                    }
+
+                    queue.OnMessage(_onQueued);
+                    Volatile.Write(ref _queue, queue);
                     _subscribed.TrySetResult();
                     _ = HeartbeatAsync();
                 }
@@ -301,7 +430,9 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     /// <summary>Announces this instance at once and then every heartbeat interval, until disposed.</summary>
     private async Task HeartbeatAsync()
     {
-        var message = Heartbeat + "|" + _redis.InstanceId;
+        var plain = Heartbeat + "|" + _redis.InstanceId;
+        var lease = _redis.Options.BackplaneLease;
+        var withLease = _ownHeartbeatPrefix + ((long)lease.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "|";
         using var timer = new PeriodicTimer(_redis.Options.BackplaneHeartbeatInterval, _time);
         try
         {
@@ -309,6 +440,8 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             {
                 try
                 {
+                    // Read before the PUBLISH: the lease it renews on its return counts from no later than Redis ordered it.
+                    var message = lease > TimeSpan.Zero ? withLease + _time.GetTimestamp().ToString(CultureInfo.InvariantCulture) : plain;
                     await _redis.ExecuteAsync(
                         "heartbeat",
                         (Channel: _redis.Keys.Channel, Message: message),
@@ -332,9 +465,30 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         }
     }
 
-    private void OnMessage(RedisChannel channel, RedisValue value)
+    /// <summary>One message of the channel; called for one message after the other, in the order Redis delivered them.</summary>
+    private void OnMessage(RedisValue value)
     {
         var text = (string?)value;
+        if (text is not null && text.StartsWith(_ownHeartbeatPrefix, StringComparison.Ordinal))
+        {
+            _metrics.BackplaneMessage("own");
+            OwnHeartbeatCameBack(text.AsSpan(_ownHeartbeatPrefix.Length));
+            return;
+        }
+
+        if (text is not null && text.StartsWith(_ownPrefix, StringComparison.Ordinal))
+        {
+            _metrics.BackplaneMessage("own");
+            var rest = text.AsSpan(_ownPrefix.Length);
+            var bar = rest.IndexOf('|');
+            if (bar > 0 && long.TryParse(rest[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+            {
+                Echoed(sequence);
+            }
+
+            return;
+        }
+
         BackplaneMessage? parsed;
         try
         {
@@ -357,6 +511,16 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         {
             case BackplaneMessageKind.Heartbeat:
                 Heard(message.Sender);
+                if (message.Lease > TimeSpan.Zero)
+                {
+                    // Only here, in the channel's order: what a writer knows of an instance's lease when its own message comes back.
+                    _leases[message.Sender] = new PeerLease(_time.GetTimestamp(), message.Lease);
+                }
+                else
+                {
+                    _leases.TryRemove(message.Sender, out _);
+                }
+
                 return;
             case BackplaneMessageKind.Goodbye:
                 Forget(message.Sender);
@@ -383,6 +547,78 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                 // Only now: the sender's write is acknowledged once this instance has dropped its copies.
                 _ = AcknowledgeAsync(message.Sender, message.Sequence);
             }
+        }
+    }
+
+    /// <summary>
+    /// An own heartbeat came back: every message Redis ordered before it has been handled (this is the channel's order), so
+    /// L1 may be served until its send time plus the lease. Not while a connection failure has not been recovered from:
+    /// messages published meanwhile may be lost, and L1 is dropped only once the connection is back.
+    /// </summary>
+    private void OwnHeartbeatCameBack(ReadOnlySpan<char> leaseAndSentAt)
+    {
+        var lease = _redis.Options.BackplaneLease;
+        if (lease <= TimeSpan.Zero || Volatile.Read(ref _leaseBlocked) != 0 || !TryParseLease(leaseAndSentAt, out _, out var sentAt))
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var remaining = lease - _time.GetElapsedTime(sentAt, now);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return; // back later than the lease it would have renewed
+        }
+
+        var ends = Volatile.Read(ref _leaseEnds);
+        if (ends != 0 && now > ends)
+        {
+            var lapsed = _time.GetElapsedTime(ends, now).TotalMilliseconds;
+            _metrics.LeaseLapsed(lapsed);
+            Log.LeaseRenewedAfterLapse(_logger, lapsed);
+        }
+
+        Volatile.Write(ref _leaseEnds, now + ToTimestamp(remaining));
+        _handler?.OnLease(remaining);
+    }
+
+    /// <summary>
+    /// This instance's own message came back: the heartbeats heard so far are every instance's last before it. An instance
+    /// that has not answered serves no L1 copy once the lease of that heartbeat has run out: it is let go then (at once for
+    /// one whose heartbeats stopped a lease ago, such as a crashed instance).
+    /// </summary>
+    private void Echoed(long sequence)
+    {
+        if (!_pending.TryGetValue(sequence, out var pending))
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        long latest = 0;
+        List<string>? later = null;
+        foreach (var peer in pending.Unanswered())
+        {
+            if (!_leases.TryGetValue(peer, out var lease))
+            {
+                continue; // no lease announced: only an answer or the wait ends it
+            }
+
+            var over = lease.HeardAt + ToTimestamp(Outlasting(lease.Lease));
+            if (over <= now)
+            {
+                pending.Release(peer, waited: false);
+            }
+            else
+            {
+                (later ??= []).Add(peer);
+                latest = Math.Max(latest, over);
+            }
+        }
+
+        if (later is not null)
+        {
+            pending.ReleaseLater(later, _time.GetElapsedTime(now, latest), _time);
         }
     }
 
@@ -423,6 +659,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
 
     private void Forget(string peer)
     {
+        _leases.TryRemove(peer, out _);
         if (_peers.TryRemove(peer, out _))
         {
             Log.PeerLeft(_logger, peer, "said goodbye");
@@ -434,7 +671,12 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         }
     }
 
-    private void OnConnectionFailed(ConnectionType type) => _handler?.OnMessagesMayHaveBeenMissed();
+    private void OnConnectionFailed(ConnectionType type)
+    {
+        // Until the recovery dropped L1 again, a heartbeat coming back does not renew the lease (messages may be lost).
+        Volatile.Write(ref _leaseBlocked, Interlocked.Increment(ref _failures));
+        _handler?.OnMessagesMayHaveBeenMissed();
+    }
 
     private void OnConnectionRestored(ConnectionType type) => _ = RecoverAsync();
 
@@ -469,7 +711,9 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                 await SubscribeAsync();
             }
 
+            var blocked = Volatile.Read(ref _leaseBlocked);
             _handler?.OnMessagesMayHaveBeenMissed();
+            Interlocked.CompareExchange(ref _leaseBlocked, 0, blocked); // unless another failure came meanwhile
         }
         finally
         {
@@ -477,15 +721,68 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         }
     }
 
-    /// <summary>The instances one message waits for; done when each answered or said goodbye.</summary>
-    private sealed class PendingAcknowledgement
+    /// <summary>When this instance heard another's last heartbeat (its own clock) and the lease that heartbeat announced.</summary>
+    private readonly record struct PeerLease(long HeardAt, TimeSpan Lease);
+
+    /// <summary>The instances one message waits for; done when each answered, said goodbye or was let go by its lease.</summary>
+    private sealed class PendingAcknowledgement : IDisposable
     {
         private readonly HashSet<string> _awaited;
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private ITimer? _timer;
+        private bool _disposed;
 
         public PendingAcknowledgement(HashSet<string> awaited) => _awaited = awaited;
 
         public Task Done => _done.Task;
+
+        /// <summary>Gets how many instances were let go by their lease instead of answering.</summary>
+        public int Released { get; private set; }
+
+        /// <summary>Gets whether the wait went on for a lease to run out (an instance alive but not handling messages).</summary>
+        public bool WaitedOutLease { get; private set; }
+
+        public string[] Unanswered()
+        {
+            lock (_awaited)
+            {
+                return [.. _awaited];
+            }
+        }
+
+        public void Release(string peer, bool waited) => Remove(peer, released: true, waited);
+
+        /// <summary>Lets <paramref name="peers"/> go after <paramref name="due"/>, once their leases have run out.</summary>
+        public void ReleaseLater(List<string> peers, TimeSpan due, TimeProvider time)
+        {
+            lock (_awaited)
+            {
+                if (!_disposed)
+                {
+                    _timer = time.CreateTimer(
+                        static s =>
+                        {
+                            var (pending, peers) = ((PendingAcknowledgement, List<string>))s!;
+                            foreach (var peer in peers)
+                            {
+                                pending.Release(peer, waited: true);
+                            }
+                        },
+                        (this, peers),
+                        due,
+                        Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_awaited)
+            {
+                _disposed = true;
+                _timer?.Dispose();
+            }
+        }
 
         public int Missing
         {
@@ -498,11 +795,24 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             }
         }
 
-        public void Answered(string peer)
+        public void Answered(string peer) => Remove(peer, released: false, waited: false);
+
+        private void Remove(string peer, bool released, bool waited)
         {
             lock (_awaited)
             {
-                if (_awaited.Remove(peer) && _awaited.Count == 0)
+                if (!_awaited.Remove(peer))
+                {
+                    return;
+                }
+
+                if (released)
+                {
+                    Released++;
+                    WaitedOutLease |= waited;
+                }
+
+                if (_awaited.Count == 0)
                 {
                     _done.TrySetResult();
                 }

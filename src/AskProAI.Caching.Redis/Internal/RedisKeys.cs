@@ -12,8 +12,12 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>The slot group of tags that are not company-scoped.</summary>
     public const int GlobalGroup = 0;
 
-    /// <summary>Gets the backplane channel.</summary>
-    public RedisChannel Channel { get; } = RedisChannel.Literal(prefix + "backplane");
+    /// <summary>
+    /// Gets the backplane channel, routed by its hash slot: on a cluster every PUBLISH goes to the node that holds the
+    /// instances' subscriptions (the client subscribes there too), so one node orders all messages (ADR 0024's leases
+    /// rely on it); unrouted, a PUBLISH went to any node and reached the others over the cluster bus in no common order.
+    /// </summary>
+    public RedisChannel Channel { get; } = RedisChannel.Literal(prefix + "backplane").WithKeyRouting();
 
     public string Prefix => prefix;
 

@@ -17,6 +17,8 @@ internal sealed class RedisMetrics
     private readonly Counter<long> _invalidEntries;
     private readonly Counter<long> _acks;
     private readonly Histogram<double> _ackWait;
+    private readonly Counter<long> _leaseLapses;
+    private readonly Histogram<double> _leaseLapse;
 
     public RedisMetrics(IMeterFactory meterFactory)
     {
@@ -29,11 +31,19 @@ internal sealed class RedisMetrics
         _acks = Meter.CreateCounter<long>(
             "askpro.redis.backplane.acknowledgements",
             "{message}",
-            "This instance's invalidation messages by how their wait for the other instances ended (confirmed, timeout, alone).");
+            "This instance's invalidation messages by how their wait for the other instances ended (confirmed, lease, timeout, alone).");
         _ackWait = Meter.CreateHistogram<double>(
             "askpro.redis.backplane.acknowledgement.wait",
             "ms",
-            "How long an invalidation waited, after its PUBLISH, until every other live instance had applied it.");
+            "How long an invalidation waited, after its PUBLISH, until every other live instance had applied it (or its lease had run out).");
+        _leaseLapses = Meter.CreateCounter<long>(
+            "askpro.redis.backplane.lease.lapses",
+            "{lapse}",
+            "Times this instance's backplane lease had run out when a heartbeat came back and renewed it (ADR 0024); meanwhile L1 was not served.");
+        _leaseLapse = Meter.CreateHistogram<double>(
+            "askpro.redis.backplane.lease.lapse",
+            "ms",
+            "How long this instance's backplane lease had been run out when it was renewed.");
     }
 
     public Meter Meter { get; }
@@ -55,5 +65,11 @@ internal sealed class RedisMetrics
         {
             _ackWait.Record(waitMs, new KeyValuePair<string, object?>("result", result));
         }
+    }
+
+    public void LeaseLapsed(double lapsedMs)
+    {
+        _leaseLapses.Add(1);
+        _leaseLapse.Record(lapsedMs);
     }
 }

@@ -18,4 +18,14 @@ public interface IBackplaneHandler
 
     /// <summary>The backplane was disconnected and may have missed messages.</summary>
     void OnMessagesMayHaveBeenMissed();
+
+    /// <summary>
+    /// The backplane's lease on this instance's memory (ADR 0024): every message published until a recent moment has been
+    /// applied here, so entries may be served from memory for <paramref name="validFor"/> from now, and not after, until
+    /// the next call. <see cref="TimeSpan.Zero"/>: not until the next call. A backplane that grants leases calls it with
+    /// zero when it subscribes; one that never calls it leaves memory served freely. By default, ignored.
+    /// </summary>
+    void OnLease(TimeSpan validFor)
+    {
+    }
 }

@@ -31,6 +31,11 @@ internal sealed class CacheMetrics
         _meter.CreateObservableCounter("askpro.cache.timeouts", () => Timeouts(cache), "{request}", "Requests whose computation passed the soft timeout (answered stale) or the hard timeout (answered with an error), by kind.");
         _meter.CreateObservableCounter("askpro.cache.invalidations", () => cache.InvalidationCount, "{invalidation}", "Invalidations: tags invalidated, and committed writes that dropped a cached value or a computation in flight instead of being applied.");
         _meter.CreateObservableCounter("askpro.cache.applied_changes", () => cache.AppliedChangeCount, "{change}", "Committed writes applied to a widget's cached values instead of invalidating them (single node): nothing dropped, nothing computed again.");
+        _meter.CreateObservableCounter(
+            "askpro.cache.lease.refusals",
+            () => cache.LeaseRefusals,
+            "{request}",
+            "Reads of a valid in-memory entry sent to L2 because this instance's backplane lease had run out (distributed mode, ADR 0024).");
         _meter.CreateObservableCounter("askpro.cache.fallbacks", () => cache.FallbackCount, "{fallback}", "Cache layer failures answered by computing directly.");
         _meter.CreateObservableUpDownCounter("askpro.cache.entries", () => cache.EntryCount, "{entry}", "Entries in the in-process cache.");
         _meter.CreateObservableUpDownCounter("askpro.cache.size", () => cache.EstimatedBytes, "By", "Estimated bytes of the in-process cache.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace AskProAI.Caching.Internal;
 
@@ -15,6 +16,13 @@ internal sealed partial class WidgetCache
     private long _remoteInvalidations;
     private long _missedMessageResets;
     private int _redelivering;
+
+    /// <summary>
+    /// Until when (coarse clock ticks) L1 may be served: the backplane's lease (ADR 0024), long.MaxValue while no backplane
+    /// grants one. Read on the hit path (one compare), written once per heartbeat.
+    /// </summary>
+    private long _leaseUntil = long.MaxValue;
+    private long _leaseRefusals;
 
     public ValueTask<InvalidationResult> InvalidateAsync(CacheTag tag, CancellationToken cancellationToken = default)
     {
@@ -230,6 +238,26 @@ internal sealed partial class WidgetCache
         catch (Exception ex)
         {
             Log.RemoteInvalidationHandlerFailed(_logger, ex, string.Join(", ", tags.Select(t => t.ToString())));
+        }
+    }
+
+    void IBackplaneHandler.OnLease(TimeSpan validFor) =>
+        Volatile.Write(ref _leaseUntil, validFor > TimeSpan.Zero ? _now.UtcTicks + validFor.Ticks : long.MinValue);
+
+    /// <summary>Reads of a valid L1 entry refused because the lease had run out (they went to L2).</summary>
+    internal long LeaseRefusals => Interlocked.Read(ref _leaseRefusals);
+
+    /// <summary>Whether L1 may be served at <paramref name="now"/> (coarse clock ticks): the backplane's lease holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Leased(long now) => now < Volatile.Read(ref _leaseUntil);
+
+    /// <summary>On the miss path while the lease has run out: counts the read when L1 held a valid entry it did not serve.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NoteLeaseRefusal(EntryKey key, long now)
+    {
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry))
+        {
+            Interlocked.Increment(ref _leaseRefusals);
         }
     }
 

@@ -99,7 +99,7 @@ internal sealed partial class WidgetCache
         // A value past its own end (yesterday's figures after a local midnight on the hour) is not served, even as stale.
         if (now - bucketStart >= widget.TtlTicks || _entries.ContainsKey(key)
             || !_entries.TryGetValue(key.Previous, out var previous)
-            || !IsValid(previous) || now - previous.ExpiresTicks > widget.TtlTicks || previous.Value is not T value
+            || !IsValid(previous) || !Leased(now) || now - previous.ExpiresTicks > widget.TtlTicks || previous.Value is not T value
             || (value is IExpiringValue ended && ended.ValidUntil.UtcTicks <= now))
         {
             return false;

@@ -24,6 +24,11 @@ internal sealed partial class WidgetCache
         bool started;
         try
         {
+            if (!Leased(now))
+            {
+                NoteLeaseRefusal(key, now);
+            }
+
             if (!_throttled.IsEmpty && TryServeThrottled(widget, key, now, out CacheResult<T> throttled))
             {
                 return throttled;
@@ -116,7 +121,7 @@ internal sealed partial class WidgetCache
     private bool TryCompleteFromL1<T>(WidgetHandle widget, Flight flight, EntryKey key, out CacheResult<T> result)
     {
         var now = _now.UtcTicks;
-        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && entry.Value is T value)
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && Leased(now) && entry.Value is T value)
         {
             _flights.TryRemove(new KeyValuePair<EntryKey, Flight>(key, flight));
             EndHold(flight);
@@ -259,7 +264,7 @@ internal sealed partial class WidgetCache
     /// </summary>
     private object? PreviousOf(Flight flight) =>
         !flight.SourceOnly && !_entries.ContainsKey(flight.Key)
-        && _entries.TryGetValue(flight.Key.Previous, out var previous) && IsValid(previous)
+        && _entries.TryGetValue(flight.Key.Previous, out var previous) && IsValid(previous) && Leased(_now.UtcTicks)
             ? previous.Value
             : null;
 

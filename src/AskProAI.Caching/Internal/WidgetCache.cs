@@ -151,7 +151,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     {
         var now = _now.UtcTicks;
         var key = new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now));
-        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && ValueAs<T>(entry.Value, out var value))
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresTicks && IsValid(entry) && ValueAs<T>(entry.Value, out var value) && Leased(now))
         {
             if (now >= entry.AttentionTicks)
             {
@@ -192,7 +192,7 @@ internal sealed partial class WidgetCache : IWidgetCache, IBackplaneHandler, IDi
     {
         var now = _now.UtcTicks;
         return _entries.TryGetValue(new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), out var entry)
-            && now < entry.ExpiresTicks && IsValid(entry);
+            && now < entry.ExpiresTicks && IsValid(entry) && Leased(now);
     }
 
     public void Dispose() => _sweepTimer.Dispose();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using AskProAI.Caching.Redis.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
 
 namespace AskProAI.Caching.Redis.Tests.Internal;
 
@@ -71,6 +73,11 @@ public sealed class RedisCacheBackplaneTests
     [InlineData("3|0123456789abcdef0123456789abcdef|7|")]
     [InlineData("h|short")]
     [InlineData("b|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("b|0123456789abcdef0123456789abcdef|3000|17")]
+    [InlineData("h|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("h|0123456789abcdef0123456789abcdef|0|17")]
+    [InlineData("h|0123456789abcdef0123456789abcdef|3000")]
+    [InlineData("h|0123456789abcdef0123456789abcdef|3000|-17")]
     public void Parse_Garbage_Throws(string? text) =>
         Assert.Throws<FormatException>(() => RedisCacheBackplane.Parse(text, new string('0', 32)));
 
@@ -96,6 +103,141 @@ public sealed class RedisCacheBackplaneTests
         Assert.Equal(BackplaneMessageKind.Heartbeat, RedisCacheBackplane.Parse("h|0123456789abcdef0123456789abcdef", new string('0', 32))!.Value.Kind);
         Assert.Equal(BackplaneMessageKind.Goodbye, RedisCacheBackplane.Parse("b|0123456789abcdef0123456789abcdef", new string('0', 32))!.Value.Kind);
         Assert.Null(RedisCacheBackplane.Parse("h|" + new string('0', 32), new string('0', 32)));
+    }
+
+    [Fact]
+    public void Parse_HeartbeatWithALease_CarriesIt()
+    {
+        var message = RedisCacheBackplane.Parse("h|0123456789abcdef0123456789abcdef|3000|123456789", new string('0', 32))!.Value;
+
+        Assert.Equal((BackplaneMessageKind.Heartbeat, TimeSpan.FromSeconds(3)), (message.Kind, message.Lease));
+        Assert.Equal(TimeSpan.Zero, RedisCacheBackplane.Parse("h|0123456789abcdef0123456789abcdef", new string('0', 32))!.Value.Lease);
+        Assert.Null(RedisCacheBackplane.Parse("h|" + new string('0', 32) + "|3000|1", new string('0', 32)));
+    }
+
+    [Fact]
+    public async Task Lease_RenewedByOwnHeartbeats_NotWhileAMessageBeforeThemIsStillBeingHandled()
+    {
+        // B's held message blocks a pool thread; the instances share this process's pool.
+        EnoughPoolThreads();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        static void Fast(RedisCacheOptions o)
+        {
+            o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(50);
+            o.BackplaneLease = TimeSpan.FromSeconds(1);
+        }
+
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneAcknowledgementWait = TimeSpan.Zero);
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: Fast);
+        await using var watcher = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        var (a, _) = Start(redisA);
+        var (b, heardByB) = Start(redisB);
+        await KnowEachOtherAsync((a, redisA), (b, redisB));
+        var fromB = 0;
+        await (await watcher.GetMultiplexerAsync(default)).GetSubscriber().SubscribeAsync(watcher.Keys.Channel, (_, m) =>
+        {
+            if (((string?)m)?.StartsWith("h|" + redisB.InstanceId, StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref fromB);
+            }
+        });
+
+        // Subscribed with no lease, then one per own heartbeat come back.
+        Assert.Equal(TimeSpan.Zero, heardByB.Leases.First());
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => heardByB.Leases.Count > 3, TimeSpan.FromSeconds(10)), "B's heartbeats renew nothing");
+        Assert.All(heardByB.Leases.Skip(1), l => Assert.InRange(l, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)));
+        using var gate = new ManualResetEventSlim(false);
+        heardByB.Gate = gate;
+        try
+        {
+            await a.PublishAsync(CacheTag.Company(5), default);
+            await heardByB.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var renewals = heardByB.Leases.Count;
+            var sent = Volatile.Read(ref fromB);
+
+            // Several of B's heartbeats went round after the message B holds: they wait behind it and renew nothing.
+            Assert.True(await RedisTestEnvironment.EventuallyAsync(() => Volatile.Read(ref fromB) >= sent + 5, TimeSpan.FromSeconds(10)));
+            Assert.Equal(renewals, heardByB.Leases.Count);
+
+            gate.Set();
+            Assert.True(await RedisTestEnvironment.EventuallyAsync(() => heardByB.Leases.Count > renewals, TimeSpan.FromSeconds(10)), "B's lease was not renewed once it had handled the message");
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
+    public async Task Publish_AnInstanceThatHoldsTheMessage_IsWaitedForUntilItsLeaseRanOut_AndNoLonger()
+    {
+        EnoughPoolThreads();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var heartbeat = TimeSpan.FromSeconds(1);
+        var lease = TimeSpan.FromSeconds(3);
+        void Options(RedisCacheOptions o)
+        {
+            o.BackplaneAcknowledgementWait = TimeSpan.FromMilliseconds(200); // without leases, the writer would go on after it
+            o.BackplaneHeartbeatInterval = heartbeat;
+            o.BackplaneLease = lease;
+            o.BackplanePeerTimeout = TimeSpan.FromMinutes(1);
+        }
+
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, time, Options);
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, time, Options);
+        var (a, _) = Start(redisA);
+        var (b, heardByB) = Start(redisB);
+        await KnowEachOtherAsync(time, heartbeat, (a, redisA), (b, redisB));
+        using var gate = new ManualResetEventSlim(false);
+        heardByB.Gate = gate;
+        try
+        {
+            // The clock stands still from here: A heard B's last heartbeat before its message at most one interval ago.
+            var publish = a.PublishAsync(CacheTag.Company(5), default).AsTask();
+            await heardByB.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            time.Advance(RedisCacheBackplane.Outlasting(lease) - heartbeat - TimeSpan.FromMilliseconds(50));
+            Assert.NotSame(publish, await Task.WhenAny(publish, Task.Delay(TimeSpan.FromMilliseconds(300))));
+
+            time.Advance(heartbeat + TimeSpan.FromMilliseconds(51));
+            await publish.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(a.Knows(redisB.InstanceId), "a stalled instance is alive: it is still waited for");
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
+    public async Task Publish_AnInstanceThatFellSilent_IsWaitedForAtMostItsLease_NotThePeerTimeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, time, o =>
+        {
+            o.BackplaneAcknowledgementWait = TimeSpan.FromSeconds(10);
+            o.BackplanePeerTimeout = TimeSpan.FromMinutes(1);
+        });
+        var (a, _) = Start(redisA);
+        await a.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Another instance announces itself with a 2 s lease, then crashes: no goodbye, no more heartbeats.
+        var crashed = new string('d', 32);
+        var db = (await redisA.GetMultiplexerAsync(default)).GetDatabase();
+        await db.PublishAsync(redisA.Keys.Channel, "h|" + crashed + "|2000|1");
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => a.Knows(crashed), TimeSpan.FromSeconds(10)));
+
+        // Just crashed: its lease may still hold, so a write waits for it, but only until the lease is surely over.
+        var first = a.PublishAsync(CacheTag.Company(5), default).AsTask();
+        Assert.NotSame(first, await Task.WhenAny(first, Task.Delay(TimeSpan.FromMilliseconds(300))));
+        time.Advance(RedisCacheBackplane.Outlasting(TimeSpan.FromSeconds(2)) + TimeSpan.FromMilliseconds(1));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Still taken for alive (the peer timeout is a minute), yet the next write does not wait for it at all.
+        Assert.True(a.Knows(crashed));
+        await a.PublishAsync(CacheTag.Company(6), default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -129,12 +271,16 @@ public sealed class RedisCacheBackplaneTests
     }
 
     [Fact]
-    public async Task Publish_AnInstanceThatNeverAnswers_CostsTheWaitOnly()
+    public async Task Publish_WithoutLeases_AnInstanceThatNeverAnswers_CostsTheWaitOnly()
     {
         EnoughPoolThreads();
         var prefix = RedisTestEnvironment.UniquePrefix();
-        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneAcknowledgementWait = TimeSpan.FromMilliseconds(300));
-        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        await using var redisA = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o =>
+        {
+            o.BackplaneAcknowledgementWait = TimeSpan.FromMilliseconds(300);
+            o.BackplaneLease = TimeSpan.Zero;
+        });
+        await using var redisB = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneLease = TimeSpan.Zero);
         var (a, _) = Start(redisA);
         var (b, heardByB) = Start(redisB);
         await KnowEachOtherAsync((a, redisA), (b, redisB));
@@ -215,6 +361,30 @@ public sealed class RedisCacheBackplaneTests
             "the instances never heard each other's heartbeats");
     }
 
+    /// <summary>As the other <c>KnowEachOtherAsync</c>, on a fake clock: heartbeats go out as it moves.</summary>
+    internal static async Task KnowEachOtherAsync(FakeTimeProvider time, TimeSpan heartbeat, params (RedisCacheBackplane Backplane, RedisConnection Redis)[] instances)
+    {
+        foreach (var (backplane, _) in instances)
+        {
+            await backplane.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(
+                () =>
+                {
+                    var known = instances.All(x => instances.All(y => ReferenceEquals(x.Backplane, y.Backplane) || x.Backplane.Knows(y.Redis.InstanceId)));
+                    if (!known)
+                    {
+                        time.Advance(heartbeat);
+                    }
+
+                    return known;
+                },
+                TimeSpan.FromSeconds(15)),
+            "the instances never heard each other's heartbeats");
+    }
+
     [Fact]
     public void Parse_TooManyTags_Throws() =>
         Assert.Throws<FormatException>(() => RedisCacheBackplane.Parse(
@@ -245,6 +415,10 @@ public sealed class RedisCacheBackplaneTests
         public ManualResetEventSlim? Gate { get; set; }
 
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<TimeSpan> Leases { get; } = new();
+
+        public void OnLease(TimeSpan validFor) => Leases.Enqueue(validFor);
 
         public void OnRemoteInvalidation(CacheTag tag)
         {
