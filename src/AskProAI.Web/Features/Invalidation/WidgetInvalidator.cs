@@ -233,21 +233,11 @@ internal sealed class WidgetInvalidator(
         return live is null ? [] : [.. live];
     }
 
-    /// <summary>
-    /// Computes each widget from the database and writes it to L2, without first reading L2 (just invalidated) or taking
-    /// the distributed lock (no other instance computes the new value before it hears of the write).
-    /// </summary>
-    private async ValueTask RecomputeAsync(RegisteredWidget[] live, int companyId, CancellationToken cancellationToken)
+    private static async ValueTask RecomputeAsync(RegisteredWidget[] live, int companyId, CancellationToken cancellationToken)
     {
         foreach (var widget in live)
         {
-            await cache.RefreshAsync(
-                widget.Handle,
-                companyId,
-                widget.Widget,
-                static (w, context, ct) => new ValueTask<object>(w.ComputeUncachedAsync(context.CompanyId, context.At, ct)),
-                coordinate: false,
-                cancellationToken);
+            await widget.GetAsync(companyId, cancellationToken);
         }
     }
 
