@@ -30,7 +30,7 @@ internal sealed partial class WidgetCache
         var result = new InvalidationResult([tag.ToString()], scope);
         return _store is null && _backplane is null
             ? new ValueTask<InvalidationResult>(result)
-            : DistributeAsync([tag], _time.GetUtcNow().ToUnixTimeMilliseconds(), result, cancellationToken);
+            : DistributeAsync([tag], _time.GetUtcNow().ToUnixTimeMilliseconds(), result, beforeAnnouncing: null, cancellationToken);
     }
 
     public ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<CacheTag> tags, CancellationToken cancellationToken = default) =>
@@ -89,9 +89,6 @@ internal sealed partial class WidgetCache
 
         return !IsDistributed && widget.ModeFor(companyId) == CacheMode.Optimized;
     }
-
-    private ValueTask<InvalidationResult> DistributeAsync(CacheTag[] tags, long unixMs, InvalidationResult result, CancellationToken cancellationToken) =>
-        DistributeAsync(tags, unixMs, result, beforeAnnouncing: null, cancellationToken);
 
     private async ValueTask<InvalidationResult> DistributeAsync(
         CacheTag[] tags, long unixMs, InvalidationResult result, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken)

@@ -196,9 +196,7 @@ internal sealed class WidgetInvalidator(
             // instances) for the write, whatever number of widgets it touched.
             CacheTag[] tags = [.. names.Select(name => CacheTag.CompanyWidget(name, companyId))];
             var live = LiveWidgetsToRecompute(companyId, names);
-            await (live.Length == 0
-                ? cache.InvalidateAsync(tags, cancellationToken)
-                : cache.InvalidateAsync(tags, ct => RecomputeAsync(live, companyId, ct), cancellationToken));
+            await cache.InvalidateAsync(tags, live.Length == 0 ? null : ct => RecomputeAsync(live, companyId, ct), cancellationToken);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -98,8 +98,7 @@ internal sealed class HubWidgetChangeNotifier(
         {
             var result = await live.GetAsync(companyId, CancellationToken.None);
             var age = (long)Math.Max(0, (time.GetUtcNow() - result.ComputedAt).TotalSeconds);
-            using var document = JsonDocument.Parse(json.Of(result));
-            return new PushedWidget(live.Name, result.Outcome.ToHeader(), age, document.RootElement.Clone());
+            return new PushedWidget(live.Name, result.Outcome.ToHeader(), age, JsonSerializer.Deserialize<JsonElement>(json.Of(result)));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
