@@ -15,6 +15,9 @@ internal sealed partial class WidgetCache
     private long _fallbacks;
     private int _compacting;
 
+    /// <summary>One sweep at a time: the timer's, a compaction's and an explicit one would otherwise evict side by side.</summary>
+    private readonly Lock _sweepLock = new();
+
     /// <summary>Stores a computed value in L1 unless an invalidation overlapped its computation.</summary>
     /// <returns>Whether the value was stored as fresh.</returns>
     private ValueTask<bool> StoreAsync(Flight flight, WidgetHandle widget, int companyId, FlightResult result)
@@ -241,7 +244,8 @@ internal sealed partial class WidgetCache
     /// <summary>
     /// Drops entries that can no longer be served (invalidated, or expired beyond the fail-safe window), then,
     /// while over a limit, the oldest entries down to 90 % of it, and the state of every company left without an
-    /// entry. Runs on a timer and when a limit is passed, never on the request path.
+    /// entry. Runs on a timer and when a limit is passed, never on the request path; one at a time, so a sweep that
+    /// returns has seen the limits kept and no other sweep is still removing entries behind it.
     /// </summary>
     internal void Sweep()
     {
@@ -250,6 +254,14 @@ internal sealed partial class WidgetCache
             _ = RedeliverAsync();
         }
 
+        lock (_sweepLock)
+        {
+            SweepOnce();
+        }
+    }
+
+    private void SweepOnce()
+    {
         try
         {
             var now = _now.UtcTicks;
