@@ -231,11 +231,15 @@ internal sealed class WidgetInvalidator(
         return live is null ? [] : [.. live];
     }
 
-    private static async ValueTask RecomputeAsync(RegisteredWidget[] live, int companyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes each widget from the database and writes it to L2, without first reading L2 (just invalidated) or taking
+    /// the distributed lock (no other instance computes the new value before it hears of the write).
+    /// </summary>
+    private async ValueTask RecomputeAsync(RegisteredWidget[] live, int companyId, CancellationToken cancellationToken)
     {
         foreach (var widget in live)
         {
-            await widget.GetAsync(companyId, cancellationToken);
+            await widget.RefreshAsync(cache, companyId, coordinate: false, bucketAt: null, cancellationToken);
         }
     }
 
