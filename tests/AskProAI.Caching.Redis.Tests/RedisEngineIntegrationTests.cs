@@ -337,6 +337,32 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task L2Read_OfAnEntryAndItsStamps_IsOneGetAndTwoMgets()
+    {
+        using var server = RedisServerProcess.Start();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var a = await new RedisEngine(server.Configuration, prefix).ReadyAsync();
+        await using var b = await new RedisEngine(server.Configuration, prefix).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(5, counter);
+
+        var stats = RedisTestEnvironment.Command(server.Port, "CONFIG", "RESETSTAT");
+        Assert.StartsWith("+OK", stats, StringComparison.Ordinal);
+        var read = await b.Store.GetWithTagStampsAsync(
+            WidgetKey.Create("dashboard_stats", WidgetTier.Heavy, 5, DateTimeOffset.UtcNow).ToString(),
+            5,
+            [.. CacheTag.TagsOf("dashboard_stats", WidgetTier.Heavy, 5).Select(t => t.ToString())],
+            default);
+        var commandStats = RedisTestEnvironment.Command(server.Port, "INFO", "commandstats");
+
+        // The entry's GET and the stamps' MGETs (company and global slot), sent as one batch.
+        Assert.NotNull(read.Entry);
+        Assert.Equal(CacheTag.TagsOf("dashboard_stats", WidgetTier.Heavy, 5).Length, read.Stamps.Length);
+        Assert.Contains("cmdstat_get:calls=1,", commandStats, StringComparison.Ordinal);
+        Assert.Contains("cmdstat_mget:calls=2,", commandStats, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetTagStamps_ForAnEntry_IsTwoMgetsInOneBatch()
     {
         using var server = RedisServerProcess.Start();

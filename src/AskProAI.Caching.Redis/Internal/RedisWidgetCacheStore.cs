@@ -33,6 +33,25 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
     public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
     {
         var value = await redis.ExecuteAsync("l2-get", _keys.Company(companyId, key), static (db, k) => db.StringGetAsync(k), cancellationToken);
+        return Decode(value);
+    }
+
+    public async ValueTask<(StoredEntry? Entry, long[] Stamps)> GetWithTagStampsAsync(
+        string key, int companyId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var groups = GroupTags(tags);
+        var (value, stamps) = await redis.ExecuteAsync(
+            "l2-get",
+            (Key: _keys.Company(companyId, key), Groups: groups),
+            static (db, s) => ReadEntryAndStampsAsync(db, s.Key, s.Groups),
+            cancellationToken);
+        var entry = Decode(value);
+        return entry is null ? (null, []) : (entry, StampsOf(groups, stamps, tags.Count));
+    }
+
+    private StoredEntry? Decode(RedisValue value)
+    {
         if (value.IsNull)
         {
             return null;
@@ -73,8 +92,17 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return [];
         }
 
-        // One MGET per hash slot (company and global), sent together as one batch: one round trip to a single
-        // node, and never a cross-slot MGET on a cluster.
+        var groups = GroupTags(tags);
+        var results = await redis.ExecuteAsync("tag-stamps", groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
+        return StampsOf(groups, results, tags.Count);
+    }
+
+    /// <summary>
+    /// The tags' stamp keys by hash slot (company and global): one MGET per slot, sent together as one batch, so one round
+    /// trip and never a cross-slot MGET on a cluster.
+    /// </summary>
+    private Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> GroupTags(IReadOnlyList<string> tags)
+    {
         var groups = new Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)>();
         for (var i = 0; i < tags.Count; i++)
         {
@@ -88,8 +116,13 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             g.Indexes.Add(i);
         }
 
-        var results = await redis.ExecuteAsync("tag-stamps", groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
-        var stamps = new long[tags.Count];
+        return groups;
+    }
+
+    /// <summary>The stamps in the tags' order, from one MGET result per group (in the groups' order).</summary>
+    private static long[] StampsOf(Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups, RedisValue[][] results, int count)
+    {
+        var stamps = new long[count];
         var n = 0;
         foreach (var (_, g) in groups)
         {
@@ -101,6 +134,22 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         }
 
         return stamps;
+    }
+
+    /// <summary>The entry's GET and the stamps' MGETs in one batch: one round trip (per node on a cluster, in parallel).</summary>
+    private static async Task<(RedisValue Entry, RedisValue[][] Stamps)> ReadEntryAndStampsAsync(
+        IDatabase db, RedisKey key, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)
+    {
+        var batch = db.CreateBatch();
+        var entry = batch.StringGetAsync(key);
+        var reads = new List<Task<RedisValue[]>>(groups.Count);
+        foreach (var (_, g) in groups)
+        {
+            reads.Add(batch.StringGetAsync([.. g.Keys]));
+        }
+
+        batch.Execute();
+        return (await entry, await Task.WhenAll(reads));
     }
 
     public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) =>
