@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(2015, LogLevel.Warning, "Backplane lease renewed after it had run out for {LapsedMs:F0} ms (message handling or the subscription was late); reads went to L2 meanwhile")]
     public static partial void LeaseRenewedAfterLapse(ILogger logger, double lapsedMs);
+
+    [LoggerMessage(2026, LogLevel.Warning, "Instance {Peer} sends backplane messages of a later release (rolling upgrade): each one drops this instance's whole memory copy until this instance is upgraded too")]
+    public static partial void LaterReleaseHeard(ILogger logger, string peer);
 }

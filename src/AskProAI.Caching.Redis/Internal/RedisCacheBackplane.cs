@@ -45,6 +45,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
     private readonly ConcurrentDictionary<string, long> _peers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, PendingAcknowledgement> _pending = new();
     private readonly ConcurrentDictionary<string, PeerLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _laterReleases = new(StringComparer.Ordinal);
     private readonly Action<ChannelMessage> _onQueued;
     private readonly string _ownPrefix;
     private readonly string _ownHeartbeatPrefix;
@@ -232,9 +233,10 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         var parts = (text ?? string.Empty).Split('|', 3);
         if (parts.Length >= 2 && parts[0] is Heartbeat or Goodbye)
         {
-            // h|{id}, b|{id}, or h|{id}|{lease ms}|{timestamp} from an instance that holds a lease.
+            // h|{id}, b|{id}, or h|{id}|{lease ms}|{timestamp} from an instance that holds a lease. Fields after those are a
+            // later release's additions (rolling upgrades): ignored.
             var lease = TimeSpan.Zero;
-            if (parts[1].Length != 32 || (parts.Length == 3 && (parts[0] == Goodbye || !TryParseLease(parts[2], out lease, out _))))
+            if (parts[1].Length != 32 || (parts.Length == 3 && parts[0] == Heartbeat && !TryParseLease(parts[2], out lease, out _)))
             {
                 throw new FormatException("not a heartbeat or goodbye");
             }
@@ -242,6 +244,11 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
             return parts[1] == ownId
                 ? null
                 : new BackplaneMessage(parts[1], 0, [], parts[0] == Goodbye ? BackplaneMessageKind.Goodbye : BackplaneMessageKind.Heartbeat, lease);
+        }
+
+        if (parts.Length == 3 && parts[1].Length == 32 && IsLaterVersion(parts[0]))
+        {
+            return parts[1] == ownId ? null : FromLaterRelease(parts[1], parts[2]);
         }
 
         if (parts.Length != 3 || (parts[0] != Version && parts[0] != ManyVersion && parts[0] != AckedVersion) || parts[1].Length != 32)
@@ -290,6 +297,30 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         return new BackplaneMessage(parts[1], sequence, tags, BackplaneMessageKind.Invalidation);
     }
 
+    /// <summary>
+    /// Whether a message's first field is a version this release does not know: 4 to 99. From version 3 on, every
+    /// invalidation message starts with <c>{version}|{sender}|{sequence}|</c>, whatever follows; a later release keeps that
+    /// envelope (docs/distributed.md, "Rolling upgrades").
+    /// </summary>
+    private static bool IsLaterVersion(string field) =>
+        field.Length is 1 or 2 && int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 3;
+
+    /// <summary>
+    /// A later release's invalidation, during a rolling upgrade: what it invalidated cannot be read here, so it stands for
+    /// everything (this instance drops its whole L1, and L2 still checks each copy against the stamps), and it is
+    /// acknowledged like any other, so the later release's writer does not wait out this instance.
+    /// </summary>
+    private static BackplaneMessage FromLaterRelease(string sender, string rest)
+    {
+        var bar = rest.IndexOf('|', StringComparison.Ordinal);
+        if (!long.TryParse(bar < 0 ? rest : rest.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            throw new FormatException("a message of a later version carries its sequence number after the sender");
+        }
+
+        return new BackplaneMessage(sender, sequence, [CacheTag.All], BackplaneMessageKind.Invalidation) { FromLaterRelease = true };
+    }
+
     /// <summary>The most tags one message may carry (a write touches a handful; garbage is refused, not applied).</summary>
     internal const int MaxTagsPerMessage = 1000;
 
@@ -305,9 +336,11 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         lease = TimeSpan.Zero;
         sentAt = 0;
         var bar = text.IndexOf('|');
+        var sent = bar <= 0 ? default : text[(bar + 1)..];
+        var more = sent.IndexOf('|'); // a later release's fields after the timestamp are ignored
         if (bar <= 0
             || !long.TryParse(text[..bar], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms <= 0 || ms > 3_600_000
-            || !long.TryParse(text[(bar + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sentAt))
+            || !long.TryParse(more < 0 ? sent : sent[..more], NumberStyles.None, CultureInfo.InvariantCulture, out sentAt))
         {
             return false;
         }
@@ -528,7 +561,12 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         }
 
         Heard(message.Sender);
-        _metrics.BackplaneMessage("applied");
+        _metrics.BackplaneMessage(message.FromLaterRelease ? "later-release" : "applied");
+        if (message.FromLaterRelease && _laterReleases.TryAdd(message.Sender, 0))
+        {
+            Log.LaterReleaseHeard(_logger, message.Sender);
+        }
+
         try
         {
             if (message.Tags.Length == 1)

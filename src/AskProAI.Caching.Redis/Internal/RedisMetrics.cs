@@ -26,7 +26,7 @@ internal sealed class RedisMetrics
         _connectionEvents = Meter.CreateCounter<long>("askpro.redis.connection.events", "{event}", "Connection failures and restorations, by event.");
         _failures = Meter.CreateCounter<long>("askpro.redis.operation.failures", "{failure}", "Redis operations that failed or timed out, by operation.");
         _rejections = Meter.CreateCounter<long>("askpro.redis.circuit.rejections", "{call}", "Calls failed fast by the open circuit breaker, by operation.");
-        _backplaneMessages = Meter.CreateCounter<long>("askpro.redis.backplane.messages", "{message}", "Backplane messages received, by result (applied, own, invalid).");
+        _backplaneMessages = Meter.CreateCounter<long>("askpro.redis.backplane.messages", "{message}", "Backplane messages received, by result (applied, own, invalid, later-release).");
         _invalidEntries = Meter.CreateCounter<long>("askpro.redis.l2.invalid_entries", "{entry}", "L2 values that could not be decoded and were treated as misses.");
         _acks = Meter.CreateCounter<long>(
             "askpro.redis.backplane.acknowledgements",

@@ -40,6 +40,68 @@ public sealed class RedisCacheBackplaneTests
     }
 
     [Fact]
+    public void Parse_LaterVersion_StandsForEverything_WithItsSequence()
+    {
+        // Rolling upgrades: a later release keeps the envelope {version}|{sender}|{sequence}|, whatever it adds after it.
+        var message = RedisCacheBackplane.Parse("4|0123456789abcdef0123456789abcdef|17|widget:live_calls:3|{\"some\":\"value\"}", new string('0', 32))!.Value;
+
+        Assert.Equal((BackplaneMessageKind.Invalidation, "0123456789abcdef0123456789abcdef", 17L), (message.Kind, message.Sender, message.Sequence));
+        Assert.Equal([CacheTag.All], message.Tags);
+        Assert.True(message.FromLaterRelease);
+        Assert.Equal(0, RedisCacheBackplane.Parse("12|0123456789abcdef0123456789abcdef|0", new string('0', 32))!.Value.Sequence);
+        Assert.Null(RedisCacheBackplane.Parse("4|" + new string('0', 32) + "|17|x", new string('0', 32)));
+        Assert.False(RedisCacheBackplane.Parse("3|0123456789abcdef0123456789abcdef|42|live_data", new string('0', 32))!.Value.FromLaterRelease);
+    }
+
+    [Fact]
+    public void Parse_HeartbeatAndGoodbye_FieldsOfALaterRelease_AreIgnored()
+    {
+        var heartbeat = RedisCacheBackplane.Parse("h|0123456789abcdef0123456789abcdef|3000|123456789|v=4|more", new string('0', 32))!.Value;
+        Assert.Equal((BackplaneMessageKind.Heartbeat, TimeSpan.FromSeconds(3)), (heartbeat.Kind, heartbeat.Lease));
+        Assert.Equal(BackplaneMessageKind.Goodbye, RedisCacheBackplane.Parse("b|0123456789abcdef0123456789abcdef|v=4", new string('0', 32))!.Value.Kind);
+    }
+
+    [Fact]
+    public async Task LaterReleasesMessage_DropsEverythingHere_AndIsAcknowledged()
+    {
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redis = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        await using var later = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        var (backplane, heard) = Start(redis);
+        await backplane.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+        var acknowledged = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriber = (await later.GetMultiplexerAsync(default)).GetSubscriber();
+        await subscriber.SubscribeAsync(later.Keys.AckChannel(later.InstanceId), (_, m) => acknowledged.TrySetResult((string)m!));
+
+        // What a later release's writer might send: an unknown version with fields this release cannot read.
+        await subscriber.PublishAsync(later.Keys.Channel, $"4|{later.InstanceId}|23|widget:live_calls:3|{{\"value\":1}}");
+
+        Assert.Equal($"{redis.InstanceId}|23", await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(CacheTag.All, Assert.Single(heard.Invalidations));
+    }
+
+    [Fact]
+    public async Task WireFormat_IsTheOneTheReleaseBeforeReads()
+    {
+        // Rolling upgrades from the release before (76fc106) need the same bytes on the channel: an invalidation
+        // 3|{id}|{sequence}|{tags}, a heartbeat h|{id}|{lease ms}|{timestamp}. A change here needs a new version (4: read
+        // by this release as "everything", see above) and a note in docs/distributed.md.
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var redis = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix, configure: o => o.BackplaneHeartbeatInterval = TimeSpan.FromMilliseconds(50));
+        await using var watcher = RedisTestEnvironment.Connect(RedisTestEnvironment.Configuration, prefix);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await (await watcher.GetMultiplexerAsync(default)).GetSubscriber().SubscribeAsync(watcher.Keys.Channel, (_, m) => seen.Enqueue((string)m!));
+        var (backplane, _) = Start(redis);
+        await backplane.WhenSubscribed.WaitAsync(TimeSpan.FromSeconds(15));
+
+        await backplane.PublishAsync([CacheTag.CompanyWidget("live_calls", 5), CacheTag.Company(5)], default);
+
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => seen.Any(m => m.StartsWith("h|", StringComparison.Ordinal)) && seen.Any(m => m.StartsWith("3|", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)));
+        Assert.Matches($"^3\\|{redis.InstanceId}\\|[1-9][0-9]*\\|widget:live_calls:5\\|company_data:5$", seen.First(m => m.StartsWith("3|", StringComparison.Ordinal)));
+        Assert.Matches($"^h\\|{redis.InstanceId}\\|3000\\|-?[0-9]+$", seen.First(m => m.StartsWith("h|", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Garbage_OnTheChannel_IsIgnored()
     {
         var prefix = RedisTestEnvironment.UniquePrefix();
@@ -72,8 +134,10 @@ public sealed class RedisCacheBackplaneTests
     [InlineData("3|0123456789abcdef0123456789abcdef|7")]
     [InlineData("3|0123456789abcdef0123456789abcdef|7|")]
     [InlineData("h|short")]
-    [InlineData("b|0123456789abcdef0123456789abcdef|widgets")]
-    [InlineData("b|0123456789abcdef0123456789abcdef|3000|17")]
+    [InlineData("4|0123456789abcdef0123456789abcdef|widgets")]
+    [InlineData("4|0123456789abcdef0123456789abcdef")]
+    [InlineData("4|short|7|anything")]
+    [InlineData("100|0123456789abcdef0123456789abcdef|7|anything")]
     [InlineData("h|0123456789abcdef0123456789abcdef|widgets")]
     [InlineData("h|0123456789abcdef0123456789abcdef|0|17")]
     [InlineData("h|0123456789abcdef0123456789abcdef|3000")]
