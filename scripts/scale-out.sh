@@ -26,6 +26,9 @@
 #   ASKPRO_SCALEOUT_INSTANCE_ENV="K=V ..." more environment for every instance, after the defaults (so it overrides
 #                                      them: e.g. DemoData__Companies=20 Cache__Warm__Enabled=true).
 #   ASKPRO_SCALEOUT_START_TIMEOUT      seconds an instance may take to turn Healthy (180; the first one seeds).
+#   ASKPRO_SCALEOUT_WEB_DIR_N=DIR      instance N runs the build in DIR (a folder with AskProAI.Web.dll) instead of this
+#                                      checkout's Release build: a deployment in the middle of a rolling upgrade (instance
+#                                      1 must then be the release that migrates the database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -137,8 +140,11 @@ fi
 # Instance N: its own namespace, HOME, content root (a copy of the build) and data folder.
 start_instance() {
   local i=$1 dir="$work/i$1"
+  local from="$web_dir" override="ASKPRO_SCALEOUT_WEB_DIR_$1"
+  [ -z "${!override:-}" ] || from="${!override}"
+  [ -f "$from/AskProAI.Web.dll" ] || fail "no AskProAI.Web.dll in $from"
   mkdir -p "$dir/home" "$dir/data"
-  cp -r "$web_dir" "$dir/app"
+  cp -r "$from" "$dir/app"
   (cd "$dir/app" && exec ip netns exec "${prefix}i$i" env HOME="$dir/home" \
     ASPNETCORE_ENVIRONMENT=Development DemoActivity__Enabled=false ASPNETCORE_URLS="http://$net.$i.2:5080" \
     Database__Provider=PostgreSql ConnectionStrings__AskPro="Host=$net.$i.1;Port=$pg_port;Username=postgres;Database=askpro" \
