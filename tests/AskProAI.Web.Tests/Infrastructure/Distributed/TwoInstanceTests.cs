@@ -137,6 +137,7 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
     {
         // Nothing of company 1's dashboard_stats cached anywhere (A's invalidation reaches B before it returns), then a warm on A.
         var cacheA = hosts.A.Services.GetRequiredService<IWidgetCache>();
+        var invalidatedAt = hosts.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         await cacheA.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 1));
         using var readerB = await hosts.B.ClientForAsync(TestData.Manager1Email);
         var computedOnB = hosts.B.ComputationsOf("dashboard_stats");
@@ -146,6 +147,9 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
 
         // The warm stores each widget with its own type: its bytes reach L2 (a refresh declared as object was refused by
         // the serializer and stayed in A's memory, so B computed every widget again).
+        var key = WidgetKey.Create("dashboard_stats", WidgetTier.Heavy, 1, hosts.Clock.GetUtcNow()).ToString();
+        var stored = await hosts.A.Services.GetRequiredService<IWidgetCacheStore>().GetAsync(key, 1, CancellationToken.None);
+        Assert.True(stored is not null && stored.CreatedUnixMs > invalidatedAt, $"The warm on A left no copy of {key} in L2 newer than the invalidation.");
         using var response = await readerB.GetAsync("/api/companies/1/widgets/dashboard_stats");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("cache;desc=\"HIT\";level=l2;", Assert.Single(response.Headers.GetValues("Server-Timing")), StringComparison.Ordinal);
