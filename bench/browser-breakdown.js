@@ -51,6 +51,10 @@ const n = parseInt(process.argv[3] || '30');
   const acks = rows.map(r => r.ack), shown = rows.map(r => r.shown);
   const push = rows.map(r => (r.log.find(x => x[0] === 'push') || [0, -1])[1]);
   const lf = rows.map(r => r.log.find(x => x[0] === 'fetch' && x[1].includes('live_calls'))).filter(Boolean);
+  // The webhook's own Server-Timing: the event on the server, and of it the invalidation (absent on releases before it).
+  const st = (r, name) => { const m = (r.st || '').match(new RegExp(`${name};dur=([0-9.]+)`)); return m ? parseFloat(m[1]) : NaN; };
+  const server = rows.map(r => st(r, 'event')).filter(x => !isNaN(x)), inval = rows.map(r => st(r, 'invalidate')).filter(x => !isNaN(x));
+  if (server.length) console.log(`server: event p50 ${pct(server, 50).toFixed(1)} p99 ${pct(server, 99).toFixed(1)}, of it invalidate p50 ${pct(inval, 50).toFixed(1)} p99 ${pct(inval, 99).toFixed(1)}`);
   console.log(`ack p50 ${pct(acks, 50).toFixed(1)} p99 ${pct(acks, 99).toFixed(1)} | push p50 ${pct(push, 50)} p99 ${pct(push, 99)} | live fetches ${lf.length}${lf.length ? ` dur p50 ${pct(lf.map(x => x[3] - x[2]), 50).toFixed(1)} p99 ${pct(lf.map(x => x[3] - x[2]), 99).toFixed(1)}` : ''} | visible p50 ${pct(shown, 50).toFixed(1)} p99 ${pct(shown, 99).toFixed(1)}`);
   await browser.close();
 })().catch(e => { console.error(e); process.exit(1); });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AskProAI.Caching;
 using AskProAI.Web.Features.Widgets;
 
@@ -33,6 +34,7 @@ internal sealed class WidgetInvalidator(
     public async ValueTask InvalidateAsync(IReadOnlyCollection<EntityChange> changes, CommittedRows? rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        var started = Stopwatch.GetTimestamp();
         foreach (var company in changes.GroupBy(c => c.CompanyId))
         {
             if (company.Key > 0)
@@ -40,6 +42,8 @@ internal sealed class WidgetInvalidator(
                 await ChangeCompanyAsync(company.Key, [.. company], rows, cancellationToken);
             }
         }
+
+        InvalidationTiming.Current?.Add(Stopwatch.GetElapsedTime(started));
     }
 
     public async ValueTask<IReadOnlyList<string>> InvalidateTagsAsync(int companyId, IReadOnlyCollection<CacheTag> tags, CancellationToken cancellationToken = default)

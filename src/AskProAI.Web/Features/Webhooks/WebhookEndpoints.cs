@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AskProAI.Web.Features.Invalidation;
@@ -31,7 +33,15 @@ internal static class WebhookEndpoints
             return SignedRequestReader.BadRequest(error);
         }
 
-        return await processor.ProcessAsync(e, Encoding.UTF8.GetString(WithoutBom(body!)), cancellationToken);
+        // Server-Timing: the whole event, and of it the invalidation (ADR 0026: in distributed mode the live widget's
+        // computation and the other instances' answers), so a slow acknowledgement says where its time went.
+        var started = Stopwatch.GetTimestamp();
+        var invalidation = InvalidationTiming.Start();
+        var result = await processor.ProcessAsync(e, Encoding.UTF8.GetString(WithoutBom(body!)), cancellationToken);
+        context.Response.Headers["Server-Timing"] = string.Create(
+            CultureInfo.InvariantCulture,
+            $"event;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.###}, invalidate;dur={invalidation.Elapsed.TotalMilliseconds:0.###}");
+        return result;
     }
 
     private static async Task<IResult> InvalidateCacheAsync(

@@ -35,6 +35,29 @@ public sealed class TelephonyWebhookTests(TelephonyWebhookTests.Fixture app) : I
     }
 
     [Fact]
+    public async Task Processed_ServerTimingSaysHowLongTheEventAndItsInvalidationTook_ADuplicateInvalidatesNothing()
+    {
+        using var client = app.CreateClient();
+        const string Body = """{"eventId":"evt-timing-1","type":"call_started","companyId":2,"externalCallId":"tel-timing-1","branchId":21}""";
+
+        using var first = await client.SendAsync(SignedWebhooks.Telephony(Body, app.Time.GetUtcNow()));
+        using var again = await client.SendAsync(SignedWebhooks.Telephony(Body, app.Time.GetUtcNow()));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        var (eventMs, invalidateMs) = TimingsOf(first);
+        Assert.True(invalidateMs > 0 && invalidateMs <= eventMs, $"event {eventMs} ms, invalidate {invalidateMs} ms");
+        Assert.Equal(0, TimingsOf(again).InvalidateMs);
+    }
+
+    private static (double EventMs, double InvalidateMs) TimingsOf(HttpResponseMessage response)
+    {
+        var metrics = Assert.Single(response.Headers.GetValues("Server-Timing")).Split(", ")
+            .Select(m => m.Split(";dur="))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        return (metrics["event"], metrics["invalidate"]);
+    }
+
+    [Fact]
     public async Task CallEndedThenAnalyzed_UpdatesTheCallByExternalId()
     {
         using var client = app.CreateClient();
