@@ -115,6 +115,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         {
             await _redis.ExecuteAsync(
                 "publish",
+                _redis.Keys.ChannelRoute,
                 (Channel: _redis.Keys.Channel, Message: message),
                 static (db, s) => db.PublishAsync(s.Channel, s.Message),
                 cancellationToken);
@@ -195,6 +196,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                 // The others stop waiting for this instance at once instead of after the peer timeout.
                 await _redis.ExecuteAsync(
                     "publish",
+                    _redis.Keys.ChannelRoute,
                     (Channel: _redis.Keys.Channel, Message: Goodbye + "|" + _redis.InstanceId),
                     static (db, s) => db.PublishAsync(s.Channel, s.Message),
                     CancellationToken.None);
@@ -444,6 +446,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                     var message = lease > TimeSpan.Zero ? withLease + _time.GetTimestamp().ToString(CultureInfo.InvariantCulture) : plain;
                     await _redis.ExecuteAsync(
                         "heartbeat",
+                        _redis.Keys.ChannelRoute,
                         (Channel: _redis.Keys.Channel, Message: message),
                         static (db, s) => db.PublishAsync(s.Channel, s.Message),
                         _stopping.Token);

@@ -32,7 +32,8 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
     public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
     {
-        var value = await redis.ExecuteAsync("l2-get", _keys.Company(companyId, key), static (db, k) => db.StringGetAsync(k), cancellationToken);
+        var entryKey = _keys.Company(companyId, key);
+        var value = await redis.ExecuteAsync("l2-get", entryKey, entryKey, static (db, k) => db.StringGetAsync(k), cancellationToken);
         if (value.IsNull)
         {
             return null;
@@ -59,9 +60,11 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
         var value = PayloadCodec.Encode(entry, _threshold);
         var ttl = TimeSpan.FromMilliseconds(ttlMs + _marginMs);
+        var entryKey = _keys.Company(companyId, key);
         await redis.ExecuteAsync(
             "l2-set",
-            (Key: _keys.Company(companyId, key), Value: value, Ttl: ttl),
+            entryKey,
+            (Key: entryKey, Value: value, Ttl: ttl),
             static (db, s) => db.StringSetAsync(s.Key, s.Value, s.Ttl, When.Always),
             cancellationToken);
     }
@@ -73,8 +76,9 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return [];
         }
 
-        // One MGET per hash slot (company and global), sent together as one batch: one round trip to a single
-        // node, and never a cross-slot MGET on a cluster.
+        // One MGET per hash slot (company and global), sent together as one batch per node: one round trip to a single
+        // node, and never a cross-slot MGET on a cluster. On a cluster each node's batch goes through its own breaker, in
+        // parallel: a node whose breaker is open fails the read at once, the others are not held against it.
         var groups = new Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)>();
         for (var i = 0; i < tags.Count; i++)
         {
@@ -88,16 +92,15 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             g.Indexes.Add(i);
         }
 
-        var results = await redis.ExecuteAsync("tag-stamps", groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
         var stamps = new long[tags.Count];
-        var n = 0;
-        foreach (var (_, g) in groups)
+        var byNode = ByNode(groups.Values, static g => g.Keys[0]);
+        if (byNode.Count == 1)
         {
-            var values = results[n++];
-            for (var j = 0; j < g.Indexes.Count; j++)
-            {
-                stamps[g.Indexes[j]] = ParseStamp(values[j]);
-            }
+            await ReadStampsAsync(byNode[0].Node, byNode[0].Groups, stamps, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(byNode.Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken)));
         }
 
         return stamps;
@@ -114,8 +117,8 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return;
         }
 
-        // One script per hash slot (a company's tags share one), the scripts sent together: one round trip, never a
-        // cross-slot script on a cluster.
+        // One script per hash slot (a company's tags share one), the scripts of one node sent together: one round trip,
+        // never a cross-slot script on a cluster; each node's batch through its own breaker.
         var groups = new Dictionary<int, List<RedisKey>>();
         foreach (var tag in tags)
         {
@@ -128,28 +131,57 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             keys.Add(key);
         }
 
-        await redis.ExecuteAsync(
-            "tag-stamps-set",
-            (Groups: groups, Stamp: unixMilliseconds, Retention: _retentionMs),
-            static (db, s) => WriteStampsAsync(db, s.Groups, s.Stamp, s.Retention),
-            cancellationToken);
+        var byNode = ByNode(groups.Values, static keys => keys[0]);
+        if (byNode.Count == 1)
+        {
+            await WriteStampsAsync(byNode[0].Node, byNode[0].Groups, unixMilliseconds, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(byNode.Select(n => WriteStampsAsync(n.Node, n.Groups, unixMilliseconds, cancellationToken)));
+        }
     }
 
-    private static async Task<int> WriteStampsAsync(IDatabase db, Dictionary<int, List<RedisKey>> groups, long stamp, long retention)
+    /// <summary>The slot groups by the node whose breaker guards them (one node on standalone Redis).</summary>
+    private List<(RedisNode Node, List<T> Groups)> ByNode<T>(IEnumerable<T> groups, Func<T, RedisKey> route)
+    {
+        var byNode = new List<(RedisNode Node, List<T> Groups)>(1);
+        foreach (var group in groups)
+        {
+            var node = redis.NodeOf(route(group));
+            var i = byNode.FindIndex(n => ReferenceEquals(n.Node, node));
+            if (i < 0)
+            {
+                byNode.Add((node, [group]));
+            }
+            else
+            {
+                byNode[i].Groups.Add(group);
+            }
+        }
+
+        return byNode;
+    }
+
+    private Task<int> WriteStampsAsync(RedisNode node, List<List<RedisKey>> groups, long stamp, CancellationToken cancellationToken) =>
+        redis.ExecuteAsync(
+            "tag-stamps-set",
+            node,
+            (Groups: groups, Stamp: stamp, Retention: _retentionMs),
+            static (db, s) => WriteStampsAsync(db, s.Groups, s.Stamp, s.Retention),
+            cancellationToken);
+
+    private static async Task<int> WriteStampsAsync(IDatabase db, List<List<RedisKey>> groups, long stamp, long retention)
     {
         if (groups.Count == 1)
         {
-            foreach (var (_, keys) in groups)
-            {
-                await db.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]);
-            }
-
+            await db.ScriptEvaluateAsync(MaxStampsScript, [.. groups[0]], [stamp, retention]);
             return 1;
         }
 
         var batch = db.CreateBatch();
         var writes = new List<Task<RedisResult>>(groups.Count);
-        foreach (var (_, keys) in groups)
+        foreach (var keys in groups)
         {
             writes.Add(batch.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]));
         }
@@ -159,21 +191,31 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         return groups.Count;
     }
 
-    private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)
+    private async Task ReadStampsAsync(RedisNode node, List<(List<RedisKey> Keys, List<int> Indexes)> groups, long[] stamps, CancellationToken cancellationToken)
+    {
+        var results = await redis.ExecuteAsync("tag-stamps", node, groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
+        for (var n = 0; n < groups.Count; n++)
+        {
+            var (_, indexes) = groups[n];
+            for (var j = 0; j < indexes.Count; j++)
+            {
+                stamps[indexes[j]] = ParseStamp(results[n][j]);
+            }
+        }
+    }
+
+    private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, List<(List<RedisKey> Keys, List<int> Indexes)> groups)
     {
         if (groups.Count == 1)
         {
-            foreach (var (_, g) in groups)
-            {
-                return [await db.StringGetAsync([.. g.Keys])];
-            }
+            return [await db.StringGetAsync([.. groups[0].Keys])];
         }
 
         var batch = db.CreateBatch();
         var reads = new List<Task<RedisValue[]>>(groups.Count);
-        foreach (var (_, g) in groups)
+        foreach (var (keys, _) in groups)
         {
-            reads.Add(batch.StringGetAsync([.. g.Keys]));
+            reads.Add(batch.StringGetAsync([.. keys]));
         }
 
         batch.Execute();

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AskProAI.Caching.Redis.Tests;
+
+/// <summary>
+/// One breaker per cluster master (ADR 0027): while one master stalls and its breaker is open on an instance, that
+/// instance still uses the other masters for the companies whose slots they serve (L2 hits, invalidations, lock
+/// releases), and only the stalled master's companies fall back to the source, without an error.
+/// </summary>
+[Collection("RedisCluster")]
+public sealed class RedisClusterNodeBreakerTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    // Fail fast on the stall; the breaker then stays open for the whole test (no probe closes it before the end).
+    private static void StallOpensTheBreaker(RedisCacheOptions o)
+    {
+        o.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        o.BreakerFailureThreshold = 2;
+        o.BreakerOpenDuration = TimeSpan.FromSeconds(30);
+    }
+
+    [Fact]
+    public async Task OneMasterStalled_CompaniesOnTheOtherMasters_StillHitL2AndInvalidateOtherInstances_TheStalledOnesFallBack()
+    {
+        var layout = await Layout.FindAsync();
+        await using var a = await new RedisEngine(layout.Configuration, layout.Prefix, StallOpensTheBreaker).ReadyAsync();
+        await using var b = await new RedisEngine(layout.Configuration, layout.Prefix, StallOpensTheBreaker).ReadyAsync();
+        var counter = new Counter();
+
+        // B computes a company on a healthy master: its value is in L2 there, and in B's memory.
+        var fromB = (await b.GetAsync(layout.Healthy, counter)).Value;
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => KeyCount(layout.HealthyPort, layout.Prefix + "{c:" + Id(layout.Healthy) + "}:widget:*") == 1, Bound),
+            "B's value never reached L2");
+
+        try
+        {
+            await layout.StallVictimAsync(a, counter);
+
+            // A, whose breaker of the stalled master is open, reads B's value from L2 on the healthy master.
+            var read = await a.GetAsync(layout.Healthy, counter);
+            Assert.True(
+                read is { Outcome: CacheOutcome.Hit, FromL2: true } && read.Value == fromB,
+                $"A read {read.Outcome} (L2 {read.FromL2}) value {read.Value}, not B's {fromB} from L2; open: {Open(a)}");
+
+            // A's invalidation of that company reaches B now, not after the stalled master's breaker closes.
+            Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy));
+            await a.Cache.InvalidateAsync(CacheTag.Company(layout.Healthy));
+            Assert.True(
+                await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, layout.Healthy), Bound),
+                $"B still holds company {layout.Healthy} after A invalidated it; open on A: {Open(a)}");
+
+            // A company of the stalled master falls back: computed at once, no error, no wait for Redis.
+            var watch = Stopwatch.StartNew();
+            var fallback = await a.GetAsync(layout.OnVictim[^1], counter);
+            Assert.Equal(CacheOutcome.Miss, fallback.Outcome);
+            var first = watch.Elapsed;
+            watch.Restart();
+            await a.GetAsync(layout.OnVictim[^2], counter);
+            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(250), $"a read of the stalled master's company took {first.TotalMilliseconds:F0} ms / {watch.Elapsed.TotalMilliseconds:F0} ms; {a.Health.LastError} {Open(a)}");
+            Assert.Equal(RedisCircuitState.Open, a.Health.Circuit);
+            Assert.Equal(RedisHealthStatus.Degraded, a.Health.Status);
+        }
+        finally
+        {
+            await layout.UnpausedAsync();
+        }
+    }
+
+    [Fact]
+    public async Task OneMasterStalled_LockReleaseOnAnotherMaster_GoesThrough()
+    {
+        var layout = await Layout.FindAsync();
+        await using var a = await new RedisEngine(
+            layout.Configuration, layout.Prefix, StallOpensTheBreaker, static o => o.Heavy.HardTimeout = o.Heavy.SoftTimeout = TimeSpan.Zero).ReadyAsync();
+        var counter = new Counter();
+        var lockPattern = layout.Prefix + "{c:" + Id(layout.Healthy) + "}:lock:*";
+
+        // A computes a company on a healthy master, holding the distributed lock there.
+        var gate = new TaskCompletionSource();
+        var computing = a.Heavy.GetOrComputeAsync(layout.Healthy, (counter, gate), static async (s, _, _) =>
+        {
+            await s.gate.Task;
+            return s.counter.Next();
+        }).AsTask();
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => KeyCount(layout.HealthyPort, lockPattern) == 1, Bound), "A never took the lock");
+
+        try
+        {
+            await layout.StallVictimAsync(a, counter);
+
+            // The computation ends while the stalled master's breaker is open: the release on the healthy master is not
+            // refused (a refused release would leave the lock for its 30 s lease), and the value reaches L2.
+            gate.SetResult();
+            await computing.WaitAsync(Bound);
+            Assert.True(
+                await RedisTestEnvironment.EventuallyAsync(() => KeyCount(layout.HealthyPort, lockPattern) == 0, Bound),
+                $"A's lock on the healthy master outlived its computation; open on A: {Open(a)}");
+            Assert.Equal(1, KeyCount(layout.HealthyPort, layout.Prefix + "{c:" + Id(layout.Healthy) + "}:widget:*"));
+        }
+        finally
+        {
+            gate.TrySetResult();
+            await layout.UnpausedAsync();
+        }
+    }
+
+    private static string Id(int company) => company.ToString(CultureInfo.InvariantCulture);
+
+    private static string Open(RedisEngine engine) => string.Join(", ", engine.Health.OpenCircuits.Select(n => $"{n.Key} {n.Value}"));
+
+    private static int KeyCount(int port, string pattern) =>
+        RedisTestEnvironment.Command(port, "KEYS", pattern) is var reply && reply.StartsWith('*')
+            ? int.Parse(reply.AsSpan(1, reply.IndexOf("\r\n", StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture)
+            : -1;
+
+    /// <summary>
+    /// A fresh prefix on the cluster, a victim master that holds neither the global tags' slot nor the backplane channel's
+    /// (they are everyone's: their master down stops every company's L2 reads or every invalidation), companies whose
+    /// slots it serves, and one company on another master.
+    /// </summary>
+    private sealed record Layout(string Configuration, string Prefix, int Victim, int[] OnVictim, int Healthy, int HealthyPort)
+    {
+        public static async Task<Layout> FindAsync()
+        {
+            var (configuration, prefix) = (RedisTestCluster.Configuration, RedisTestEnvironment.UniquePrefix());
+            var companies = Enumerable.Range(1, 200).ToArray();
+            int?[] ports = [];
+            Assert.True(
+                await RedisTestEnvironment.EventuallyAsync(
+                    async () => (ports = await RedisTestCluster.MasterPortsOfAsync(
+                        configuration, [prefix + "{g}:tag:widgets", prefix + "backplane", .. companies.Select(c => prefix + "{c:" + Id(c) + "}:widget")])).All(p => p is not null),
+                    TimeSpan.FromSeconds(30)),
+                "the cluster's nodes do not agree on one master per slot");
+            var (global, channel) = (ports[0]!.Value, ports[1]!.Value);
+            var companyPorts = ports[2..].Select(p => p!.Value).ToArray();
+            var victim = companyPorts.Distinct().First(p => p != global && p != channel);
+            var onVictim = companies.Where((_, i) => companyPorts[i] == victim).Take(8).ToArray();
+            var healthyIndex = Array.FindIndex(companyPorts, p => p != victim);
+            return new Layout(configuration, prefix, victim, onVictim, companies[healthyIndex], companyPorts[healthyIndex]);
+        }
+
+        /// <summary>Stalls the victim master (its connections stay up: no failover, no connection event) and reads its companies on <paramref name="engine"/> until its breaker there opens.</summary>
+        public async Task StallVictimAsync(RedisEngine engine, Counter counter)
+        {
+            Assert.StartsWith("+OK", RedisTestEnvironment.Command(Victim, "CLIENT", "PAUSE", "3000", "ALL"), StringComparison.Ordinal);
+            var victim = "127.0.0.1:" + Victim.ToString(CultureInfo.InvariantCulture);
+            for (var i = 0; i < OnVictim.Length - 1 && !engine.Health.OpenCircuits.ContainsKey(victim); i++)
+            {
+                await engine.GetAsync(OnVictim[i], counter);
+            }
+
+            Assert.Equal(RedisCircuitState.Open, Assert.Contains(victim, engine.Health.OpenCircuits));
+            Assert.Single(engine.Health.OpenCircuits); // only the stalled master's
+        }
+
+        /// <summary>Waits until the pause is over, so the next test finds the cluster whole.</summary>
+        public Task UnpausedAsync() => RedisTestEnvironment.EventuallyAsync(() => RedisTestEnvironment.Ping(Victim), TimeSpan.FromSeconds(10));
+    }
+}
