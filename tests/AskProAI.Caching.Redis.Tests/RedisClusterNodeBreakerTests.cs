@@ -6,7 +6,8 @@ namespace AskProAI.Caching.Redis.Tests;
 /// <summary>
 /// One breaker per cluster master (ADR 0027): while one master stalls and its breaker is open on an instance, that
 /// instance still uses the other masters for the companies whose slots they serve (L2 hits, invalidations, lock
-/// releases), and only the stalled master's companies fall back to the source, without an error.
+/// releases), and only the stalled master's companies fall back to the source, without an error. A failed connection to
+/// a master that carries no backplane subscription drops only that master's companies from memory.
 /// </summary>
 [Collection("RedisCluster")]
 public sealed class RedisClusterNodeBreakerTests
@@ -107,6 +108,49 @@ public sealed class RedisClusterNodeBreakerTests
         }
     }
 
+    [Fact]
+    public async Task ConnectionsToAMasterWithoutTheSubscription_Fail_OnlyItsCompaniesAreDroppedFromMemory()
+    {
+        var layout = await Layout.FindAsync();
+        await using var b = await new RedisEngine(layout.Configuration, layout.Prefix).ReadyAsync();
+        var counter = new Counter();
+        await b.GetAsync(layout.Healthy, counter);
+        await b.GetAsync(layout.OnVictim[0], counter);
+        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy) && b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), "B does not hold both companies");
+        var failures = b.Health.LastErrorAt;
+
+        // The victim master closes every client connection (not the subscriptions: they live on the channel's master, and
+        // the cluster bus and replicas stay): B's interactive connection to it fails and reconnects, no message is missed.
+        Assert.StartsWith(":", RedisTestEnvironment.Command(layout.Victim, "CLIENT", "KILL", "TYPE", "normal"), StringComparison.Ordinal);
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => b.Health.LastErrorAt != failures, Bound), "B never saw its connection fail");
+
+        // The victim's company may be stale at its writers (its stamps could not be written): dropped. The other is kept.
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), Bound),
+            "B still holds the failed master's company");
+        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy), "B dropped a company the failed master does not serve");
+        Assert.True(await RedisTestEnvironment.EventuallyAsync(() => b.Health.Status == RedisHealthStatus.Healthy, Bound), Open(b));
+        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy), "B dropped a company the failed master does not serve, on its reconnect");
+    }
+
+    [Fact]
+    public async Task SubscriptionConnectionFails_EveryCompanyIsDroppedFromMemory()
+    {
+        var layout = await Layout.FindAsync();
+        await using var b = await new RedisEngine(layout.Configuration, layout.Prefix).ReadyAsync();
+        var counter = new Counter();
+        await b.GetAsync(layout.Healthy, counter);
+        await b.GetAsync(layout.OnVictim[0], counter);
+        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy) && b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), "B does not hold both companies");
+
+        // The channel's master closes the subscription connections: messages may have been missed, so everything goes.
+        Assert.StartsWith(":", RedisTestEnvironment.Command(layout.ChannelPort, "CLIENT", "KILL", "TYPE", "pubsub"), StringComparison.Ordinal);
+
+        Assert.True(
+            await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, layout.Healthy) && !b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), Bound),
+            "B kept memory after its subscription connection failed");
+    }
+
     private static string Id(int company) => company.ToString(CultureInfo.InvariantCulture);
 
     private static string Open(RedisEngine engine) => string.Join(", ", engine.Health.OpenCircuits.Select(n => $"{n.Key} {n.Value}"));
@@ -121,7 +165,7 @@ public sealed class RedisClusterNodeBreakerTests
     /// (they are everyone's: their master down stops every company's L2 reads or every invalidation), companies whose
     /// slots it serves, and one company on another master.
     /// </summary>
-    private sealed record Layout(string Configuration, string Prefix, int Victim, int[] OnVictim, int Healthy, int HealthyPort)
+    private sealed record Layout(string Configuration, string Prefix, int Victim, int[] OnVictim, int Healthy, int HealthyPort, int ChannelPort)
     {
         public static async Task<Layout> FindAsync()
         {
@@ -139,7 +183,7 @@ public sealed class RedisClusterNodeBreakerTests
             var victim = companyPorts.Distinct().First(p => p != global && p != channel);
             var onVictim = companies.Where((_, i) => companyPorts[i] == victim).Take(8).ToArray();
             var healthyIndex = Array.FindIndex(companyPorts, p => p != victim);
-            return new Layout(configuration, prefix, victim, onVictim, companies[healthyIndex], companyPorts[healthyIndex]);
+            return new Layout(configuration, prefix, victim, onVictim, companies[healthyIndex], companyPorts[healthyIndex], channel);
         }
 
         /// <summary>Stalls the victim master (its connections stay up: no failover, no connection event) and reads its companies on <paramref name="engine"/> until its breaker there opens.</summary>

@@ -57,11 +57,11 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         Keys = new RedisKeys(_options.Prefix);
     }
 
-    /// <summary>Raised after a connection failed and the breaker was opened; the argument says whether it was the subscription connection.</summary>
-    public event Action<ConnectionType>? Failed;
+    /// <summary>Raised after a connection failed and its breaker was opened: which connection (interactive or subscription) of which endpoint.</summary>
+    public event Action<ConnectionType, EndPoint?>? Failed;
 
-    /// <summary>Raised after a connection came back and the breaker was closed.</summary>
-    public event Action<ConnectionType>? Restored;
+    /// <summary>Raised after a connection came back and its breaker was closed.</summary>
+    public event Action<ConnectionType, EndPoint?>? Restored;
 
     /// <summary>Gets this instance's random id, carried by its backplane messages.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -151,6 +151,23 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         catch (Exception ex) when (ex is RedisException or InvalidOperationException)
         {
             return _whole; // no node known for the slot yet: the call itself fails fast and counts there
+        }
+    }
+
+    /// <summary>Returns the breaker's node of a cluster endpoint, or null on standalone Redis or for an unknown endpoint.</summary>
+    public RedisNode? ClusterNode(EndPoint? endPoint) =>
+        endPoint is not null && _connecting is { IsCompletedSuccessfully: true } c && IsCluster(c.Result) ? Node(endPoint) : null;
+
+    /// <summary>Returns the endpoint whose subscription connection carries <paramref name="channel"/>, or null when not known.</summary>
+    public EndPoint? SubscribedEndPoint(RedisChannel channel)
+    {
+        try
+        {
+            return _connecting is { IsCompletedSuccessfully: true } c ? c.Result.GetSubscriber().SubscribedEndpoint(channel) : null;
+        }
+        catch (Exception ex) when (ex is RedisException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -455,7 +472,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
             }
         }
 
-        Failed?.Invoke(e.ConnectionType);
+        Failed?.Invoke(e.ConnectionType, e.EndPoint);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -476,7 +493,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
             Log.CircuitClosed(_logger, node.Name);
         }
 
-        Restored?.Invoke(e.ConnectionType);
+        Restored?.Invoke(e.ConnectionType, e.EndPoint);
     }
 
     private static int FailedBit(ConnectionType type) => type == ConnectionType.Subscription ? 2 : 1;
