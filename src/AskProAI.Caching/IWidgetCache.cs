@@ -120,6 +120,22 @@ public interface IWidgetCache
         CancellationToken cancellationToken = default,
         DateTimeOffset? bucketAt = null);
 
+    /// <summary>
+    /// As the other <c>RefreshAsync</c>; with <paramref name="coordinate"/> false, in distributed mode the computation does
+    /// not read L2 or take the distributed lock first (it computes and writes L2): for a writer recomputing a value in
+    /// <see cref="InvalidateAsync(IReadOnlyList{CacheTag}, Func{CancellationToken, ValueTask}?, CancellationToken)"/>'s
+    /// work before announcing, whose L2 copy it has just invalidated (ADR 0026). The lock only keeps instances from
+    /// computing the same value at once; values are checked against the tag stamps either way.
+    /// </summary>
+    ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        bool coordinate,
+        CancellationToken cancellationToken = default,
+        DateTimeOffset? bucketAt = null);
+
     /// <summary>Whether a fresh value is cached for the widget and company in the current bucket.</summary>
     bool IsCached(WidgetHandle widget, int companyId);
 

@@ -14,11 +14,12 @@ public sealed class RedisClusterNodeBreakerTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    // Fail fast on the stall; the breaker then stays open for the whole test (no probe closes it before the end).
+    // Fail fast on the stall; the breaker then stays open for the whole test (no probe closes it before the end). Not
+    // faster: on the loaded test machine a healthy node's call now and then takes 300-700 ms, and a few in a row open its breaker.
     private static void StallOpensTheBreaker(RedisCacheOptions o)
     {
-        o.OperationTimeout = TimeSpan.FromMilliseconds(300);
-        o.BreakerFailureThreshold = 2;
+        o.OperationTimeout = TimeSpan.FromMilliseconds(500);
+        o.BreakerFailureThreshold = 3;
         o.BreakerOpenDuration = TimeSpan.FromSeconds(30);
     }
 
@@ -40,6 +41,17 @@ public sealed class RedisClusterNodeBreakerTests
         {
             await layout.StallVictimAsync(a, counter);
 
+            // A company of the stalled master falls back: computed, no error, no wait for Redis (the first read of that
+            // path in the process is left out of the timing: it compiles code).
+            var fallback = await a.GetAsync(layout.OnVictim[^1], counter);
+            Assert.Equal(CacheOutcome.Miss, fallback.Outcome);
+            var watch = Stopwatch.StartNew();
+            Assert.Equal(CacheOutcome.Miss, (await a.GetAsync(layout.OnVictim[^2], counter)).Outcome);
+            Assert.True(
+                watch.Elapsed < TimeSpan.FromMilliseconds(250),
+                $"a read of the stalled master's company took {watch.Elapsed.TotalMilliseconds:F0} ms; {a.Health.LastError}; open on A: {Open(a)}");
+            Assert.Equal((RedisCircuitState.Open, RedisHealthStatus.Degraded), (a.Health.Circuit, a.Health.Status));
+
             // A, whose breaker of the stalled master is open, reads B's value from L2 on the healthy master.
             var read = await a.GetAsync(layout.Healthy, counter);
             Assert.True(
@@ -53,16 +65,6 @@ public sealed class RedisClusterNodeBreakerTests
                 await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, layout.Healthy), Bound),
                 $"B still holds company {layout.Healthy} after A invalidated it; open on A: {Open(a)}");
 
-            // A company of the stalled master falls back: computed at once, no error, no wait for Redis.
-            var watch = Stopwatch.StartNew();
-            var fallback = await a.GetAsync(layout.OnVictim[^1], counter);
-            Assert.Equal(CacheOutcome.Miss, fallback.Outcome);
-            var first = watch.Elapsed;
-            watch.Restart();
-            await a.GetAsync(layout.OnVictim[^2], counter);
-            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(250), $"a read of the stalled master's company took {first.TotalMilliseconds:F0} ms / {watch.Elapsed.TotalMilliseconds:F0} ms; {a.Health.LastError} {Open(a)}");
-            Assert.Equal(RedisCircuitState.Open, a.Health.Circuit);
-            Assert.Equal(RedisHealthStatus.Degraded, a.Health.Status);
         }
         finally
         {
@@ -170,6 +172,11 @@ public sealed class RedisClusterNodeBreakerTests
         public static async Task<Layout> FindAsync()
         {
             var (configuration, prefix) = (RedisTestCluster.Configuration, RedisTestEnvironment.UniquePrefix());
+
+            // After the failover test a rejoined node may still claim its old slots for a while; the instances would route there.
+            Assert.True(
+                await RedisTestEnvironment.EventuallyAsync(() => RedisTestCluster.NodesAgree(configuration), TimeSpan.FromSeconds(30)),
+                "the cluster's nodes do not report the same masters and slots");
             var companies = Enumerable.Range(1, 200).ToArray();
             int?[] ports = [];
             Assert.True(
@@ -186,10 +193,14 @@ public sealed class RedisClusterNodeBreakerTests
             return new Layout(configuration, prefix, victim, onVictim, companies[healthyIndex], companyPorts[healthyIndex], channel);
         }
 
-        /// <summary>Stalls the victim master (its connections stay up: no failover, no connection event) and reads its companies on <paramref name="engine"/> until its breaker there opens.</summary>
+        /// <summary>
+        /// Stalls the victim master for 8 s (the cluster bus still answers: no failover; the client may give up its
+        /// connection to it and try again) and reads its companies on <paramref name="engine"/> until its breaker there
+        /// opens. The tests' checks run within the stall.
+        /// </summary>
         public async Task StallVictimAsync(RedisEngine engine, Counter counter)
         {
-            Assert.StartsWith("+OK", RedisTestEnvironment.Command(Victim, "CLIENT", "PAUSE", "3000", "ALL"), StringComparison.Ordinal);
+            Assert.StartsWith("+OK", RedisTestEnvironment.Command(Victim, "CLIENT", "PAUSE", "8000", "ALL"), StringComparison.Ordinal);
             var victim = "127.0.0.1:" + Victim.ToString(CultureInfo.InvariantCulture);
             for (var i = 0; i < OnVictim.Length - 1 && !engine.Health.OpenCircuits.ContainsKey(victim); i++)
             {

@@ -64,20 +64,23 @@ internal sealed class RedisEngine : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
 
     /// <summary>Two instances on the test Redis with one fresh key prefix, both subscribed.</summary>
-    public static async Task<Pair> PairAsync(Action<RedisCacheOptions>? configure = null)
+    public static async Task<Pair> PairAsync(Action<RedisCacheOptions>? configure = null, Action<WidgetCacheOptions>? engine = null)
     {
         var (configuration, prefix) = (RedisTestEnvironment.Configuration, RedisTestEnvironment.UniquePrefix());
-        var a = await new RedisEngine(configuration, prefix, configure).ReadyAsync();
-        var b = await new RedisEngine(configuration, prefix, configure).ReadyAsync();
+        var a = await new RedisEngine(configuration, prefix, configure, engine).ReadyAsync();
+        var b = await new RedisEngine(configuration, prefix, configure, engine).ReadyAsync();
 
         // Each waits for the other's acknowledgements only once it heard the other's heartbeat.
         await Internal.RedisCacheBackplaneTests.KnowEachOtherAsync((a.Backplane, a.Connection), (b.Backplane, b.Connection));
-        return new Pair(a, b);
+        return new Pair(a, b) { Prefix = prefix };
     }
 
     /// <summary>Two instances ("hosts") sharing Redis.</summary>
     public sealed record Pair(RedisEngine A, RedisEngine B) : IAsyncDisposable
     {
+        /// <summary>Gets the pair's key prefix (a third instance on it sees their L2).</summary>
+        public string Prefix { get; init; } = "";
+
         public async ValueTask DisposeAsync()
         {
             await A.DisposeAsync();

@@ -184,6 +184,39 @@ public sealed class RedisEngineIntegrationTests
     }
 
     [Fact]
+    public async Task UncoordinatedRefresh_DoesNotWaitForTheLockAnotherInstanceHolds_AndWritesL2()
+    {
+        // A coordinated computation would wait for B's lock far longer than the test's bound.
+        await using var pair = await RedisEngine.PairAsync(engine: o => o.DistributedLockWait = TimeSpan.FromMinutes(2));
+        var (a, b) = (pair.A, pair.B);
+        var counter = new Counter();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var computing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // B computes company 1 and holds the distributed lock until released.
+        var held = b.Heavy.GetOrComputeAsync(1, counter, async (c, _, ct) =>
+        {
+            computing.TrySetResult();
+            await release.Task.WaitAsync(ct);
+            return c.Next();
+        }).AsTask();
+        await computing.Task.WaitAsync(Bound);
+
+        var refresh = a.Cache.RefreshAsync(a.Heavy, 1, counter, static (c, _, _) => new ValueTask<int>(c.Next()), coordinate: false).AsTask();
+
+        // A's refresh is done while B still holds the lock: it neither waited for it nor read L2 first.
+        Assert.Same(refresh, await Task.WhenAny(refresh, held, Task.Delay(Bound)));
+        Assert.Equal(1, (await refresh).Value);
+
+        // A third instance (B's own read would join B's held computation) finds A's value in L2.
+        await using var c3 = await new RedisEngine(RedisTestEnvironment.Configuration, pair.Prefix).ReadyAsync();
+        var third = await c3.GetAsync(1, counter);
+        Assert.Equal((CacheOutcome.Hit, 1, true), (third.Outcome, third.Value, third.FromL2));
+        release.SetResult();
+        await held.WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task WorkBeforeAnnouncingFails_TheInvalidationStillReachesB()
     {
         await using var pair = await RedisEngine.PairAsync();
@@ -301,6 +334,32 @@ public sealed class RedisEngineIntegrationTests
         Assert.DoesNotContain("cmdstat_set:", commandStats, StringComparison.Ordinal);
         Assert.DoesNotContain("cmdstat_evalsha:", commandStats, StringComparison.Ordinal);
         Assert.Equal(1, counter.Count);
+    }
+
+    [Fact]
+    public async Task L2Read_OfAnEntryAndItsStamps_IsOneGetAndTwoMgets()
+    {
+        using var server = RedisServerProcess.Start();
+        var prefix = RedisTestEnvironment.UniquePrefix();
+        await using var a = await new RedisEngine(server.Configuration, prefix).ReadyAsync();
+        await using var b = await new RedisEngine(server.Configuration, prefix).ReadyAsync();
+        var counter = new Counter();
+        await a.GetAsync(5, counter);
+
+        var stats = RedisTestEnvironment.Command(server.Port, "CONFIG", "RESETSTAT");
+        Assert.StartsWith("+OK", stats, StringComparison.Ordinal);
+        var read = await b.Store.GetWithTagStampsAsync(
+            WidgetKey.Create("dashboard_stats", WidgetTier.Heavy, 5, DateTimeOffset.UtcNow).ToString(),
+            5,
+            [.. CacheTag.TagsOf("dashboard_stats", WidgetTier.Heavy, 5).Select(t => t.ToString())],
+            default);
+        var commandStats = RedisTestEnvironment.Command(server.Port, "INFO", "commandstats");
+
+        // The entry's GET and the stamps' MGETs (company and global slot), sent as one batch.
+        Assert.NotNull(read.Entry);
+        Assert.Equal(CacheTag.TagsOf("dashboard_stats", WidgetTier.Heavy, 5).Length, read.Stamps.Length);
+        Assert.Contains("cmdstat_get:calls=1,", commandStats, StringComparison.Ordinal);
+        Assert.Contains("cmdstat_mget:calls=2,", commandStats, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -68,6 +68,37 @@ public abstract class WidgetCacheStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetWithTagStamps_ReadsTheEntryAndEachTagsStampInOrder()
+    {
+        var entry = new StoredEntry(Encoding.UTF8.GetBytes("{\"ongoing\":3}"), NowMs - 5, NowMs + 60_000);
+        await Store.SetAsync(KeyOf("live_calls", 7), 7, entry, default);
+        string[] tags = [.. CacheTag.TagsOf("live_calls", WidgetTier.Live, 7).Select(t => t.ToString()), "company_data:8"];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            await Store.SetTagStampAsync(tags[i], 100 + i, default);
+        }
+
+        var (read, stamps) = await Store.GetWithTagStampsAsync(KeyOf("live_calls", 7), 7, tags, default);
+
+        Assert.NotNull(read);
+        Assert.Equal(entry.Payload.ToArray(), read.Payload.ToArray());
+        Assert.Equal((entry.CreatedUnixMs, entry.ExpiresUnixMs), (read.CreatedUnixMs, read.ExpiresUnixMs));
+        Assert.Equal(await Store.GetTagStampsAsync(tags, default), stamps);
+        Assert.Equal(Enumerable.Range(100, tags.Length).Select(i => (long)i), stamps);
+    }
+
+    [Fact]
+    public async Task GetWithTagStamps_NoEntry_NoStamps()
+    {
+        await Store.SetTagStampAsync("company_data:7", 100, default);
+
+        var (read, stamps) = await Store.GetWithTagStampsAsync(KeyOf("live_calls", 7), 7, ["company_data:7"], default);
+
+        Assert.Null(read);
+        Assert.Empty(stamps);
+    }
+
+    [Fact]
     public async Task TagStamps_NeverInvalidated_AreZero()
     {
         var stamps = await Store.GetTagStampsAsync(["widgets", "company_data:9", "widget:dashboard_stats:9"], default);

@@ -34,6 +34,42 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
     {
         var entryKey = _keys.Company(companyId, key);
         var value = await redis.ExecuteAsync("l2-get", entryKey, entryKey, static (db, k) => db.StringGetAsync(k), cancellationToken);
+        return Decode(value);
+    }
+
+    public async ValueTask<(StoredEntry? Entry, long[] Stamps)> GetWithTagStampsAsync(
+        string key, int companyId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var entryKey = _keys.Company(companyId, key);
+        var entryNode = redis.NodeOf(entryKey);
+        var byNode = ByNode(GroupTags(tags).Values, static g => g.Keys[0]);
+        var stamps = new long[tags.Count];
+
+        // The entry's GET goes in one batch with the stamps its node serves (its company's slot at least); the other
+        // nodes' stamps ({g} on another master) in parallel, each through its own breaker.
+        var own = byNode.FindIndex(n => ReferenceEquals(n.Node, entryNode));
+        List<(List<RedisKey> Keys, List<int> Indexes)> ownGroups = own < 0 ? [] : byNode[own].Groups;
+        var entryRead = redis.ExecuteAsync(
+            "l2-get",
+            entryNode,
+            (Key: entryKey, Groups: ownGroups),
+            static (db, s) => ReadEntryAndStampsAsync(db, s.Key, s.Groups),
+            cancellationToken);
+        if (byNode.Count > (own < 0 ? 0 : 1))
+        {
+            var others = byNode.Where(n => !ReferenceEquals(n.Node, entryNode)).Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken));
+            await Task.WhenAll(others.Prepend(entryRead));
+        }
+
+        var (value, ownStamps) = await entryRead;
+        Fill(ownGroups, ownStamps, stamps);
+        var entry = Decode(value);
+        return entry is null ? (null, []) : (entry, stamps);
+    }
+
+    private StoredEntry? Decode(RedisValue value)
+    {
         if (value.IsNull)
         {
             return null;
@@ -76,9 +112,28 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return [];
         }
 
-        // One MGET per hash slot (company and global), sent together as one batch per node: one round trip to a single
-        // node, and never a cross-slot MGET on a cluster. On a cluster each node's batch goes through its own breaker, in
-        // parallel: a node whose breaker is open fails the read at once, the others are not held against it.
+        // On a cluster each node's batch goes through its own breaker, in parallel: a node whose breaker is open fails
+        // the read at once, the others are not held against it.
+        var stamps = new long[tags.Count];
+        var byNode = ByNode(GroupTags(tags).Values, static g => g.Keys[0]);
+        if (byNode.Count == 1)
+        {
+            await ReadStampsAsync(byNode[0].Node, byNode[0].Groups, stamps, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(byNode.Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken)));
+        }
+
+        return stamps;
+    }
+
+    /// <summary>
+    /// The tags' stamp keys by hash slot (company and global): one MGET per slot, the slots of one node sent together as
+    /// one batch, so one round trip per node and never a cross-slot MGET on a cluster.
+    /// </summary>
+    private Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> GroupTags(IReadOnlyList<string> tags)
+    {
         var groups = new Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)>();
         for (var i = 0; i < tags.Count; i++)
         {
@@ -92,18 +147,41 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             g.Indexes.Add(i);
         }
 
-        var stamps = new long[tags.Count];
-        var byNode = ByNode(groups.Values, static g => g.Keys[0]);
-        if (byNode.Count == 1)
+        return groups;
+    }
+
+    /// <summary>Puts one MGET result per group (in the groups' order) into the tags' places.</summary>
+    private static void Fill(List<(List<RedisKey> Keys, List<int> Indexes)> groups, RedisValue[][] results, long[] stamps)
+    {
+        for (var n = 0; n < groups.Count; n++)
         {
-            await ReadStampsAsync(byNode[0].Node, byNode[0].Groups, stamps, cancellationToken);
+            var indexes = groups[n].Indexes;
+            for (var j = 0; j < indexes.Count; j++)
+            {
+                stamps[indexes[j]] = ParseStamp(results[n][j]);
+            }
         }
-        else
+    }
+
+    /// <summary>The entry's GET and the stamps' MGETs of its node in one batch: one round trip.</summary>
+    private static async Task<(RedisValue Entry, RedisValue[][] Stamps)> ReadEntryAndStampsAsync(
+        IDatabase db, RedisKey key, List<(List<RedisKey> Keys, List<int> Indexes)> groups)
+    {
+        if (groups.Count == 0)
         {
-            await Task.WhenAll(byNode.Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken)));
+            return (await db.StringGetAsync(key), []);
         }
 
-        return stamps;
+        var batch = db.CreateBatch();
+        var entry = batch.StringGetAsync(key);
+        var reads = new List<Task<RedisValue[]>>(groups.Count);
+        foreach (var (keys, _) in groups)
+        {
+            reads.Add(batch.StringGetAsync([.. keys]));
+        }
+
+        batch.Execute();
+        return (await entry, await Task.WhenAll(reads));
     }
 
     public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) =>
@@ -194,14 +272,7 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
     private async Task ReadStampsAsync(RedisNode node, List<(List<RedisKey> Keys, List<int> Indexes)> groups, long[] stamps, CancellationToken cancellationToken)
     {
         var results = await redis.ExecuteAsync("tag-stamps", node, groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
-        for (var n = 0; n < groups.Count; n++)
-        {
-            var (_, indexes) = groups[n];
-            for (var j = 0; j < indexes.Count; j++)
-            {
-                stamps[indexes[j]] = ParseStamp(results[n][j]);
-            }
-        }
+        Fill(groups, results, stamps);
     }
 
     private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, List<(List<RedisKey> Keys, List<int> Indexes)> groups)

@@ -46,6 +46,13 @@ internal sealed class Flight(
     public bool SourceOnly { get; set; }
 
     /// <summary>
+    /// Gets or sets whether the computation goes straight to the source, without reading L2 or taking the distributed lock
+    /// first: a writer recomputing a value before it announces its write (ADR 0026), whose L2 copy it has just invalidated
+    /// and whose new value no other instance computes before the announcement.
+    /// </summary>
+    public bool Uncoordinated { get; set; }
+
+    /// <summary>
     /// The newest invalidation stamp (Unix ms) seen in L2 against the copy found there, 0 when none was read: the
     /// distributed lock is taken per invalidation, so a computation after a new invalidation never waits for the lock
     /// (or its release grace) of the computation that made the value just invalidated.

@@ -23,11 +23,21 @@ internal sealed partial class WidgetCache
         return ScheduleBackground(widget, companyId, new EntryKey(widget.Index, companyId, BucketOf(widget.Tier, now)), now, state, compute) == Scheduling.Queued;
     }
 
+    public ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
+        WidgetHandle widget,
+        int companyId,
+        TState state,
+        Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        CancellationToken cancellationToken = default,
+        DateTimeOffset? bucketAt = null) =>
+        RefreshAsync(widget, companyId, state, compute, coordinate: true, cancellationToken, bucketAt);
+
     public async ValueTask<CacheResult<T>> RefreshAsync<TState, T>(
         WidgetHandle widget,
         int companyId,
         TState state,
         Func<TState, WidgetComputeContext, CancellationToken, ValueTask<T>> compute,
+        bool coordinate,
         CancellationToken cancellationToken = default,
         DateTimeOffset? bucketAt = null)
     {
@@ -50,6 +60,7 @@ internal sealed partial class WidgetCache
         {
             widget.Counters.Refreshed();
             flight.SourceOnly = true;
+            flight.Uncoordinated = !coordinate;
             _ = RunFlightAsync(flight, widget, companyId, state, compute);
         }
 

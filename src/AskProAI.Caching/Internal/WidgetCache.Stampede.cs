@@ -201,7 +201,7 @@ internal sealed partial class WidgetCache
         };
         try
         {
-            var (result, lease) = _store is null ? default : await CoordinateAsync<T>(flight, widget, companyId);
+            var (result, lease) = _store is null || flight.Uncoordinated ? default : await CoordinateAsync<T>(flight, widget, companyId);
             await using var releaseLease = lease;
             if (result is null)
             {

@@ -147,7 +147,8 @@ internal sealed partial class WidgetCache
         try
         {
             var key = ToWidgetKey(widget, flight.Key).ToString();
-            var stored = await _store!.GetAsync(key, companyId, cancellationToken);
+            // The entry and its tags' stamps in one round trip (an L2 read is on the path of every push and cold read).
+            var (stored, stamps) = await _store!.GetWithTagStampsAsync(key, companyId, TagStringsOf(widget, companyId), cancellationToken);
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             if (stored is null || stored.ExpiresUnixMs <= nowMs
                 || DateTimeOffset.FromUnixTimeMilliseconds(stored.CreatedUnixMs).UtcTicks <= flight.FreshAfterTicks)
@@ -156,7 +157,6 @@ internal sealed partial class WidgetCache
                 return null;
             }
 
-            var stamps = await _store.GetTagStampsAsync(TagStringsOf(widget, companyId), cancellationToken);
             var newest = stamps.Length == 0 ? 0 : stamps.Max();
             flight.StoreStamp = Math.Max(flight.StoreStamp, newest);
 

@@ -16,6 +16,18 @@ public interface IWidgetCacheStore
     /// <summary>Reads the invalidation timestamps of tags in one round trip; 0 for a tag never invalidated.</summary>
     ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads an entry and the invalidation timestamps of tags together (the stamps in the order of <paramref name="tags"/>;
+    /// empty when there is no entry). An implementation over a network sends both reads in one round trip (Redis: one
+    /// batch); this default reads the entry, then the stamps only when there is one.
+    /// </summary>
+    async ValueTask<(StoredEntry? Entry, long[] Stamps)> GetWithTagStampsAsync(
+        string key, int companyId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        var entry = await GetAsync(key, companyId, cancellationToken);
+        return entry is null ? (null, []) : (entry, await GetTagStampsAsync(tags, cancellationToken));
+    }
+
     /// <summary>Records that a tag was invalidated at the given Unix millisecond (keeping the larger value).</summary>
     ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken);
 

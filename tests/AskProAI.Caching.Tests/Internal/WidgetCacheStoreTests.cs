@@ -63,6 +63,56 @@ public class WidgetCacheStoreTests
         public Unserializable Self => this;
     }
 
+    [Fact]
+    public async Task L2Read_AsksTheStoreForTheEntryAndItsStampsInOneCall()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CacheFixture.Start);
+        var store = new RecordingStore(new InMemoryWidgetCacheStore(time));
+        await using var a = new CacheFixture(store: store, time: time);
+        await using var b = new CacheFixture(store: store, time: time);
+        var counter = new Counter();
+        await a.GetAsync(a.Heavy, 1, counter);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        store.Calls.Clear();
+
+        var fromB = await b.GetAsync(b.Heavy, 1, counter);
+
+        // One call a store over a network answers in one round trip (Redis: one batch), not the entry and then its stamps.
+        Assert.Equal((1, true), (fromB.Value, fromB.FromL2));
+        Assert.Equal(["get-with-stamps"], store.Calls);
+    }
+
+    /// <summary>Records which of its methods the engine calls, then does what the inner store does.</summary>
+    private sealed class RecordingStore(IWidgetCacheStore inner) : IWidgetCacheStore
+    {
+        public List<string> Calls { get; } = [];
+
+        public ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
+        {
+            Calls.Add("get");
+            return inner.GetAsync(key, companyId, cancellationToken);
+        }
+
+        public ValueTask<(StoredEntry? Entry, long[] Stamps)> GetWithTagStampsAsync(
+            string key, int companyId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+        {
+            Calls.Add("get-with-stamps");
+            return inner.GetWithTagStampsAsync(key, companyId, tags, cancellationToken);
+        }
+
+        public ValueTask SetAsync(string key, int companyId, StoredEntry entry, CancellationToken cancellationToken) =>
+            inner.SetAsync(key, companyId, entry, cancellationToken);
+
+        public ValueTask<long[]> GetTagStampsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+        {
+            Calls.Add("stamps");
+            return inner.GetTagStampsAsync(tags, cancellationToken);
+        }
+
+        public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) =>
+            inner.SetTagStampAsync(tag, unixMilliseconds, cancellationToken);
+    }
+
     private sealed class ThrowingStore : IWidgetCacheStore
     {
         public ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken) =>

@@ -179,15 +179,12 @@ internal sealed class CacheWarmer(
         }
     }
 
-    /// <summary>Computes a widget value with the widget's own query (a DbContext of its own) and stores it, replacing what is cached.</summary>
-    private ValueTask<CacheResult<object>> RefreshAsync(RegisteredWidget widget, int companyId, DateTimeOffset? bucketAt, CancellationToken cancellationToken) =>
-        cache.RefreshAsync(
-            widget.Handle,
-            companyId,
-            widget.Widget,
-            static (w, context, ct) => new ValueTask<object>(w.ComputeUncachedAsync(context.CompanyId, context.At, ct)),
-            cancellationToken,
-            bucketAt);
+    /// <summary>
+    /// Computes a widget value with the widget's own query (a DbContext of its own) and stores it, replacing what is cached;
+    /// with the widget's value type, so that in distributed mode the warmed value reaches L2 for every instance.
+    /// </summary>
+    private ValueTask<WidgetResult> RefreshAsync(RegisteredWidget widget, int companyId, DateTimeOffset? bucketAt, CancellationToken cancellationToken) =>
+        widget.RefreshAsync(cache, companyId, coordinate: true, bucketAt, cancellationToken);
 
     private void Finish(CacheJob job, long started)
     {

@@ -71,6 +71,19 @@ internal abstract class DashboardWidget<TSelf, TValue>(IDbContextFactory<AskProD
         result.Utf8Json,
         waitedTicks);
 
+    /// <summary>
+    /// Computes the value from the database and stores it with the widget's own value type, so its bytes reach L2 in
+    /// distributed mode (a refresh declared as <see cref="object"/> is refused by the serializer and stays in L1).
+    /// </summary>
+    public async ValueTask<WidgetResult> RefreshAsync(
+        IWidgetCache cache, WidgetHandle handle, int companyId, bool coordinate, DateTimeOffset? bucketAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var started = time.GetTimestamp();
+        var result = await cache.RefreshAsync(handle, companyId, this, _compute, coordinate, cancellationToken, bucketAt);
+        return ResultOf(result, time.GetElapsedTime(started).Ticks);
+    }
+
     public async Task<object> ComputeUncachedAsync(int companyId, CancellationToken cancellationToken) =>
         await ComputeTimedAsync(companyId, time.GetUtcNow(), cancellationToken);
 

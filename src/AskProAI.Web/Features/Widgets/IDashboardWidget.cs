@@ -54,6 +54,26 @@ internal interface IDashboardWidget
     /// </summary>
     Task<object> ComputeUncachedAsync(int companyId, DateTimeOffset at, CancellationToken cancellationToken) =>
         ComputeUncachedAsync(companyId, cancellationToken);
+
+    /// <summary>
+    /// Computes the widget value from the database and stores it, replacing what is cached (<see cref="IWidgetCache.RefreshAsync{TState, T}(WidgetHandle, int, TState, Func{TState, WidgetComputeContext, CancellationToken, ValueTask{T}}, bool, CancellationToken, DateTimeOffset?)"/>).
+    /// A widget does it with its own value type: the serializer refuses values declared as <see cref="object"/>, so only
+    /// a typed refresh reaches L2 in distributed mode. This default (for test doubles) stores the value in L1 only.
+    /// </summary>
+    async ValueTask<WidgetResult> RefreshAsync(
+        IWidgetCache cache, WidgetHandle handle, int companyId, bool coordinate, DateTimeOffset? bucketAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var result = await cache.RefreshAsync(
+            handle,
+            companyId,
+            this,
+            static (w, context, ct) => new ValueTask<object>(w.ComputeUncachedAsync(context.CompanyId, context.At, ct)),
+            coordinate,
+            cancellationToken,
+            bucketAt);
+        return new WidgetResult(Definition, result.Value, result.Outcome, result.ComputedAt, TimeSpan.Zero, result.ComputeTime);
+    }
 }
 
 /// <summary>

@@ -15,6 +15,11 @@ internal sealed record RegisteredWidget(IDashboardWidget Widget, WidgetHandle Ha
     /// <summary>Returns the widget value for a company from the cache, computing it when needed.</summary>
     public ValueTask<WidgetResult> GetAsync(int companyId, CancellationToken cancellationToken) =>
         Widget.GetAsync(Handle, companyId, cancellationToken);
+
+    /// <summary>Computes the widget value from the database and stores it with its own type, replacing what is cached.</summary>
+    public ValueTask<WidgetResult> RefreshAsync(
+        IWidgetCache cache, int companyId, bool coordinate, DateTimeOffset? bucketAt, CancellationToken cancellationToken) =>
+        Widget.RefreshAsync(cache, Handle, companyId, coordinate, bucketAt, cancellationToken);
 }
 
 /// <summary>The dashboard widgets, by name, each tied to its cache registration.</summary>

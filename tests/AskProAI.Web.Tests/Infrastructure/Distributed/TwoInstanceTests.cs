@@ -1,7 +1,10 @@
+using AskProAI.Caching;
+using AskProAI.Web.Features.CacheAdmin;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AskProAI.Web.Tests.Infrastructure.Distributed;
 
@@ -142,6 +145,26 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
         Assert.Equal(computedOnB, hosts.B.ComputationsOf("live_calls"));
 
         Assert.Equal(before + 1, (await WidgetReads.ValueAsync(readerB, 1, "live_calls")).GetProperty("ongoing").GetInt32());
+    }
+
+    [Fact]
+    public async Task WarmOnA_ReadOnB_IsAnL2HitThatBDoesNotCompute()
+    {
+        // Nothing of company 1's dashboard_stats cached anywhere (A's invalidation reaches B before it returns), then a warm on A.
+        var cacheA = hosts.A.Services.GetRequiredService<IWidgetCache>();
+        await cacheA.InvalidateAsync(CacheTag.CompanyWidget("dashboard_stats", 1));
+        using var readerB = await hosts.B.ClientForAsync(TestData.Manager1Email);
+        var computedOnB = hosts.B.ComputationsOf("dashboard_stats");
+        var job = hosts.A.Services.GetRequiredService<CacheWarmer>().StartWarm([1], "company 1");
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(job.IsFinished), Bound), "The warm job on A did not finish.");
+        Assert.Equal(0, job.Failed);
+
+        // The warm stores each widget with its own type: its bytes reach L2 (a refresh declared as object was refused by
+        // the serializer and stayed in A's memory, so B computed every widget again).
+        using var response = await readerB.GetAsync("/api/companies/1/widgets/dashboard_stats");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("cache;desc=\"HIT\";level=l2;", Assert.Single(response.Headers.GetValues("Server-Timing")), StringComparison.Ordinal);
+        Assert.Equal(computedOnB, hosts.B.ComputationsOf("dashboard_stats"));
     }
 
     private sealed record PushedChange(int CompanyId, string[] Widgets, PushedLive? Live);
