@@ -3,11 +3,22 @@ namespace AskProAI.Caching.Redis;
 /// <summary>The state of the Redis connection behind the cache, for health endpoints.</summary>
 public interface IRedisCacheHealth
 {
-    /// <summary>Gets whether Redis is usable: <see cref="RedisHealthStatus.Degraded"/> while disconnected or while the breaker is not closed.</summary>
+    /// <summary>Gets whether Redis is usable: <see cref="RedisHealthStatus.Degraded"/> while disconnected or while a breaker is not closed.</summary>
     RedisHealthStatus Status { get; }
 
-    /// <summary>Gets the state of the circuit breaker.</summary>
+    /// <summary>
+    /// Gets the worst state among the circuit breakers: <see cref="RedisCircuitState.Open"/> when any is open (on a cluster
+    /// possibly only one master's: see <see cref="OpenCircuits"/>), else <see cref="RedisCircuitState.HalfOpen"/> when any
+    /// is half-open, else <see cref="RedisCircuitState.Closed"/>.
+    /// </summary>
     RedisCircuitState Circuit { get; }
+
+    /// <summary>
+    /// Gets the breakers that are not closed, by node (<c>host:port</c>; the configured endpoints for the breaker of the
+    /// whole connection), with their state; empty while every breaker is closed. Standalone Redis has one breaker; a Redis
+    /// Cluster one per master (a node that serves no slot any more is left out), so one master down opens only its own.
+    /// </summary>
+    IReadOnlyDictionary<string, RedisCircuitState> OpenCircuits { get; }
 
     /// <summary>Gets the last failure (exception type and message), or null when none happened.</summary>
     string? LastError { get; }

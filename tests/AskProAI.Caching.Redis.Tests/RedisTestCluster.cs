@@ -69,6 +69,59 @@ internal static class RedisTestCluster
         return masters.Count == 1 ? ((IPEndPoint)masters[0].EndPoint!).Port : null;
     }
 
+    /// <summary>
+    /// Whether every node of the cluster reports the same masters with the same slots (<c>CLUSTER NODES</c>, asked of each):
+    /// just after a failover a node that rejoined may still claim its old slots, and a client that asked it routes there.
+    /// </summary>
+    public static bool NodesAgree(string configuration)
+    {
+        string? first = null;
+        foreach (var node in configuration.Split(','))
+        {
+            string view;
+            try
+            {
+                view = string.Join(
+                    ";",
+                    RedisTestEnvironment.Command(RedisTestEnvironment.Split(node).Port, "CLUSTER", "NODES")
+                        .Split('\n')
+                        .Select(line => line.Split(' '))
+                        .Where(f => f.Length > 8 && f[2].Contains("master", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal))
+                        .Select(f => f[1].Split('@')[0] + " " + string.Join(",", f[8..]).Trim())
+                        .Order(StringComparer.Ordinal));
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+            {
+                return false;
+            }
+
+            if ((first ??= view) != view)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Returns the port of the master that serves each key's slot as the cluster reports it now (null for a slot no healthy master serves).</summary>
+    public static async Task<int?[]> MasterPortsOfAsync(string configuration, IReadOnlyList<string> keys)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        options.AllowAdmin = true; // CLUSTER NODES
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var server = redis.GetServers().First(s => s.IsConnected);
+        var nodes = await server.ClusterNodesAsync();
+        var masters = nodes!.Nodes.Where(n => !n.IsReplica && !n.IsFail && !n.IsPossiblyFail).ToList();
+        return [.. keys.Select(key =>
+        {
+            var slot = redis.HashSlot(key);
+            var owners = masters.Where(n => n.Slots.Any(r => r.From <= slot && slot <= r.To)).ToList();
+            return owners.Count == 1 ? ((IPEndPoint)owners[0].EndPoint!).Port : (int?)null;
+        })];
+    }
+
     /// <summary>Kills a node's process (SIGKILL: no goodbye to the cluster) and returns its port.</summary>
     public static void Kill(int port)
     {

@@ -11,11 +11,11 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Information, "Redis connection restored: {ConnectionType} {EndPoint}")]
     public static partial void ConnectionRestored(ILogger logger, string connectionType, string endPoint);
 
-    [LoggerMessage(2003, LogLevel.Warning, "Redis circuit opened after {Failures} consecutive failures; calls fail fast for {OpenMs:F0} ms")]
-    public static partial void CircuitOpened(ILogger logger, int failures, double openMs);
+    [LoggerMessage(2003, LogLevel.Warning, "Redis circuit of {Node} opened after {Failures} consecutive failures; its calls fail fast for {OpenMs:F0} ms")]
+    public static partial void CircuitOpened(ILogger logger, string node, int failures, double openMs);
 
-    [LoggerMessage(2004, LogLevel.Information, "Redis circuit closed: a probe call succeeded")]
-    public static partial void CircuitClosed(ILogger logger);
+    [LoggerMessage(2004, LogLevel.Information, "Redis circuit of {Node} closed: a call succeeded")]
+    public static partial void CircuitClosed(ILogger logger, string node);
 
     [LoggerMessage(2005, LogLevel.Warning, "Redis {Operation} failed")]
     public static partial void OperationFailed(ILogger logger, Exception exception, string operation);
@@ -49,6 +49,9 @@ internal static partial class Log
 
     [LoggerMessage(2015, LogLevel.Warning, "Backplane lease renewed after it had run out for {LapsedMs:F0} ms (message handling or the subscription was late); reads went to L2 meanwhile")]
     public static partial void LeaseRenewedAfterLapse(ILogger logger, double lapsedMs);
+
+    [LoggerMessage(2016, LogLevel.Information, "Redis circuit of {Node} dropped: the node serves no slot any more (a replica took over)")]
+    public static partial void CircuitRetired(ILogger logger, string node);
 
     [LoggerMessage(2026, LogLevel.Warning, "Instance {Peer} sends backplane messages of a later release (rolling upgrade): each one drops this instance's whole memory copy until this instance is upgraded too")]
     public static partial void LaterReleaseHeard(ILogger logger, string peer);

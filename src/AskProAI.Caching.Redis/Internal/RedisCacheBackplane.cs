@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -14,8 +15,9 @@ namespace AskProAI.Caching.Redis.Internal;
 /// acknowledgement sees it. Whom to wait for comes from heartbeats (<c>h|{id}</c> every
 /// <see cref="RedisCacheOptions.BackplaneHeartbeatInterval"/>; <c>b|{id}</c> when an instance stops). Versions 1
 /// (<c>1|{id}|{tag}</c>) and 2 (<c>2|{id}|{tag}|{tag}...</c>) of earlier releases are still applied, unacknowledged. An
-/// instance ignores its own messages. Pub/sub is at most once, so every connection failure and restoration tells the
-/// handler that messages may have been missed (it then drops L1 and redelivers its own undelivered ones).
+/// instance ignores its own messages. Pub/sub is at most once, so a connection failure or restoration that may have cost
+/// messages tells the handler so (it then drops L1 and redelivers its own undelivered ones); on a Redis Cluster, one of a
+/// master that carries no subscription tells it only that master's companies may be stale (ADR 0027).
 /// <para>
 /// Leases (ADR 0024): the channel is handled in the order Redis delivered it, one message after the other (a
 /// <see cref="ChannelMessageQueue"/>; a handler delegate would run each message on its own pool thread, in no order).
@@ -116,6 +118,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         {
             await _redis.ExecuteAsync(
                 "publish",
+                _redis.Keys.ChannelRoute,
                 (Channel: _redis.Keys.Channel, Message: message),
                 static (db, s) => db.PublishAsync(s.Channel, s.Message),
                 cancellationToken);
@@ -196,6 +199,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                 // The others stop waiting for this instance at once instead of after the peer timeout.
                 await _redis.ExecuteAsync(
                     "publish",
+                    _redis.Keys.ChannelRoute,
                     (Channel: _redis.Keys.Channel, Message: Goodbye + "|" + _redis.InstanceId),
                     static (db, s) => db.PublishAsync(s.Channel, s.Message),
                     CancellationToken.None);
@@ -477,6 +481,7 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
                     var message = lease > TimeSpan.Zero ? withLease + _time.GetTimestamp().ToString(CultureInfo.InvariantCulture) : plain;
                     await _redis.ExecuteAsync(
                         "heartbeat",
+                        _redis.Keys.ChannelRoute,
                         (Channel: _redis.Keys.Channel, Message: message),
                         static (db, s) => db.PublishAsync(s.Channel, s.Message),
                         _stopping.Token);
@@ -709,21 +714,55 @@ internal sealed class RedisCacheBackplane : ICacheBackplane, IAsyncDisposable, I
         }
     }
 
-    private void OnConnectionFailed(ConnectionType type)
+    private void OnConnectionFailed(ConnectionType type, EndPoint? endPoint)
     {
+        if (OnlyNode(endPoint) is { } node)
+        {
+            // A master that carries no subscription of the backplane: no message was missed, but its companies'
+            // invalidations may be stuck at their writers (their stamps could not be written): drop only those.
+            _handler?.OnCompaniesMayBeStale(CompaniesOf(node));
+            return;
+        }
+
         // Until the recovery dropped L1 again, a heartbeat coming back does not renew the lease (messages may be lost).
         Volatile.Write(ref _leaseBlocked, Interlocked.Increment(ref _failures));
         _handler?.OnMessagesMayHaveBeenMissed();
     }
 
-    private void OnConnectionRestored(ConnectionType type) => _ = RecoverAsync();
+    private void OnConnectionRestored(ConnectionType type, EndPoint? endPoint) => _ = RecoverAsync(OnlyNode(endPoint));
+
+    /// <summary>
+    /// The cluster master a connection event concerns alone, or null when it may concern every company: standalone Redis
+    /// or an unknown endpoint; the node whose subscription connection carries the channel (messages may be lost), or that
+    /// serves the channel's slot (every message is published there) or the global tags' slot (stamps of every company).
+    /// </summary>
+    private RedisNode? OnlyNode(EndPoint? endPoint)
+    {
+        var node = _redis.ClusterNode(endPoint);
+        return node is null
+            || _redis.SubscribedEndPoint(_redis.Keys.Channel) is not { } subscribed || subscribed.Equals(endPoint)
+            || ReferenceEquals(_redis.NodeOf(_redis.Keys.ChannelRoute), node)
+            || ReferenceEquals(_redis.NodeOf(_redis.Keys.Tag(CacheTag.All.ToString()).Key), node)
+                ? null
+                : node;
+    }
+
+    /// <summary>Selects the companies whose slot <paramref name="node"/> serves.</summary>
+    private Func<int, bool> CompaniesOf(RedisNode node) => companyId => ReferenceEquals(_redis.NodeOf(_redis.Keys.Company(companyId, string.Empty)), node);
 
     /// <summary>
     /// After a reconnect, waits until a PING goes through and only then tells the handler, whose redelivery of
-    /// undelivered invalidations would otherwise fail again on a connection announced but not yet usable.
+    /// undelivered invalidations would otherwise fail again on a connection announced but not yet usable. A cluster master
+    /// that carries no subscription (<paramref name="only"/>) drops only its companies' copies, as when it failed.
     /// </summary>
-    private async Task RecoverAsync()
+    private async Task RecoverAsync(RedisNode? only)
     {
+        if (only is not null)
+        {
+            _handler?.OnCompaniesMayBeStale(CompaniesOf(only));
+            return;
+        }
+
         if (Interlocked.Exchange(ref _recovering, 1) != 0)
         {
             return;

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,17 +9,25 @@ namespace AskProAI.Caching.Redis.Internal;
 
 /// <summary>
 /// The one <see cref="IConnectionMultiplexer"/> of a service provider (its own, or the application's when
-/// <see cref="ApplicationMultiplexer"/> is registered), and the circuit breaker every Redis call goes through. Calls fail fast (<see cref="RedisCacheUnavailableException"/>) while the circuit is open, and
-/// time out after <see cref="RedisCacheOptions.OperationTimeout"/>: the engine treats both as a miss and
-/// computes directly. Reconnection is automatic (AbortOnConnectFail=false).
+/// <see cref="ApplicationMultiplexer"/> is registered), and the circuit breakers every Redis call goes through. Calls fail
+/// fast (<see cref="RedisCacheUnavailableException"/>) while their breaker is open, and time out after
+/// <see cref="RedisCacheOptions.OperationTimeout"/>: the engine treats both as a miss and computes directly. Reconnection
+/// is automatic (AbortOnConnectFail=false).
+/// <para>
+/// One breaker per node (ADR 0027): on a Redis Cluster a call goes through the breaker of the master that serves its
+/// key's slot (<see cref="IConnectionMultiplexer.GetServer(RedisKey, object?, CommandFlags)"/>, the client's own routing),
+/// so a dead or stalled master sends only its own slots' companies to the database; on standalone Redis, before the
+/// cluster's slot map is known, and for calls no key routes, one breaker guards the whole connection, as before.
+/// </para>
 /// </summary>
-internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDisposable
+internal sealed partial class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDisposable
 {
     private readonly RedisCacheOptions _options;
     private readonly ILogger _logger;
     private readonly RedisMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly CircuitBreaker _breaker;
+    private readonly RedisNode _whole;
+    private readonly ConcurrentDictionary<EndPoint, RedisNode> _nodes = new();
     private readonly Lock _startGate = new();
     private readonly ApplicationMultiplexer? _application;
     private Task<IConnectionMultiplexer>? _connecting;
@@ -26,6 +36,7 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     private int _disposed;
     private int _failedConnections;
     private int _probing;
+    private int _cluster;
 
     public RedisConnection(
         IOptions<RedisCacheOptions> options,
@@ -39,15 +50,18 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _breaker = new CircuitBreaker(_options.BreakerFailureThreshold, _options.BreakerOpenDuration, time);
+        _whole = new RedisNode(
+            string.Join(",", _options.CreateConfigurationOptions().EndPoints.Select(EndPointText)),
+            null,
+            new CircuitBreaker(_options.BreakerFailureThreshold, _options.BreakerOpenDuration, time));
         Keys = new RedisKeys(_options.Prefix);
     }
 
-    /// <summary>Raised after a connection failed and the breaker was opened; the argument says whether it was the subscription connection.</summary>
-    public event Action<ConnectionType>? Failed;
+    /// <summary>Raised after a connection failed and its breaker was opened: which connection (interactive or subscription) of which endpoint.</summary>
+    public event Action<ConnectionType, EndPoint?>? Failed;
 
-    /// <summary>Raised after a connection came back and the breaker was closed.</summary>
-    public event Action<ConnectionType>? Restored;
+    /// <summary>Raised after a connection came back and its breaker was closed.</summary>
+    public event Action<ConnectionType, EndPoint?>? Restored;
 
     /// <summary>Gets this instance's random id, carried by its backplane messages.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -60,11 +74,9 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
     public TimeProvider Time => _time;
 
     public RedisHealthStatus Status =>
-        _connecting is { IsCompletedSuccessfully: true } c && c.Result.IsConnected && _breaker.State == RedisCircuitState.Closed
+        _connecting is { IsCompletedSuccessfully: true } c && c.Result.IsConnected && OpenCircuits.Count == 0
             ? RedisHealthStatus.Healthy
             : RedisHealthStatus.Degraded;
-
-    public RedisCircuitState Circuit => _breaker.State;
 
     public string? LastError => Volatile.Read(ref _lastError);
 
@@ -79,8 +91,16 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
             : connecting.WaitAsync(_options.ConnectTimeout + _options.OperationTimeout, _time, cancellationToken);
     }
 
-    /// <summary>Runs one Redis call through the breaker and the operation timeout.</summary>
-    public async Task<T> ExecuteAsync<TState, T>(string operation, TState state, Func<IDatabase, TState, Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>Runs one Redis call that no key routes (a PING, a PUBLISH on an unrouted channel) through the whole connection's breaker.</summary>
+    public Task<T> ExecuteAsync<TState, T>(string operation, TState state, Func<IDatabase, TState, Task<T>> call, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, _whole, state, call, cancellationToken);
+
+    /// <summary>Runs one Redis call on the node that serves <paramref name="route"/>'s slot, through that node's breaker.</summary>
+    public Task<T> ExecuteAsync<TState, T>(string operation, RedisKey route, TState state, Func<IDatabase, TState, Task<T>> call, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, NodeOf(route), state, call, cancellationToken);
+
+    /// <summary>Runs one Redis call through <paramref name="node"/>'s breaker and the operation timeout.</summary>
+    public async Task<T> ExecuteAsync<TState, T>(string operation, RedisNode node, TState state, Func<IDatabase, TState, Task<T>> call, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Volatile.Read(ref _disposed) != 0)
@@ -88,37 +108,38 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
             throw new ObjectDisposedException(nameof(RedisConnection));
         }
 
-        if (!_breaker.TryEnter(out var probe))
+        var breaker = node.Breaker;
+        if (!breaker.TryEnter(out var probe))
         {
             _metrics.Rejected(operation);
-            throw new RedisCacheUnavailableException($"Redis circuit is open: {operation} was not attempted.");
+            throw new RedisCacheUnavailableException($"Redis circuit of {node.Name} is open: {operation} was not attempted.");
         }
 
         try
         {
             var multiplexer = await GetMultiplexerAsync(cancellationToken);
             var result = await call(multiplexer.GetDatabase(), state).WaitAsync(_options.OperationTimeout, _time, cancellationToken);
-            if (_breaker.OnSuccess())
+            if (breaker.OnSuccess())
             {
-                Log.CircuitClosed(_logger);
+                Log.CircuitClosed(_logger, node.Name);
             }
 
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _breaker.OnAbandoned(probe);
+            breaker.OnAbandoned(probe);
             throw;
         }
         catch (Exception ex) when (IsUnavailability(ex))
         {
-            RecordFailure(operation, ex);
+            RecordFailure(node, operation, ex);
             throw;
         }
         catch (Exception)
         {
             // Redis answered (a script or type error): the connection is fine, so the breaker sees a success.
-            _breaker.OnSuccess();
+            breaker.OnSuccess();
             throw;
         }
     }
@@ -148,69 +169,22 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         ex is RedisConnectionException or RedisTimeoutException or TimeoutException or IOException or System.Net.Sockets.SocketException
             or ObjectDisposedException;
 
-    private void RecordFailure(string operation, Exception ex)
+    private void RecordFailure(RedisNode node, string operation, Exception ex)
     {
         _metrics.Failure(operation);
         SetLastError(ex);
         Log.OperationFailed(_logger, ex, operation);
-        var opened = _breaker.OnFailure();
+        var opened = node.Breaker.OnFailure();
         if (opened > 0)
         {
-            OnCircuitOpened(opened);
+            OnCircuitOpened(node, opened);
         }
     }
 
-    private void OnCircuitOpened(int failures)
+    private void OnCircuitOpened(RedisNode node, int failures)
     {
-        Log.CircuitOpened(_logger, failures, _options.BreakerOpenDuration.TotalMilliseconds);
+        Log.CircuitOpened(_logger, node.Name, failures, _options.BreakerOpenDuration.TotalMilliseconds);
         StartProbing();
-    }
-
-    /// <summary>
-    /// An open circuit closes only through a call, and an instance serving everything from L1 makes none: after a stall
-    /// (no reconnect, so no <c>ConnectionRestored</c>) it would stay open and report Degraded long after Redis answers
-    /// again. So while the circuit is not closed and the client is connected, a PING goes through it every open period.
-    /// </summary>
-    private void StartProbing()
-    {
-        if (Interlocked.CompareExchange(ref _probing, 1, 0) != 0)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (Volatile.Read(ref _disposed) == 0 && _breaker.State != RedisCircuitState.Closed)
-                {
-                    await Task.Delay(_options.BreakerOpenDuration, _time);
-                    if (_connecting is not { IsCompletedSuccessfully: true } c || !c.Result.IsConnected)
-                    {
-                        continue; // disconnected: ConnectionRestored closes the circuit
-                    }
-
-                    try
-                    {
-                        await ExecuteAsync("ping", 0, static (db, _) => db.PingAsync(), CancellationToken.None);
-                    }
-                    catch (Exception)
-                    {
-                        // Counted and logged by ExecuteAsync, or rejected while another call is the probe: next period.
-                    }
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref _probing, 0);
-            }
-
-            // The circuit may have opened again between the last check and the reset above.
-            if (Volatile.Read(ref _disposed) == 0 && _breaker.State != RedisCircuitState.Closed)
-            {
-                StartProbing();
-            }
-        });
     }
 
     private void SetLastError(Exception? ex)
@@ -277,14 +251,15 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
         Log.ConnectionFailed(_logger, e.Exception, e.ConnectionType.ToString(), EndPointText(e.EndPoint), e.FailureType.ToString());
         if (e.ConnectionType != ConnectionType.Subscription)
         {
-            var opened = _breaker.Trip();
+            var node = NodeOfEvent(sender as IConnectionMultiplexer, e.EndPoint);
+            var opened = node.Breaker.Trip();
             if (opened > 0)
             {
-                OnCircuitOpened(opened);
+                OnCircuitOpened(node, opened);
             }
         }
 
-        Failed?.Invoke(e.ConnectionType);
+        Failed?.Invoke(e.ConnectionType, e.EndPoint);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -299,18 +274,23 @@ internal sealed class RedisConnection : IRedisCacheHealth, IAsyncDisposable, IDi
 
         _metrics.ConnectionEvent("restored");
         Log.ConnectionRestored(_logger, e.ConnectionType.ToString(), EndPointText(e.EndPoint));
-        if (e.ConnectionType != ConnectionType.Subscription && _breaker.OnSuccess())
+        if (e.ConnectionType != ConnectionType.Subscription && NodeOfEvent(sender as IConnectionMultiplexer, e.EndPoint) is var node && node.Breaker.OnSuccess())
         {
             // The handshake succeeded, so calls go through again at once (redelivered invalidations first).
-            Log.CircuitClosed(_logger);
+            Log.CircuitClosed(_logger, node.Name);
         }
 
-        Restored?.Invoke(e.ConnectionType);
+        Restored?.Invoke(e.ConnectionType, e.EndPoint);
     }
 
     private static int FailedBit(ConnectionType type) => type == ConnectionType.Subscription ? 2 : 1;
 
-    private static string EndPointText(System.Net.EndPoint? endPoint) => endPoint?.ToString() ?? "?";
+    private static string EndPointText(EndPoint? endPoint) => endPoint switch
+    {
+        null => "?",
+        DnsEndPoint dns => dns.Host + ":" + dns.Port.ToString(CultureInfo.InvariantCulture),
+        _ => endPoint.ToString() ?? "?",
+    };
 
     internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -19,6 +19,9 @@ internal sealed class RedisKeys(string prefix)
     /// </summary>
     public RedisChannel Channel { get; } = RedisChannel.Literal(prefix + "backplane").WithKeyRouting();
 
+    /// <summary>Gets the channel's name as a key: the node of its slot is the one every backplane PUBLISH goes to (its breaker guards them).</summary>
+    public RedisKey ChannelRoute { get; } = prefix + "backplane";
+
     public string Prefix => prefix;
 
     /// <summary>The channel on which the other instances acknowledge an instance's invalidations: <c>{prefix}backplane:ack:{id}</c>.</summary>

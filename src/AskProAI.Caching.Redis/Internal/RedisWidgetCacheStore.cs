@@ -32,7 +32,8 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
     public async ValueTask<StoredEntry?> GetAsync(string key, int companyId, CancellationToken cancellationToken)
     {
-        var value = await redis.ExecuteAsync("l2-get", _keys.Company(companyId, key), static (db, k) => db.StringGetAsync(k), cancellationToken);
+        var entryKey = _keys.Company(companyId, key);
+        var value = await redis.ExecuteAsync("l2-get", entryKey, entryKey, static (db, k) => db.StringGetAsync(k), cancellationToken);
         return Decode(value);
     }
 
@@ -40,14 +41,31 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         string key, int companyId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var groups = GroupTags(tags);
-        var (value, stamps) = await redis.ExecuteAsync(
+        var entryKey = _keys.Company(companyId, key);
+        var entryNode = redis.NodeOf(entryKey);
+        var byNode = ByNode(GroupTags(tags).Values, static g => g.Keys[0]);
+        var stamps = new long[tags.Count];
+
+        // The entry's GET goes in one batch with the stamps its node serves (its company's slot at least); the other
+        // nodes' stamps ({g} on another master) in parallel, each through its own breaker.
+        var own = byNode.FindIndex(n => ReferenceEquals(n.Node, entryNode));
+        List<(List<RedisKey> Keys, List<int> Indexes)> ownGroups = own < 0 ? [] : byNode[own].Groups;
+        var entryRead = redis.ExecuteAsync(
             "l2-get",
-            (Key: _keys.Company(companyId, key), Groups: groups),
+            entryNode,
+            (Key: entryKey, Groups: ownGroups),
             static (db, s) => ReadEntryAndStampsAsync(db, s.Key, s.Groups),
             cancellationToken);
+        if (byNode.Count > (own < 0 ? 0 : 1))
+        {
+            var others = byNode.Where(n => !ReferenceEquals(n.Node, entryNode)).Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken));
+            await Task.WhenAll(others.Prepend(entryRead));
+        }
+
+        var (value, ownStamps) = await entryRead;
+        Fill(ownGroups, ownStamps, stamps);
         var entry = Decode(value);
-        return entry is null ? (null, []) : (entry, StampsOf(groups, stamps, tags.Count));
+        return entry is null ? (null, []) : (entry, stamps);
     }
 
     private StoredEntry? Decode(RedisValue value)
@@ -78,9 +96,11 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
         var value = PayloadCodec.Encode(entry, _threshold);
         var ttl = TimeSpan.FromMilliseconds(ttlMs + _marginMs);
+        var entryKey = _keys.Company(companyId, key);
         await redis.ExecuteAsync(
             "l2-set",
-            (Key: _keys.Company(companyId, key), Value: value, Ttl: ttl),
+            entryKey,
+            (Key: entryKey, Value: value, Ttl: ttl),
             static (db, s) => db.StringSetAsync(s.Key, s.Value, s.Ttl, When.Always),
             cancellationToken);
     }
@@ -92,14 +112,25 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return [];
         }
 
-        var groups = GroupTags(tags);
-        var results = await redis.ExecuteAsync("tag-stamps", groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
-        return StampsOf(groups, results, tags.Count);
+        // On a cluster each node's batch goes through its own breaker, in parallel: a node whose breaker is open fails
+        // the read at once, the others are not held against it.
+        var stamps = new long[tags.Count];
+        var byNode = ByNode(GroupTags(tags).Values, static g => g.Keys[0]);
+        if (byNode.Count == 1)
+        {
+            await ReadStampsAsync(byNode[0].Node, byNode[0].Groups, stamps, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(byNode.Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken)));
+        }
+
+        return stamps;
     }
 
     /// <summary>
-    /// The tags' stamp keys by hash slot (company and global): one MGET per slot, sent together as one batch, so one round
-    /// trip and never a cross-slot MGET on a cluster.
+    /// The tags' stamp keys by hash slot (company and global): one MGET per slot, the slots of one node sent together as
+    /// one batch, so one round trip per node and never a cross-slot MGET on a cluster.
     /// </summary>
     private Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> GroupTags(IReadOnlyList<string> tags)
     {
@@ -119,33 +150,34 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         return groups;
     }
 
-    /// <summary>The stamps in the tags' order, from one MGET result per group (in the groups' order).</summary>
-    private static long[] StampsOf(Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups, RedisValue[][] results, int count)
+    /// <summary>Puts one MGET result per group (in the groups' order) into the tags' places.</summary>
+    private static void Fill(List<(List<RedisKey> Keys, List<int> Indexes)> groups, RedisValue[][] results, long[] stamps)
     {
-        var stamps = new long[count];
-        var n = 0;
-        foreach (var (_, g) in groups)
+        for (var n = 0; n < groups.Count; n++)
         {
-            var values = results[n++];
-            for (var j = 0; j < g.Indexes.Count; j++)
+            var indexes = groups[n].Indexes;
+            for (var j = 0; j < indexes.Count; j++)
             {
-                stamps[g.Indexes[j]] = ParseStamp(values[j]);
+                stamps[indexes[j]] = ParseStamp(results[n][j]);
             }
         }
-
-        return stamps;
     }
 
-    /// <summary>The entry's GET and the stamps' MGETs in one batch: one round trip (per node on a cluster, in parallel).</summary>
+    /// <summary>The entry's GET and the stamps' MGETs of its node in one batch: one round trip.</summary>
     private static async Task<(RedisValue Entry, RedisValue[][] Stamps)> ReadEntryAndStampsAsync(
-        IDatabase db, RedisKey key, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)
+        IDatabase db, RedisKey key, List<(List<RedisKey> Keys, List<int> Indexes)> groups)
     {
+        if (groups.Count == 0)
+        {
+            return (await db.StringGetAsync(key), []);
+        }
+
         var batch = db.CreateBatch();
         var entry = batch.StringGetAsync(key);
         var reads = new List<Task<RedisValue[]>>(groups.Count);
-        foreach (var (_, g) in groups)
+        foreach (var (keys, _) in groups)
         {
-            reads.Add(batch.StringGetAsync([.. g.Keys]));
+            reads.Add(batch.StringGetAsync([.. keys]));
         }
 
         batch.Execute();
@@ -163,8 +195,8 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             return;
         }
 
-        // One script per hash slot (a company's tags share one), the scripts sent together: one round trip, never a
-        // cross-slot script on a cluster.
+        // One script per hash slot (a company's tags share one), the scripts of one node sent together: one round trip,
+        // never a cross-slot script on a cluster; each node's batch through its own breaker.
         var groups = new Dictionary<int, List<RedisKey>>();
         foreach (var tag in tags)
         {
@@ -177,28 +209,57 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
             keys.Add(key);
         }
 
-        await redis.ExecuteAsync(
-            "tag-stamps-set",
-            (Groups: groups, Stamp: unixMilliseconds, Retention: _retentionMs),
-            static (db, s) => WriteStampsAsync(db, s.Groups, s.Stamp, s.Retention),
-            cancellationToken);
+        var byNode = ByNode(groups.Values, static keys => keys[0]);
+        if (byNode.Count == 1)
+        {
+            await WriteStampsAsync(byNode[0].Node, byNode[0].Groups, unixMilliseconds, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(byNode.Select(n => WriteStampsAsync(n.Node, n.Groups, unixMilliseconds, cancellationToken)));
+        }
     }
 
-    private static async Task<int> WriteStampsAsync(IDatabase db, Dictionary<int, List<RedisKey>> groups, long stamp, long retention)
+    /// <summary>The slot groups by the node whose breaker guards them (one node on standalone Redis).</summary>
+    private List<(RedisNode Node, List<T> Groups)> ByNode<T>(IEnumerable<T> groups, Func<T, RedisKey> route)
+    {
+        var byNode = new List<(RedisNode Node, List<T> Groups)>(1);
+        foreach (var group in groups)
+        {
+            var node = redis.NodeOf(route(group));
+            var i = byNode.FindIndex(n => ReferenceEquals(n.Node, node));
+            if (i < 0)
+            {
+                byNode.Add((node, [group]));
+            }
+            else
+            {
+                byNode[i].Groups.Add(group);
+            }
+        }
+
+        return byNode;
+    }
+
+    private Task<int> WriteStampsAsync(RedisNode node, List<List<RedisKey>> groups, long stamp, CancellationToken cancellationToken) =>
+        redis.ExecuteAsync(
+            "tag-stamps-set",
+            node,
+            (Groups: groups, Stamp: stamp, Retention: _retentionMs),
+            static (db, s) => WriteStampsAsync(db, s.Groups, s.Stamp, s.Retention),
+            cancellationToken);
+
+    private static async Task<int> WriteStampsAsync(IDatabase db, List<List<RedisKey>> groups, long stamp, long retention)
     {
         if (groups.Count == 1)
         {
-            foreach (var (_, keys) in groups)
-            {
-                await db.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]);
-            }
-
+            await db.ScriptEvaluateAsync(MaxStampsScript, [.. groups[0]], [stamp, retention]);
             return 1;
         }
 
         var batch = db.CreateBatch();
         var writes = new List<Task<RedisResult>>(groups.Count);
-        foreach (var (_, keys) in groups)
+        foreach (var keys in groups)
         {
             writes.Add(batch.ScriptEvaluateAsync(MaxStampsScript, [.. keys], [stamp, retention]));
         }
@@ -208,21 +269,24 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         return groups.Count;
     }
 
-    private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, Dictionary<int, (List<RedisKey> Keys, List<int> Indexes)> groups)
+    private async Task ReadStampsAsync(RedisNode node, List<(List<RedisKey> Keys, List<int> Indexes)> groups, long[] stamps, CancellationToken cancellationToken)
+    {
+        var results = await redis.ExecuteAsync("tag-stamps", node, groups, static (db, g) => ReadStampsAsync(db, g), cancellationToken);
+        Fill(groups, results, stamps);
+    }
+
+    private static async Task<RedisValue[][]> ReadStampsAsync(IDatabase db, List<(List<RedisKey> Keys, List<int> Indexes)> groups)
     {
         if (groups.Count == 1)
         {
-            foreach (var (_, g) in groups)
-            {
-                return [await db.StringGetAsync([.. g.Keys])];
-            }
+            return [await db.StringGetAsync([.. groups[0].Keys])];
         }
 
         var batch = db.CreateBatch();
         var reads = new List<Task<RedisValue[]>>(groups.Count);
-        foreach (var (_, g) in groups)
+        foreach (var (keys, _) in groups)
         {
-            reads.Add(batch.StringGetAsync([.. g.Keys]));
+            reads.Add(batch.StringGetAsync([.. keys]));
         }
 
         batch.Execute();

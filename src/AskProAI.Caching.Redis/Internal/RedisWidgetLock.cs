@@ -32,6 +32,7 @@ internal sealed class RedisWidgetLock(RedisConnection redis, ILogger<RedisWidget
         var token = Guid.NewGuid().ToString("N");
         var taken = await redis.ExecuteAsync(
             "lock-acquire",
+            lockKey,
             (Key: lockKey, Token: token, Lease: lease),
             static (db, s) => db.StringSetAsync(s.Key, s.Token, s.Lease, When.NotExists),
             cancellationToken);
@@ -43,6 +44,7 @@ internal sealed class RedisWidgetLock(RedisConnection redis, ILogger<RedisWidget
     {
         var deleted = await redis.ExecuteAsync(
             "lock-release",
+            key,
             (Key: key, Token: token, Grace: _graceMs),
             static (db, s) => db.ScriptEvaluateAsync(ReleaseScript, [s.Key], [s.Token, s.Grace]),
             CancellationToken.None);

@@ -258,6 +258,22 @@ internal sealed partial class WidgetCache
         }
     }
 
+    void IBackplaneHandler.OnCompaniesMayBeStale(Func<int, bool> companies)
+    {
+        // Only those companies' copies: the other companies' invalidations went through, and no message was missed.
+        ArgumentNullException.ThrowIfNull(companies);
+        Interlocked.Increment(ref _missedMessageResets);
+        foreach (var (companyId, _) in _companies)
+        {
+            if (companies(companyId))
+            {
+                InvalidateLocal(CacheTag.Company(companyId));
+            }
+        }
+
+        _ = RedeliverAsync();
+    }
+
     void IBackplaneHandler.OnMessagesMayHaveBeenMissed()
     {
         // Pub/sub is at most once: after a disconnect, everything held here may be stale. L2 entries are

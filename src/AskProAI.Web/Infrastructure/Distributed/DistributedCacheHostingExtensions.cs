@@ -51,14 +51,21 @@ internal static class DistributedCacheHostingExtensions
     }
 
     /// <summary>
-    /// Degraded (still serving from L1 and the database) while Redis is unreachable or its breaker is open; the data
-    /// carries the circuit state and the last error with its time, for <c>/health</c>.
+    /// Degraded (still serving from L1 and the database) while Redis is unreachable or a breaker is open; the data
+    /// carries the circuit state, the nodes whose breaker is not closed (one per master on a cluster: ADR 0027) and the
+    /// last error with its time, for <c>/health</c>.
     /// </summary>
     private sealed class RedisHealthCheck(IRedisCacheHealth health) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["circuit"] = health.Circuit.ToString() };
+            var open = health.OpenCircuits;
+            if (open.Count > 0)
+            {
+                data["openCircuits"] = open.OrderBy(n => n.Key, StringComparer.Ordinal).ToDictionary(n => n.Key, n => n.Value.ToString(), StringComparer.Ordinal);
+            }
+
             if (health.LastError is { } error)
             {
                 data["lastError"] = error;
@@ -71,7 +78,11 @@ internal static class DistributedCacheHostingExtensions
 
             return Task.FromResult(health.Status == RedisHealthStatus.Healthy
                 ? HealthCheckResult.Healthy($"Redis reachable; circuit {health.Circuit}.", data: data)
-                : HealthCheckResult.Degraded($"Redis unavailable (circuit {health.Circuit}); serving from memory and the database.", data: data));
+                : HealthCheckResult.Degraded(
+                    open.Count > 0
+                        ? $"Redis unavailable on {string.Join(", ", open.Keys.Order(StringComparer.Ordinal))} (circuit {health.Circuit}); their companies are served from memory and the database."
+                        : $"Redis unavailable (circuit {health.Circuit}); serving from memory and the database.",
+                    data: data));
         }
     }
 }

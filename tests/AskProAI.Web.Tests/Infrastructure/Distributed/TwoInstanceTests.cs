@@ -38,6 +38,21 @@ public sealed class TwoInstanceTests(TwoHostsFixture hosts) : IClassFixture<TwoH
     }
 
     [Fact]
+    public async Task Metrics_InDistributedMode_ExportTheRedisLayersMeter()
+    {
+        using var reader = await hosts.A.ClientForAsync(TestData.Manager1Email);
+        await WidgetReads.CacheOfAsync(reader, 1, "stats_overview");
+        using var client = hosts.A.CreateClient();
+
+        // The backplane counts every message it handles (its own heartbeats come back every second), so the meter has points.
+        Assert.True(
+            await Eventually.TrueAsync(
+                async () => (await client.GetStringAsync("/metrics")).Contains("askpro_redis_backplane_messages", StringComparison.Ordinal),
+                Bound),
+            "/metrics has no instrument of the meter AskProAI.Caching.Redis.");
+    }
+
+    [Fact]
     public async Task ValueComputedOnA_ReadOnB_IsAHitMarkedL2()
     {
         using var readerA = await hosts.A.ClientForAsync(TestData.Manager2Email);

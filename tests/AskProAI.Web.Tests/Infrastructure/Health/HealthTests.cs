@@ -51,6 +51,8 @@ public sealed class HealthTests
         // The circuit is reported as it is: a killed connection trips it at once (Open, HalfOpen after the open period).
         var redisDown = down.GetProperty("checks").GetProperty("redis");
         Assert.Equal("Degraded", redisDown.GetProperty("status").GetString());
+        var open = Assert.Single(redisDown.GetProperty("openCircuits").EnumerateObject()); // standalone: the one node's breaker
+        Assert.Equal((server.Configuration, redisDown.GetProperty("circuit").GetString()), (open.Name, open.Value.GetString()));
         Assert.False(string.IsNullOrWhiteSpace(redisDown.GetProperty("lastError").GetString()));
         Assert.True(redisDown.GetProperty("lastErrorAt").GetDateTimeOffset() > DateTimeOffset.MinValue);
         Assert.Equal("Healthy", down.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
@@ -62,6 +64,7 @@ public sealed class HealthTests
                     && (await HealthAsync(client)).GetProperty("status").GetString() == "Healthy",
                 TimeSpan.FromSeconds(20)),
             "/health did not turn Healthy with the circuit closed after Redis came back.");
+        Assert.False((await HealthAsync(client)).GetProperty("checks").GetProperty("redis").TryGetProperty("openCircuits", out _));
     }
 
     private static async Task<JsonElement> HealthAsync(HttpClient client)
