@@ -55,7 +55,10 @@ public sealed class ChromiumPage : IAsyncDisposable
         await Page.FillAsync("#email", email);
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync(baseAddress + returnsTo);
+
+        // The first login of a freshly started service (password hashing, the first dashboard render) shares two cores
+        // with the other test classes' services: in one full run it took longer than the page's 20 s default.
+        await Page.WaitForURLAsync(baseAddress + returnsTo, new() { Timeout = 60_000 });
     }
 
     /// <summary>
