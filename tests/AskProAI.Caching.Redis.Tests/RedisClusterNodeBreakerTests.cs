@@ -110,15 +110,30 @@ public sealed class RedisClusterNodeBreakerTests
         }
     }
 
+    /// <summary>An instance B that holds one company of a healthy master and one of the victim in memory.</summary>
+    private static async Task<RedisEngine> HoldingBothCompaniesAsync(Layout layout)
+    {
+        var b = await new RedisEngine(layout.Configuration, layout.Prefix).ReadyAsync();
+        try
+        {
+            var counter = new Counter();
+            await b.GetAsync(layout.Healthy, counter);
+            await b.GetAsync(layout.OnVictim[0], counter);
+            Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy) && b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), "B does not hold both companies");
+            return b;
+        }
+        catch
+        {
+            await b.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task ConnectionsToAMasterWithoutTheSubscription_Fail_OnlyItsCompaniesAreDroppedFromMemory()
     {
         var layout = await Layout.FindAsync();
-        await using var b = await new RedisEngine(layout.Configuration, layout.Prefix).ReadyAsync();
-        var counter = new Counter();
-        await b.GetAsync(layout.Healthy, counter);
-        await b.GetAsync(layout.OnVictim[0], counter);
-        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy) && b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), "B does not hold both companies");
+        await using var b = await HoldingBothCompaniesAsync(layout);
         var failures = b.Health.LastErrorAt;
 
         // The victim master closes every client connection (not the subscriptions: they live on the channel's master, and
@@ -139,11 +154,7 @@ public sealed class RedisClusterNodeBreakerTests
     public async Task SubscriptionConnectionFails_EveryCompanyIsDroppedFromMemory()
     {
         var layout = await Layout.FindAsync();
-        await using var b = await new RedisEngine(layout.Configuration, layout.Prefix).ReadyAsync();
-        var counter = new Counter();
-        await b.GetAsync(layout.Healthy, counter);
-        await b.GetAsync(layout.OnVictim[0], counter);
-        Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy) && b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), "B does not hold both companies");
+        await using var b = await HoldingBothCompaniesAsync(layout);
 
         // The channel's master closes the subscription connections: messages may have been missed, so everything goes.
         Assert.StartsWith(":", RedisTestEnvironment.Command(layout.ChannelPort, "CLIENT", "KILL", "TYPE", "pubsub"), StringComparison.Ordinal);

@@ -115,18 +115,13 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         // On a cluster each node's batch goes through its own breaker, in parallel: a node whose breaker is open fails
         // the read at once, the others are not held against it.
         var stamps = new long[tags.Count];
-        var byNode = ByNode(GroupTags(tags).Values, static g => g.Keys[0]);
-        if (byNode.Count == 1)
-        {
-            await ReadStampsAsync(byNode[0].Node, byNode[0].Groups, stamps, cancellationToken);
-        }
-        else
-        {
-            await Task.WhenAll(byNode.Select(n => ReadStampsAsync(n.Node, n.Groups, stamps, cancellationToken)));
-        }
-
+        await EachNodeAsync(ByNode(GroupTags(tags).Values, static g => g.Keys[0]), (node, groups) => ReadStampsAsync(node, groups, stamps, cancellationToken));
         return stamps;
     }
+
+    /// <summary>Runs the work once per node, the nodes in parallel (one node, the usual case: no task to combine).</summary>
+    private static Task EachNodeAsync<T>(List<(RedisNode Node, List<T> Groups)> byNode, Func<RedisNode, List<T>, Task> work) =>
+        byNode.Count == 1 ? work(byNode[0].Node, byNode[0].Groups) : Task.WhenAll(byNode.Select(n => work(n.Node, n.Groups)));
 
     /// <summary>
     /// The tags' stamp keys by hash slot (company and global): one MGET per slot, the slots of one node sent together as
@@ -174,14 +169,21 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
         var batch = db.CreateBatch();
         var entry = batch.StringGetAsync(key);
+        var reads = QueueStampReads(batch, groups);
+        batch.Execute();
+        return (await entry, await Task.WhenAll(reads));
+    }
+
+    /// <summary>One MGET per slot group on the batch, in the groups' order.</summary>
+    private static List<Task<RedisValue[]>> QueueStampReads(IBatch batch, List<(List<RedisKey> Keys, List<int> Indexes)> groups)
+    {
         var reads = new List<Task<RedisValue[]>>(groups.Count);
         foreach (var (keys, _) in groups)
         {
             reads.Add(batch.StringGetAsync([.. keys]));
         }
 
-        batch.Execute();
-        return (await entry, await Task.WhenAll(reads));
+        return reads;
     }
 
     public ValueTask SetTagStampAsync(string tag, long unixMilliseconds, CancellationToken cancellationToken) =>
@@ -197,27 +199,9 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
 
         // One script per hash slot (a company's tags share one), the scripts of one node sent together: one round trip,
         // never a cross-slot script on a cluster; each node's batch through its own breaker.
-        var groups = new Dictionary<int, List<RedisKey>>();
-        foreach (var tag in tags)
-        {
-            var (key, group) = _keys.Tag(tag);
-            if (!groups.TryGetValue(group, out var keys))
-            {
-                groups[group] = keys = [];
-            }
-
-            keys.Add(key);
-        }
-
-        var byNode = ByNode(groups.Values, static keys => keys[0]);
-        if (byNode.Count == 1)
-        {
-            await WriteStampsAsync(byNode[0].Node, byNode[0].Groups, unixMilliseconds, cancellationToken);
-        }
-        else
-        {
-            await Task.WhenAll(byNode.Select(n => WriteStampsAsync(n.Node, n.Groups, unixMilliseconds, cancellationToken)));
-        }
+        await EachNodeAsync(
+            ByNode(GroupTags(tags).Values.Select(static g => g.Keys), static keys => keys[0]),
+            (node, groups) => WriteStampsAsync(node, groups, unixMilliseconds, cancellationToken));
     }
 
     /// <summary>The slot groups by the node whose breaker guards them (one node on standalone Redis).</summary>
@@ -283,12 +267,7 @@ internal sealed class RedisWidgetCacheStore(RedisConnection redis, TimeProvider 
         }
 
         var batch = db.CreateBatch();
-        var reads = new List<Task<RedisValue[]>>(groups.Count);
-        foreach (var (keys, _) in groups)
-        {
-            reads.Add(batch.StringGetAsync([.. keys]));
-        }
-
+        var reads = QueueStampReads(batch, groups);
         batch.Execute();
         return await Task.WhenAll(reads);
     }

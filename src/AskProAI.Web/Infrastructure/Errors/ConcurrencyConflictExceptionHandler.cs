@@ -13,7 +13,7 @@ internal sealed class ConcurrencyConflictExceptionHandler(IProblemDetailsService
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (httpContext.Response.HasStarted || Find(exception) is not { } conflict)
+        if (httpContext.Response.HasStarted || ExceptionChain.Find<DbUpdateConcurrencyException>(exception) is not { } conflict)
         {
             return false;
         }
@@ -34,18 +34,5 @@ internal sealed class ConcurrencyConflictExceptionHandler(IProblemDetailsService
                 Detail = "The data this request changes was changed or deleted by another request while this one was saved; the change of this request was not saved. Read the data again and send the change again.",
             },
         });
-    }
-
-    private static DbUpdateConcurrencyException? Find(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is DbUpdateConcurrencyException conflict)
-            {
-                return conflict;
-            }
-        }
-
-        return null;
     }
 }

@@ -40,30 +40,10 @@ internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService
     }
 
     /// <summary>SQLITE_CANTOPEN (14): the database file is gone (raised by the data layer's file guard) or unreadable.</summary>
-    private static bool IsFileGone(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is SqliteException { SqliteErrorCode: 14 })
-            {
-                return true;
-            }
-        }
+    private static bool IsFileGone(Exception? exception) =>
+        ExceptionChain.Find<SqliteException>(exception, static e => e.SqliteErrorCode == 14) is not null;
 
-        return false;
-    }
-
-    private static bool IsTransient(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another connection held the lock past the busy timeout.
-            if (exception is DbException { IsTransient: true } or SqliteException { SqliteErrorCode: 5 or 6 })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another connection held the lock past the busy timeout.
+    private static bool IsTransient(Exception? exception) =>
+        ExceptionChain.Find<Exception>(exception, static e => e is DbException { IsTransient: true } or SqliteException { SqliteErrorCode: 5 or 6 }) is not null;
 }
