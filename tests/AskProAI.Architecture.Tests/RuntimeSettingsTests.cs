@@ -10,7 +10,7 @@ public sealed class RuntimeSettingsTests
 {
     /// <summary>
     /// ADR 0029: the service runs without dynamic PGO; with it, the JIT recompiled hot methods twice more in the
-    /// background for minutes after a start and took 1.8x the CPU per call event (measured).
+    /// background for minutes after a start and took 1.35-3.5x the CPU per call event (measured).
     /// </summary>
     [Fact]
     public void Service_RunsWithoutDynamicPgo()
