@@ -31,7 +31,7 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
             await client.DashboardAsync(company, ct);
         }
 
-        var (queriesBefore, widgetQueriesBefore, widgetMsBefore) = await QueriesAsync(ct);
+        var before = await QueriesAsync(ct);
         using var phase = CancellationTokenSource.CreateLinkedTokenSource(ct);
         phase.CancelAfter(options.Duration);
         var started = Stopwatch.GetTimestamp();
@@ -52,31 +52,43 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         await Task.WhenAll(viewers.Append(writer));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var samples = await memory;
-        var (queriesAfter, widgetQueriesAfter, widgetMsAfter) = await QueriesAsync(ct);
-        var queries = queriesAfter - queriesBefore;
+        var after = await QueriesAsync(ct);
+        var counted = before is not null && after is not null;
         var verdicts = Enumerable.Range(0, client.MetricsInstances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
         var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
-        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), queries, samples, verdicts, verification)
+        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), counted ? after!.Value.All - before!.Value.All : 0, samples, verdicts, verification)
         {
-            WidgetQueries = widgetQueriesAfter - widgetQueriesBefore,
-            WidgetQueryMs = widgetMsAfter - widgetMsBefore,
+            QueriesCounted = counted,
+            WidgetQueries = counted ? after!.Value.Widget - before!.Value.Widget : 0,
+            WidgetQueryMs = counted ? after!.Value.WidgetMs - before!.Value.WidgetMs : 0,
         };
     }
 
-    /// <summary>Database commands so far on every instance: all of them, and those of widget computations (the read path) with their time.</summary>
-    private async Task<(long All, long Widget, double WidgetMs)> QueriesAsync(CancellationToken ct)
+    /// <summary>
+    /// Database commands so far on every instance: all of them, and those of widget computations (the read path) with
+    /// their time. Read from each instance itself (<see cref="ServiceClient.InstanceStatsAsync"/>: its own address when
+    /// <c>--instance-url</c> names them), never through a balancer, which would answer for one instance at random. Null
+    /// when an instance does not answer (a deployment run as configured may have no admin token): the report then
+    /// shows no query figures rather than zeros.
+    /// </summary>
+    private async Task<(long All, long Widget, double WidgetMs)?> QueriesAsync(CancellationToken ct)
     {
-        if (mode == "as-configured")
-        {
-            return (0, 0, 0);
-        }
-
         long total = 0;
         long widget = 0;
         double widgetMs = 0;
-        for (var i = 0; i < client.Instances; i++)
+        for (var i = 0; i < client.MetricsInstances; i++)
         {
-            var stats = await client.AdminAsync(HttpMethod.Get, "/api/admin/cache/stats", null, ct, i);
+            JsonObject stats;
+            try
+            {
+                stats = await client.InstanceStatsAsync(i, ct);
+            }
+            catch (Exception exception) when (mode == "as-configured" && exception is HttpRequestException or InvalidOperationException)
+            {
+                Console.WriteLine($"   no query counts: instance {i + 1}'s admin API did not answer ({exception.Message})");
+                return null;
+            }
+
             total += stats["database"]?["queries"]?.GetValue<long>() ?? 0;
             widget += stats["database"]?["widgetQueries"]?.GetValue<long>() ?? 0;
             widgetMs += stats["database"]?["widgetQueryMs"]?.GetValue<double>() ?? 0;
@@ -331,6 +343,9 @@ internal sealed record PhaseResult(
     DatabaseVerification? Verification)
 {
     public long Count(string name) => Counts.TryGetValue(name, out var v) ? v : 0;
+
+    /// <summary>Gets whether every instance's command counts were read before and after the phase (else the query figures are unknown).</summary>
+    public bool QueriesCounted { get; init; }
 
     /// <summary>Gets the commands run by widget computations (the read path: what dashboard views cost the database).</summary>
     public long WidgetQueries { get; init; }

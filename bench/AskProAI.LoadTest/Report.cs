@@ -15,7 +15,7 @@ internal static class Report
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F2", CultureInfo.InvariantCulture))} queries/dashboard ({r.ReadQueriesPerDashboardView:F4} read path), DB {F(r.DatabaseMsPerDashboardView)} ms/dashboard, DB {F(r.DatabaseMsPerWebhook)} ms/webhook, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, webhooks {r.Count("webhooks_acknowledged_call_started")} starts / {r.Count("webhooks_acknowledged_call_ended")} ends, stale reads {r.Count("stale_reads_after_ack")} ({r.Count("stale_reads_after_ack_call_ended")} after an end), errors {r.Errors}");
+            $"   {r.Requests} requests, {r.RequestsPerSecond:F0}/s, dashboard p50 {P(r, "dashboard").P50:F2} ms p99 {P(r, "dashboard").P99:F2} ms, hit ratio {r.HitRatio:P1}, {Counted(r, r.QueriesPerDashboardView, "F2")} queries/dashboard ({Counted(r, r.ReadQueriesPerDashboardView, "F4")} read path), DB {F(r.DatabaseMsPerDashboardView)} ms/dashboard, DB {F(r.DatabaseMsPerWebhook)} ms/webhook, event->visible p99 {P(r, "event_to_visible").P99:F1} ms, webhooks {r.Count("webhooks_acknowledged_call_started")} starts / {r.Count("webhooks_acknowledged_call_ended")} ends, stale reads {r.Count("stale_reads_after_ack")} ({r.Count("stale_reads_after_ack_call_ended")} after an end), errors {r.Errors}");
         if (r.Errors > 0)
         {
             sb.Append(" (").AppendJoin(", ", r.ErrorsByKind.Select(e => $"{e.Key}: {e.Value}")).Append(')');
@@ -35,6 +35,10 @@ internal static class Report
     }
 
     private static string F(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>A query figure, or "–" when the instances' command counts could not be read for the phase.</summary>
+    private static string Counted(PhaseResult r, double value, string format) =>
+        r.QueriesCounted ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
 
     private static string VerificationText(DatabaseVerification v) => v.Error is not null
         ? $"webhooks: {v.Sent} sent, {v.Acknowledged} acknowledged; database check FAILED to run: {v.Error}"
@@ -84,6 +88,7 @@ internal static class Report
                 r.Requests,
                 r.RequestsPerSecond,
                 r.HitRatio,
+                r.QueriesCounted,
                 r.DatabaseQueries,
                 r.QueriesPerDashboardView,
                 r.WidgetQueries,
@@ -127,7 +132,7 @@ internal static class Report
             var h = P(r, "dashboard_stats");
             var e = P(r, "event_to_visible");
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Mode} | {r.RequestsPerSecond:F0} | {d.P50:F2} ms | {d.P95:F2} ms | {d.P99:F2} ms | {h.P50:F2} ms | {h.P99:F2} ms | {r.HitRatio:P1} | {(r.Mode == "as-configured" ? "–" : r.QueriesPerDashboardView.ToString("F3", CultureInfo.InvariantCulture))} | {r.ReadQueriesPerDashboardView.ToString("F4", CultureInfo.InvariantCulture)} | {r.ReadDbMsPerDashboardView.ToString("F3", CultureInfo.InvariantCulture)} | {r.OtherQueriesPerWebhook.ToString("F2", CultureInfo.InvariantCulture)} | {F(r.DatabaseMsPerDashboardView)} | {F(r.DatabaseMsPerWebhook)} | {e.P50:F1} ms | {e.P99:F1} ms | {P(r, "ack_to_visible").P99:F1} ms | {r.Count("stale_reads_after_ack")} of {r.Count("webhooks_acknowledged")} | {r.Errors} |");
+                $"| {r.Mode} | {r.RequestsPerSecond:F0} | {d.P50:F2} ms | {d.P95:F2} ms | {d.P99:F2} ms | {h.P50:F2} ms | {h.P99:F2} ms | {r.HitRatio:P1} | {Counted(r, r.QueriesPerDashboardView, "F3")} | {Counted(r, r.ReadQueriesPerDashboardView, "F4")} | {Counted(r, r.ReadDbMsPerDashboardView, "F3")} | {Counted(r, r.OtherQueriesPerWebhook, "F2")} | {F(r.DatabaseMsPerDashboardView)} | {F(r.DatabaseMsPerWebhook)} | {e.P50:F1} ms | {e.P99:F1} ms | {P(r, "ack_to_visible").P99:F1} ms | {r.Count("stale_reads_after_ack")} of {r.Count("webhooks_acknowledged")} | {r.Errors} |");
         }
 
         foreach (var r in results)

@@ -70,6 +70,21 @@ internal sealed class ServiceClient : IDisposable
         return JsonNode.Parse(text) as JsonObject ?? [];
     }
 
+    /// <summary>
+    /// Reads one instance's cache statistics from that instance itself: through its own address when
+    /// <c>--instance-url</c> names the instances (the <c>--url</c> may be a balancer), else through <c>--url</c>'s.
+    /// </summary>
+    public async Task<JsonObject> InstanceStatsAsync(int instance, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/cache/stats");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminToken);
+        using var response = await _metricsClients[instance].SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text) as JsonObject ?? []
+            : throw new HttpRequestException($"GET /api/admin/cache/stats answered {(int)response.StatusCode}", null, response.StatusCode);
+    }
+
     /// <summary>Reads the dashboard; returns the latency, the status code and each widget's cache outcome.</summary>
     public async Task<(double Ms, int Status, Dictionary<string, string> Outcomes)> DashboardAsync(int company, CancellationToken ct)
     {
