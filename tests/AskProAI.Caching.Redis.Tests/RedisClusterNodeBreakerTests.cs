@@ -110,6 +110,32 @@ public sealed class RedisClusterNodeBreakerTests
         }
     }
 
+    [Fact]
+    public async Task OneMasterStalled_InvalidationOfItsCompany_StillReachesOtherInstances()
+    {
+        var layout = await Layout.FindAsync();
+        await using var a = await new RedisEngine(layout.Configuration, layout.Prefix, StallOpensTheBreaker).ReadyAsync();
+        await using var b = await HoldingBothCompaniesAsync(layout);
+        var counter = new Counter();
+        try
+        {
+            await layout.StallVictimAsync(a, counter);
+
+            // A's write of a company on the stalled master cannot write its stamps there (the breaker is open). The
+            // message still goes out on the channel's healthy master: B drops its copy now, instead of serving it until
+            // the stamps can be written again (a master failing over: the stale reads of the scaled-out soak).
+            await a.Cache.InvalidateAsync(CacheTag.Company(layout.OnVictim[0]));
+            Assert.True(
+                await RedisTestEnvironment.EventuallyAsync(() => !b.Cache.IsCached(b.Heavy, layout.OnVictim[0]), Bound),
+                $"B still holds company {layout.OnVictim[0]} after A's invalidation whose stamps failed; open on A: {Open(a)}");
+            Assert.True(b.Cache.IsCached(b.Heavy, layout.Healthy), "B dropped a company nobody invalidated");
+        }
+        finally
+        {
+            await layout.UnpausedAsync();
+        }
+    }
+
     /// <summary>An instance B that holds one company of a healthy master and one of the victim in memory.</summary>
     private static async Task<RedisEngine> HoldingBothCompaniesAsync(Layout layout)
     {

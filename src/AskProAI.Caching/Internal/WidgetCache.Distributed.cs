@@ -106,17 +106,32 @@ internal sealed partial class WidgetCache
         return result;
     }
 
-    /// <summary>The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message, acknowledged.</summary>
+    /// <summary>
+    /// The tags' stamps to L2 (first: an instance that hears the message reads them there), then one message,
+    /// acknowledged. False when either failed: the invalidation is then sent again later, stamps and message.
+    /// </summary>
     private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken)
     {
-        try
+        Exception? stampsFailed = null;
+        if (_store is not null)
         {
-            if (_store is not null)
+            try
             {
                 await _store.SetTagStampsAsync([.. tags.Select(t => t.ToString())], unixMs, cancellationToken);
             }
+            catch (Exception ex)
+            {
+                // The message still goes out (the backplane may be on another, healthy node): the other instances drop
+                // their copies now instead of serving them until the stamps can be written (a master failing over, ADR
+                // 0027). Their next read then finds L2 unreachable and computes, or finds the old copy where the stamps
+                // timed out on a live node: no staler than the copy they dropped.
+                stampsFailed = ex;
+            }
+        }
 
-            if (beforeAnnouncing is not null)
+        try
+        {
+            if (beforeAnnouncing is not null && stampsFailed is null)
             {
                 // A value computed now reads the database after the write and stores with the new stamps: the other
                 // instances' reads after the message find it in L2 (ADR 0026). L2 trusts a value only when its computation
@@ -136,14 +151,20 @@ internal sealed partial class WidgetCache
                 // Returns once the other live instances applied it (ADR 0023), so the write's acknowledgement follows their drop.
                 await _backplane.PublishAsync(tags, cancellationToken);
             }
-
-            return true;
         }
         catch (Exception ex)
         {
-            Fallback(ex, "invalidate");
+            Fallback(stampsFailed ?? ex, "invalidate");
             return false;
         }
+
+        if (stampsFailed is not null)
+        {
+            Fallback(stampsFailed, "invalidate");
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Sends again the invalidations that could not be delivered; called on reconnect and by the sweeper.</summary>
