@@ -183,7 +183,7 @@ internal sealed partial class WidgetCache
     }
 
     /// <summary>
-    /// Retries undelivered invalidations with backoff (0.5 s doubling to 10 s) until none is left, so that one
+    /// Retries undelivered invalidations with backoff (0.5 s doubling to 2 s) until none is left, so that one
     /// failed attempt right after a reconnect (a breaker still open, a half-open connection) is not the last.
     /// </summary>
     private void StartRedeliveryLoop()
@@ -202,7 +202,9 @@ internal sealed partial class WidgetCache
                 {
                     await Task.Delay(delay, _time);
                     await RedeliverAsync();
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond * 10));
+                    // At most 2 s: a replica that took over a dead master's slots (about 8 s into a failover) holds
+                    // its old stamps until this sends them; an attempt while Redis is away fails at the breaker, at no cost.
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond * 2));
                 }
             }
             finally
