@@ -211,8 +211,13 @@ public class WidgetCacheExpiryTests
 
         f.Engine.Sweep();
         var stats = f.Cache.GetStatistics();
-        Assert.InRange(stats.Entries, 1, 90);
-        Assert.True(stats.Evictions >= 60);
+
+        // The compaction queued when the 101st entry went in evicts down to 90 in the background; when it ran before the
+        // last entries were added, they bring the count back up to at most 100, which the explicit sweep leaves (it
+        // evicts only over the limit). Either way no more than the limit is held, and every eviction went down to 90.
+        Assert.InRange(stats.Entries, 1, 100);
+        Assert.InRange(stats.Evictions, 50, 150 - 90);
+        Assert.InRange(stats.Entries + stats.Evictions, 150, 150);
     }
 
     [Fact]
