@@ -53,14 +53,14 @@ internal sealed class Phase(ServiceClient client, LoadOptions options, string mo
         var elapsed = Stopwatch.GetElapsedTime(started);
         var samples = await memory;
         var after = await QueriesAsync(ct);
-        var counted = before is not null && after is not null;
+        (long All, long Widget, double WidgetMs)? delta = before is { } b && after is { } a ? (a.All - b.All, a.Widget - b.Widget, a.WidgetMs - b.WidgetMs) : null;
         var verdicts = Enumerable.Range(0, client.MetricsInstances).Select(i => MemoryVerdict.Of(i, samples, elapsed)).ToList();
         var verification = options.VerifyDatabase is { } target ? await DatabaseCheck.VerifyAsync(target, _recorder.Events(), ct) : null;
-        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), counted ? after!.Value.All - before!.Value.All : 0, samples, verdicts, verification)
+        return new PhaseResult(options.Label, mode, elapsed, _recorder.Summaries(), _recorder.Counts(), delta?.All ?? 0, samples, verdicts, verification)
         {
-            QueriesCounted = counted,
-            WidgetQueries = counted ? after!.Value.Widget - before!.Value.Widget : 0,
-            WidgetQueryMs = counted ? after!.Value.WidgetMs - before!.Value.WidgetMs : 0,
+            QueriesCounted = delta is not null,
+            WidgetQueries = delta?.Widget ?? 0,
+            WidgetQueryMs = delta?.WidgetMs ?? 0,
         };
     }
 

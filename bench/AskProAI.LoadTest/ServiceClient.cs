@@ -51,7 +51,17 @@ internal sealed class ServiceClient : IDisposable
         }
     }
 
-    public async Task<JsonObject> AdminAsync(HttpMethod method, string path, object? body, CancellationToken ct, int instance = 0)
+    public Task<JsonObject> AdminAsync(HttpMethod method, string path, object? body, CancellationToken ct, int instance = 0) =>
+        AdminAsync(Instance(instance), method, path, body, ct);
+
+    /// <summary>
+    /// Reads one instance's cache statistics from that instance itself: through its own address when
+    /// <c>--instance-url</c> names the instances (the <c>--url</c> may be a balancer), else through <c>--url</c>'s.
+    /// </summary>
+    public Task<JsonObject> InstanceStatsAsync(int instance, CancellationToken ct) =>
+        AdminAsync(_metricsClients[instance], HttpMethod.Get, "/api/admin/cache/stats", null, ct);
+
+    private async Task<JsonObject> AdminAsync(HttpClient client, HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminToken);
@@ -60,7 +70,7 @@ internal sealed class ServiceClient : IDisposable
             request.Content = JsonContent.Create(body);
         }
 
-        using var response = await Instance(instance).SendAsync(request, ct);
+        using var response = await client.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -68,21 +78,6 @@ internal sealed class ServiceClient : IDisposable
         }
 
         return JsonNode.Parse(text) as JsonObject ?? [];
-    }
-
-    /// <summary>
-    /// Reads one instance's cache statistics from that instance itself: through its own address when
-    /// <c>--instance-url</c> names the instances (the <c>--url</c> may be a balancer), else through <c>--url</c>'s.
-    /// </summary>
-    public async Task<JsonObject> InstanceStatsAsync(int instance, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/cache/stats");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminToken);
-        using var response = await _metricsClients[instance].SendAsync(request, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return response.IsSuccessStatusCode
-            ? JsonNode.Parse(text) as JsonObject ?? []
-            : throw new HttpRequestException($"GET /api/admin/cache/stats answered {(int)response.StatusCode}", null, response.StatusCode);
     }
 
     /// <summary>Reads the dashboard; returns the latency, the status code and each widget's cache outcome.</summary>

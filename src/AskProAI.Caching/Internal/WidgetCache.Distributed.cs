@@ -112,7 +112,7 @@ internal sealed partial class WidgetCache
     /// </summary>
     private async ValueTask<bool> TryDistributeAsync(CacheTag[] tags, long unixMs, Func<CancellationToken, ValueTask>? beforeAnnouncing, CancellationToken cancellationToken)
     {
-        Exception? stampsFailed = null;
+        Exception? failure = null;
         if (_store is not null)
         {
             try
@@ -125,13 +125,13 @@ internal sealed partial class WidgetCache
                 // their copies now instead of serving them until the stamps can be written (a master failing over, ADR
                 // 0027). Their next read then finds L2 unreachable and computes, or finds the old copy where the stamps
                 // timed out on a live node: no staler than the copy they dropped.
-                stampsFailed = ex;
+                failure = ex;
             }
         }
 
         try
         {
-            if (beforeAnnouncing is not null && stampsFailed is null)
+            if (beforeAnnouncing is not null && failure is null)
             {
                 // A value computed now reads the database after the write and stores with the new stamps: the other
                 // instances' reads after the message find it in L2 (ADR 0026). L2 trusts a value only when its computation
@@ -154,17 +154,16 @@ internal sealed partial class WidgetCache
         }
         catch (Exception ex)
         {
-            Fallback(stampsFailed ?? ex, "invalidate");
-            return false;
+            failure ??= ex;
         }
 
-        if (stampsFailed is not null)
+        if (failure is null)
         {
-            Fallback(stampsFailed, "invalidate");
-            return false;
+            return true;
         }
 
-        return true;
+        Fallback(failure, "invalidate");
+        return false;
     }
 
     /// <summary>Sends again the invalidations that could not be delivered; called on reconnect and by the sweeper.</summary>
