@@ -10,9 +10,10 @@ public class WidgetCacheExpiryTests
     {
         // Start at the top of an hour so that no hour boundary falls inside the TTL; the live tier's 60 s TTL ends
         // on a minute boundary, where stale rollover and next-bucket prefetch (tested in WidgetCacheRefreshTests)
-        // would answer instead.
+        // would answer instead. No background refresh before the end (RefreshThreshold 1.0): the hit 1 ms before it would
+        // queue one, and whether it or the read at the end computes first is up to the thread pool.
         await using var f = new CacheFixture(
-            o => (o.Live.ServeStaleOnRollover, o.Live.PrefetchNextBucket) = (false, false),
+            o => (o.Live.ServeStaleOnRollover, o.Live.PrefetchNextBucket, o.RefreshThreshold) = (false, false, 1.0),
             time: new(new DateTimeOffset(2025, 8, 6, 18, 0, 0, TimeSpan.Zero)));
         var counter = new Counter();
         var w = f.Widget(widget);
